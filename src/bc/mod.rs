@@ -1,0 +1,5 @@
+//! What Business Central exports: the fields of table 13 "Salesperson/Purchaser" and their captions.
+
+pub mod fields;
+
+pub use fields::{recognise_header, ColumnMap, Field};

@@ -1,0 +1,69 @@
+//! Errors that stop a run, one variant per cause, mapped to an exit code in one place.
+//!
+//! Problems in the data are not errors here: they are [`crate::check::Diagnostic`]s, and a run goes on to
+//! report all of them.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("{0}")]
+    Usage(String),
+
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{path}: cannot be read as {format}: {reason}\n  help: {help}")]
+    Unreadable {
+        path: PathBuf,
+        format: &'static str,
+        reason: String,
+        help: &'static str,
+    },
+
+    #[error("{path}: the file is empty\n  help: export the salespeople again; the file holds no header and no rows")]
+    EmptyInput { path: PathBuf },
+
+    #[error("{path}: no sheet named \"{sheet}\"; the workbook has: {available}")]
+    NoSuchSheet {
+        path: PathBuf,
+        sheet: String,
+        available: String,
+    },
+
+    #[error(
+        "{dir}: already holds the outputs of an earlier run ({files})\n  help: pass --force to replace them, or choose another --out folder"
+    )]
+    OutputExists { dir: PathBuf, files: String },
+
+    #[error(
+        "{dir}: holds files bc2m365 did not write ({files})\n  help: --out must be a new or empty folder, or one an earlier run wrote; choose another folder"
+    )]
+    OutputNotOurs { dir: PathBuf, files: String },
+
+    #[error("{input}: is inside the output folder {dir}, which a run replaces\n  help: choose an --out folder that holds no input")]
+    InputInsideOutput { input: PathBuf, dir: PathBuf },
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Every stopping error is a usage, file or I/O problem: exit code 2. (Exit 1 is for input data with
+    /// errors, which is not an `Error` but a result with error diagnostics.)
+    pub fn exit_code(&self) -> u8 {
+        2
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,193 @@
+//! The Microsoft 365 admin center bulk-import CSV ("Active users > Add multiple users").
+//!
+//! The header must match Microsoft's template byte for byte, so it lives here once and is written from here only.
+
+use std::io::{self, Write};
+
+/// The current (February 2023 onwards) 16-column header, in Microsoft's order and spelling.
+pub const HEADER: [&str; 16] = [
+    "User Name",
+    "First Name",
+    "Last Name",
+    "Display Name",
+    "Job Title",
+    "Department",
+    "Office Number",
+    "Office Phone",
+    "Mobile Phone",
+    "Fax",
+    "Alternate email address",
+    "Address",
+    "City",
+    "State or Province",
+    "ZIP or Postal Code",
+    "Country or Region",
+];
+
+/// The legacy 15-column header (before 2023): no "Alternate email address".
+pub const LEGACY_HEADER: [&str; 15] = [
+    "User Name",
+    "First Name",
+    "Last Name",
+    "Display Name",
+    "Job Title",
+    "Department",
+    "Office Number",
+    "Office Phone",
+    "Mobile Phone",
+    "Fax",
+    "Address",
+    "City",
+    "State or Province",
+    "ZIP or Postal Code",
+    "Country or Region",
+];
+
+/// 250 rows per file including the header.
+pub const MAX_USERS_PER_FILE: usize = 249;
+
+/// The UTF-8 byte-order mark Microsoft's sample starts with; it also makes Excel show accents correctly.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A column of the import file, with Microsoft's length limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportColumn {
+    UserName,
+    FirstName,
+    LastName,
+    DisplayName,
+    JobTitle,
+    Department,
+    OfficeNumber,
+    OfficePhone,
+    MobilePhone,
+    Fax,
+    AlternateEmail,
+    Address,
+    City,
+    StateOrProvince,
+    PostalCode,
+    CountryOrRegion,
+}
+
+impl ImportColumn {
+    pub const ALL: [ImportColumn; 16] = [
+        ImportColumn::UserName,
+        ImportColumn::FirstName,
+        ImportColumn::LastName,
+        ImportColumn::DisplayName,
+        ImportColumn::JobTitle,
+        ImportColumn::Department,
+        ImportColumn::OfficeNumber,
+        ImportColumn::OfficePhone,
+        ImportColumn::MobilePhone,
+        ImportColumn::Fax,
+        ImportColumn::AlternateEmail,
+        ImportColumn::Address,
+        ImportColumn::City,
+        ImportColumn::StateOrProvince,
+        ImportColumn::PostalCode,
+        ImportColumn::CountryOrRegion,
+    ];
+
+    pub fn header(self) -> &'static str {
+        HEADER[self as usize]
+    }
+
+    /// The wizard's maximum length in characters; `None` where Microsoft documents none.
+    /// User Name has its own rules in [`super::upn`].
+    pub fn max_chars(self) -> Option<usize> {
+        use ImportColumn::*;
+        match self {
+            UserName | AlternateEmail => None,
+            FirstName | LastName | JobTitle | Department | OfficePhone | MobilePhone | Fax => {
+                Some(64)
+            }
+            DisplayName => Some(256),
+            OfficeNumber | City | StateOrProvince | CountryOrRegion => Some(128),
+            Address => Some(1023),
+            PostalCode => Some(40),
+        }
+    }
+
+    /// Phone columns may start with "+" or "-" without being read as a formula.
+    pub fn is_phone(self) -> bool {
+        matches!(
+            self,
+            ImportColumn::OfficePhone | ImportColumn::MobilePhone | ImportColumn::Fax
+        )
+    }
+}
+
+/// One user line of the import file, its 16 values in Microsoft's order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportRow {
+    values: [String; 16],
+}
+
+impl ImportRow {
+    pub fn get(&self, column: ImportColumn) -> &str {
+        &self.values[column as usize]
+    }
+
+    pub fn set(&mut self, column: ImportColumn, value: impl Into<String>) {
+        self.values[column as usize] = value.into();
+    }
+
+    pub fn values(&self) -> &[String; 16] {
+        &self.values
+    }
+}
+
+/// Writes one import file: BOM, the exact header, CRLF line ends, quotes only where CSV needs them.
+pub fn write_import_csv<W: Write>(mut out: W, rows: &[&ImportRow]) -> io::Result<()> {
+    out.write_all(UTF8_BOM)?;
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(out);
+    writer.write_record(HEADER)?;
+    for row in rows {
+        writer.write_record(row.values())?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_matches_microsofts_sample_byte_for_byte() {
+        let sample = include_bytes!("../../fixtures/reference/m365-sample-16.csv");
+        let mut written = Vec::new();
+        write_import_csv(&mut written, &[]).unwrap();
+        let first_line_end = sample.windows(2).position(|w| w == b"\r\n").unwrap() + 2;
+        assert_eq!(written, &sample[..first_line_end]);
+    }
+
+    #[test]
+    fn legacy_header_is_the_current_one_without_alternate_email() {
+        let current: Vec<_> = HEADER
+            .iter()
+            .filter(|h| **h != "Alternate email address")
+            .collect();
+        let legacy: Vec<_> = LEGACY_HEADER.iter().collect();
+        assert_eq!(current, legacy);
+    }
+
+    #[test]
+    fn quotes_only_where_needed() {
+        let mut row = ImportRow::default();
+        row.set(ImportColumn::UserName, "a@contoso.com");
+        row.set(ImportColumn::DisplayName, "O'Brien, Siobhán");
+        let mut written = Vec::new();
+        write_import_csv(&mut written, &[&row]).unwrap();
+        let text = String::from_utf8(written).unwrap();
+        assert!(
+            text.ends_with("\r\na@contoso.com,,,\"O'Brien, Siobhán\",,,,,,,,,,,,\r\n"),
+            "{text}"
+        );
+    }
+}

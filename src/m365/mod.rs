@@ -1,0 +1,7 @@
+//! Everything the tool knows about Microsoft 365's bulk-import format, and nothing else.
+
+pub mod format;
+pub mod upn;
+
+pub use format::{ImportColumn, ImportRow, HEADER, LEGACY_HEADER, MAX_USERS_PER_FILE};
+pub use upn::{UpnProblem, UserPrincipalName};

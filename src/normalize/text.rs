@@ -1,0 +1,72 @@
+//! Text clean-up that never changes what a person would read: trimming, white space, Unicode form.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Trims, collapses every run of white space (no-break spaces included) into one space, and composes
+/// to Unicode NFC so "Zoë" typed with a combining diaeresis equals the precomposed one.
+pub fn clean_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for word in value
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.is_ascii() {
+        out
+    } else {
+        out.nfc().collect()
+    }
+}
+
+/// The first control character in `value`, if any (tab, line break, NUL and the like).
+pub fn find_control_char(value: &str) -> Option<char> {
+    value.chars().find(|c| c.is_control())
+}
+
+/// Whether a spreadsheet would take `value` for a formula: it starts with `=`, `+`, `-` or `@`.
+/// A phone number such as `+32 475 12 34 56` is not one when `is_phone` is set.
+pub fn looks_like_formula(value: &str, is_phone: bool) -> bool {
+    match value.chars().next() {
+        Some('=') | Some('@') => true,
+        Some('+') | Some('-') => !(is_phone && is_phone_number(value)),
+        _ => false,
+    }
+}
+
+/// Digits with the usual phone punctuation: `+32 (0)475 12.34/56-7`.
+pub fn is_phone_number(value: &str) -> bool {
+    value.chars().any(|c| c.is_ascii_digit())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')' | '.' | '/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_collapses_and_composes() {
+        assert_eq!(
+            clean_text("  Zoe\u{308}   Van\u{a0}den\tBroeck "),
+            "Zoë Van den Broeck"
+        );
+        assert_eq!(clean_text(""), "");
+        assert_eq!(clean_text(" \t "), "");
+    }
+
+    #[test]
+    fn formulas_are_told_from_phone_numbers() {
+        assert!(looks_like_formula("=HYPERLINK(\"x\")", false));
+        assert!(looks_like_formula("@SUM(A1)", true));
+        assert!(looks_like_formula("+cmd", true));
+        assert!(looks_like_formula("-2+3", false));
+        assert!(!looks_like_formula("+32 475 12 34 56", true));
+        assert!(looks_like_formula("+32 475 12 34 56", false));
+        assert!(!looks_like_formula("Jan", false));
+    }
+}

@@ -1,0 +1,78 @@
+//! Reading an input file into a header and rows of text cells, whatever its format.
+
+pub mod csv;
+pub mod xlsx;
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// One row of cells as read, numbered as the person sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRow {
+    /// The spreadsheet row; for CSV, the line where the record starts (header = line 1).
+    pub row: u64,
+    pub cells: Vec<String>,
+    /// Cells (0-based) whose bytes were not valid in the file's encoding; their text holds replacement
+    /// characters and the row must be rejected, never written.
+    pub invalid_cells: Vec<usize>,
+}
+
+impl RawRow {
+    pub fn is_empty(&self) -> bool {
+        self.cells.iter().all(|c| c.trim().is_empty())
+    }
+}
+
+/// An input opened for reading: what was found in it, and its rows after the header.
+pub struct InputTable {
+    /// The path as the user gave it, for messages.
+    pub file: String,
+    pub format: InputFormat,
+    pub sheet: Option<String>,
+    pub header_row: u64,
+    pub header: Vec<String>,
+    /// Cells of the header that were not valid text.
+    pub header_invalid_cells: Vec<usize>,
+    pub rows: Box<dyn Iterator<Item = Result<RawRow>>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    Csv { delimiter: u8 },
+    Workbook,
+}
+
+/// Options that decide how inputs are read.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// The worksheet to read (`--sheet`); otherwise the first whose header is recognised.
+    pub sheet: Option<String>,
+}
+
+/// Whether a candidate header row is a salesperson header; the reader asks the caller, which knows the fields.
+pub type HeaderTest<'a> = &'a dyn Fn(&[String]) -> bool;
+
+/// Opens `path` as a workbook or a CSV, by its content first (a ZIP or OLE signature) and its extension second.
+pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Result<InputTable> {
+    let mut head = [0u8; 8];
+    let n = {
+        use std::io::Read;
+        let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        file.read(&mut head).map_err(|e| Error::io(path, e))?
+    };
+    let signature = &head[..n];
+    let is_zip = signature.starts_with(b"PK\x03\x04");
+    let is_ole = signature.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let workbook_extension = matches!(extension.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods");
+    if is_zip || is_ole || workbook_extension {
+        xlsx::open(path, options, is_header)
+    } else {
+        csv::open(path, is_header)
+    }
+}

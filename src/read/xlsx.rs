@@ -1,0 +1,147 @@
+//! Workbook input (XLSX, and whatever else calamine reads): the header row found among the first rows.
+
+use std::path::Path;
+
+use calamine::{open_workbook_auto, Data, Reader};
+
+use super::{HeaderTest, InputFormat, InputTable, RawRow, ReadOptions};
+use crate::error::{Error, Result};
+
+/// How many rows from the top may come before the header (a configuration-package export has two).
+const HEADER_SEARCH_ROWS: usize = 10;
+
+pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Result<InputTable> {
+    let mut workbook = open_workbook_auto(path).map_err(|e| Error::Unreadable {
+        path: path.into(),
+        format: "a workbook",
+        reason: e.to_string(),
+        help: "open the file in Excel and save it again as .xlsx, or export it as CSV",
+    })?;
+    let names = workbook.sheet_names();
+    if let Some(wanted) = &options.sheet {
+        if !names.iter().any(|n| n == wanted) {
+            return Err(Error::NoSuchSheet {
+                path: path.into(),
+                sheet: wanted.clone(),
+                available: names.join(", "),
+            });
+        }
+    }
+    let candidates: Vec<String> = match &options.sheet {
+        Some(wanted) => vec![wanted.clone()],
+        None => names.clone(),
+    };
+    let mut fallback = None;
+    for name in candidates {
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|e| Error::Unreadable {
+                path: path.into(),
+                format: "a workbook",
+                reason: format!("sheet \"{name}\": {e}"),
+                help: "open the file in Excel and save it again as .xlsx, or export it as CSV",
+            })?;
+        let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
+        let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
+        let rows: Vec<Vec<String>> = range
+            .rows()
+            .map(|row| {
+                // Cells left of the used range are empty; keep column numbers as the person sees them.
+                let mut cells = vec![String::new(); first_col];
+                cells.extend(row.iter().map(cell_text));
+                cells
+            })
+            .collect();
+        let header_index = rows
+            .iter()
+            .take(HEADER_SEARCH_ROWS)
+            .position(|cells| is_header(cells));
+        match header_index {
+            Some(index) => return Ok(table(path, name, first_row, rows, index)),
+            None if fallback.is_none() => {
+                let index = rows
+                    .iter()
+                    .position(|cells| cells.iter().any(|c| !c.trim().is_empty()));
+                if let Some(index) = index {
+                    fallback = Some((name, first_row, rows, index));
+                }
+            }
+            None => {}
+        }
+    }
+    // No sheet has a recognised header: read the first non-empty one, so the missing columns get reported.
+    match fallback {
+        Some((name, first_row, rows, index)) => Ok(table(path, name, first_row, rows, index)),
+        None => Err(Error::EmptyInput { path: path.into() }),
+    }
+}
+
+fn table(
+    path: &Path,
+    sheet: String,
+    first_row: u64,
+    mut rows: Vec<Vec<String>>,
+    header_index: usize,
+) -> InputTable {
+    let data = rows.split_off(header_index + 1);
+    let mut header = rows.pop().unwrap_or_default();
+    while header.last().is_some_and(|c| c.trim().is_empty()) {
+        header.pop();
+    }
+    let data_first_row = first_row + header_index as u64 + 2;
+    let rows = data.into_iter().enumerate().map(move |(i, cells)| {
+        Ok(RawRow {
+            row: data_first_row + i as u64,
+            cells,
+            invalid_cells: Vec::new(),
+        })
+    });
+    InputTable {
+        file: path.display().to_string(),
+        format: InputFormat::Workbook,
+        sheet: Some(sheet),
+        header_row: first_row + header_index as u64 + 1,
+        header,
+        header_invalid_cells: Vec::new(),
+        rows: Box::new(rows),
+    }
+}
+
+/// A cell as the person reads it in Excel: whole numbers without ".0" or an exponent (a phone number
+/// stored as a number stays `32475123456`), booleans as TRUE/FALSE.
+pub fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(true) => "TRUE".to_string(),
+        Data::Bool(false) => "FALSE".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn number_text(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        // Excel keeps 15 significant digits; show no more than that.
+        let text = format!("{:.*}", 10, f);
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_excel_shows_them() {
+        assert_eq!(cell_text(&Data::Float(32475123456.0)), "32475123456");
+        assert_eq!(cell_text(&Data::Float(2.5)), "2.5");
+        assert_eq!(cell_text(&Data::Float(0.1 + 0.2)), "0.3");
+        assert_eq!(cell_text(&Data::Int(7)), "7");
+        assert_eq!(cell_text(&Data::Bool(true)), "TRUE");
+    }
+}

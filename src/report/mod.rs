@@ -1,0 +1,3 @@
+//! Rendering diagnostics and summaries for people and scripts.
+
+pub mod text;

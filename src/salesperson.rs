@@ -1,0 +1,64 @@
+//! A Business Central salesperson, read from one input row and cleaned up.
+
+use crate::check::Location;
+use crate::normalize::PersonName;
+
+/// Which input row a salesperson came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowRef {
+    /// Index into the run's inputs, in command-line order.
+    pub input: usize,
+    pub location: Location,
+}
+
+/// Why a salesperson gets no Microsoft 365 user from this run, though nothing is wrong with the row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    Blocked,
+    PrivacyBlocked,
+    AlreadyCoupled,
+}
+
+impl SkipReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::Blocked => "blocked in Business Central",
+            SkipReason::PrivacyBlocked => "privacy blocked in Business Central: never exported",
+            SkipReason::AlreadyCoupled => "already coupled to a Dynamics 365 Sales user",
+        }
+    }
+}
+
+/// The salesperson's values, cleaned: trimmed, white space collapsed, Unicode NFC; Email lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Salesperson {
+    pub code: String,
+    /// The Name, cleaned; it becomes the Display Name.
+    pub name: String,
+    pub person: PersonName,
+    pub email: String,
+    pub email2: String,
+    pub phone: String,
+    pub job_title: String,
+    pub commission_pct: String,
+    pub blocked: bool,
+    pub privacy_blocked: bool,
+    pub coupled: bool,
+    /// ISO 3166 alpha-2 country code, upper-case; empty when unknown. Users of different countries never
+    /// share an import file.
+    pub country: String,
+}
+
+impl Salesperson {
+    pub fn skip_reason(&self) -> Option<SkipReason> {
+        if self.privacy_blocked {
+            Some(SkipReason::PrivacyBlocked)
+        } else if self.blocked {
+            Some(SkipReason::Blocked)
+        } else if self.coupled {
+            Some(SkipReason::AlreadyCoupled)
+        } else {
+            None
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Atomic output: every file is written into a temporary folder beside `--out` and the folder is renamed
+//! into place at the end, so a failure midway leaves nothing half-written.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// Files a run of bc2m365 writes; a folder holding only these is one an earlier run wrote.
+pub fn is_output_file_name(name: &str) -> bool {
+    matches!(
+        name,
+        "manifest.json"
+            | "review.xlsx"
+            | "rejected.csv"
+            | "role-assignments.csv"
+            | "coupling.csv"
+            | "next-steps.txt"
+    ) || (name.starts_with("m365-users") && name.ends_with(".csv"))
+}
+
+/// Refuses an output folder that would lose something: one that holds other files, one that holds an
+/// earlier run's outputs (unless `force`), or one that holds an input.
+pub fn check_target(target: &Path, force: bool, inputs: &[PathBuf]) -> Result<()> {
+    if !target.exists() {
+        return Ok(());
+    }
+    if !target.is_dir() {
+        return Err(Error::OutputNotOurs {
+            dir: target.into(),
+            files: "it is a file, not a folder".into(),
+        });
+    }
+    let canonical_target = fs::canonicalize(target).map_err(|e| Error::io(target, e))?;
+    for input in inputs {
+        if let Ok(canonical) = fs::canonicalize(input) {
+            if canonical.starts_with(&canonical_target) {
+                return Err(Error::InputInsideOutput {
+                    input: input.clone(),
+                    dir: target.into(),
+                });
+            }
+        }
+    }
+    let mut ours = Vec::new();
+    let mut foreign = Vec::new();
+    for entry in fs::read_dir(target).map_err(|e| Error::io(target, e))? {
+        let entry = entry.map_err(|e| Error::io(target, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_file = entry.file_type().map(|t| t.is_file()).unwrap_or(false);
+        if is_file && is_output_file_name(&name) {
+            ours.push(name);
+        } else {
+            foreign.push(name);
+        }
+    }
+    ours.sort();
+    foreign.sort();
+    if !foreign.is_empty() {
+        return Err(Error::OutputNotOurs {
+            dir: target.into(),
+            files: foreign.join(", "),
+        });
+    }
+    if !ours.is_empty() && !force {
+        return Err(Error::OutputExists {
+            dir: target.into(),
+            files: ours.join(", "),
+        });
+    }
+    Ok(())
+}
+
+/// The folder the outputs are staged in until [`Staging::commit`].
+pub struct Staging {
+    target: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+/// A written output and its SHA-256.
+#[derive(Debug, Clone)]
+pub struct WrittenFile {
+    pub name: String,
+    pub sha256: String,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// The SHA-256 of a file, read in pieces.
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let mut file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, e))?;
+    Ok(format!("{:x}", hasher.finalize()))
+}
+
+impl Staging {
+    pub fn new(target: &Path) -> Result<Self> {
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let dir = tempfile::Builder::new()
+            .prefix(".bc2m365-staging-")
+            .tempdir_in(&parent)
+            .map_err(|e| Error::io(&parent, e))?;
+        Ok(Staging {
+            target: target.to_path_buf(),
+            dir,
+        })
+    }
+
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<WrittenFile> {
+        let path = self.dir.path().join(name);
+        let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
+        file.sync_all().map_err(|e| Error::io(&path, e))?;
+        Ok(WrittenFile {
+            name: name.to_string(),
+            sha256: sha256_hex(bytes),
+        })
+    }
+
+    /// Puts the staged folder in place of the target. An earlier run's folder is moved aside first and
+    /// removed only once the new one is in place.
+    pub fn commit(self) -> Result<()> {
+        let staged = self.dir.keep();
+        let target = &self.target;
+        if target.exists() {
+            let aside = staged.with_file_name(format!(
+                ".bc2m365-previous-{}",
+                staged
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ));
+            fs::rename(target, &aside).map_err(|e| Error::io(target, e))?;
+            if let Err(e) = fs::rename(&staged, target) {
+                // Put the earlier outputs back rather than leave nothing.
+                let _ = fs::rename(&aside, target);
+                let _ = fs::remove_dir_all(&staged);
+                return Err(Error::io(target, e));
+            }
+            fs::remove_dir_all(&aside).map_err(|e| Error::io(&aside, e))?;
+        } else if let Err(e) = fs::rename(&staged, target) {
+            let _ = fs::remove_dir_all(&staged);
+            return Err(Error::io(target, e));
+        }
+        Ok(())
+    }
+}
