@@ -227,7 +227,7 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
         let _ = writeln!(
             stderr,
             "{}\nnothing written: fix the errors above and run again",
-            report::text::summary_line(&analysis.summary, analysis.inputs.len())
+            report::text::summary_line(&analysis.summary, analysis.inputs.len(), false)
         );
         return Ok(crate::EXIT_INPUT_ERRORS);
     }
@@ -285,7 +285,7 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
     let _ = writeln!(
         stderr,
         "{}",
-        report::text::summary_line(&analysis.summary, analysis.inputs.len())
+        report::text::summary_line(&analysis.summary, analysis.inputs.len(), true)
     );
     Ok(crate::EXIT_OK)
 }

@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::plan::{Entry, Outcome, Plan};
+use crate::salesperson::SkipReason;
 
 pub const SCHEMA: &str = "bc2m365-manifest";
 pub const SCHEMA_VERSION: u32 = 1;
@@ -60,7 +61,8 @@ pub struct Summary {
 #[derive(Debug, Serialize)]
 pub struct SalespersonRecord {
     pub code: String,
-    pub name: String,
+    /// The Name; null for a privacy-blocked salesperson, whose personal data is not carried into outputs.
+    pub name: Option<String>,
     pub source: Source,
     /// written, skipped or rejected.
     pub status: &'static str,
@@ -68,8 +70,8 @@ pub struct SalespersonRecord {
     pub upn: Option<String>,
     /// "email" when the user name is the salesperson's Email, "built" when it was made from the name.
     pub upn_source: Option<&'static str>,
-    pub first_name: String,
-    pub last_name: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
     pub alternate_email: Option<String>,
     pub import_file: Option<String>,
     pub licence: Option<&'static str>,
@@ -116,22 +118,24 @@ fn record(entry: &Entry, plan: &Plan) -> SalespersonRecord {
         sales_entity: "systemuser",
         match_field: "internalemailaddress",
         sales_user: upn.clone(),
-        bc_email_now: sp.email.clone(),
+        bc_email_now: sp.email_in_bc.clone(),
         bc_email_after_sync: upn.clone(),
-        note: (sp.email != *upn).then(|| {
-            if sp.email.is_empty() {
+        note: (sp.email_in_bc != *upn).then(|| {
+            if sp.email_in_bc.is_empty() {
                 format!("BC's Email is empty; the first synchronisation fills it with {upn}")
             } else {
                 format!(
                     "BC's Email changes from {} to {upn} at the first synchronisation",
-                    sp.email
+                    sp.email_in_bc
                 )
             }
         }),
     });
+    let private = entry.outcome == Outcome::Skipped(SkipReason::PrivacyBlocked);
+    let personal = |value: &str| (!private).then(|| value.to_string());
     SalespersonRecord {
         code: sp.code.clone(),
-        name: sp.name.clone(),
+        name: personal(&sp.name),
         source: Source {
             file: entry.location.file.clone(),
             sheet: entry.location.sheet.clone(),
@@ -147,8 +151,8 @@ fn record(entry: &Entry, plan: &Plan) -> SalespersonRecord {
             }
         }),
         upn,
-        first_name: sp.person.first.clone(),
-        last_name: sp.person.last.clone(),
+        first_name: personal(&sp.person.first),
+        last_name: personal(&sp.person.last),
         alternate_email: Some(entry.alternate_email.clone()).filter(|e| !e.is_empty()),
         import_file: entry.batch.map(|b| plan.batches[b].file_name.clone()),
         licence: written.then_some(DEFAULT_LICENCE),

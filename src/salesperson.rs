@@ -36,7 +36,10 @@ pub struct Salesperson {
     /// The Name, cleaned; it becomes the Display Name.
     pub name: String,
     pub person: PersonName,
+    /// Lower-cased: the user name's form.
     pub email: String,
+    /// The Email as Business Central holds it (cleaned, case kept), for the coupling's before/after.
+    pub email_in_bc: String,
     pub email2: String,
     pub phone: String,
     pub job_title: String,

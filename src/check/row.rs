@@ -151,7 +151,10 @@ pub fn check_row(
         match field {
             Field::Code => salesperson.code = value,
             Field::Name => salesperson.name = value,
-            Field::Email => salesperson.email = value.to_lowercase(),
+            Field::Email => {
+                salesperson.email = value.to_lowercase();
+                salesperson.email_in_bc = value;
+            }
             Field::Email2 => salesperson.email2 = value.to_lowercase(),
             Field::PhoneNo => salesperson.phone = value,
             Field::JobTitle => salesperson.job_title = value,
@@ -213,7 +216,11 @@ pub fn email_problem(value: &str) -> Option<&'static crate::check::Rule> {
     if value.matches('@').count() > 1 && value.contains([';', ',', ' ']) {
         return Some(&rules::SEVERAL_EMAILS);
     }
-    if !value.validate_email() {
+    // validator accepts intranet hosts ("jan@contoso"); a mailbox for Microsoft 365 needs a real domain.
+    let has_dotted_domain = value.rsplit_once('@').is_some_and(|(_, domain)| {
+        domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+    });
+    if !value.validate_email() || !has_dotted_domain {
         return Some(&rules::INVALID_EMAIL);
     }
     None

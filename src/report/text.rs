@@ -75,17 +75,26 @@ fn render_one(out: &mut String, d: &Diagnostic) {
     let _ = writeln!(out, "   = help: {}\n", d.help());
 }
 
-/// The closing line: rows by outcome, then problems by severity.
-pub fn summary_line(summary: &Summary, inputs: usize) -> String {
+/// The closing line: rows by outcome, then problems by severity. `wrote` tells whether the import files
+/// were written, or the rows only checked.
+pub fn summary_line(summary: &Summary, inputs: usize, wrote: bool) -> String {
     let files = if inputs == 1 { "file" } else { "files" };
     let imports = if summary.import_files == 1 {
         "import file"
     } else {
         "import files"
     };
+    let good = if wrote {
+        format!(
+            "{} written to {} {imports}",
+            summary.written, summary.import_files
+        )
+    } else {
+        format!("{} valid", summary.written)
+    };
     let mut line = format!(
-        "{} rows in {inputs} {files}: {} written to {} {imports}, {} skipped, {} rejected",
-        summary.rows, summary.written, summary.import_files, summary.skipped, summary.rejected
+        "{} rows in {inputs} {files}: {good}, {} skipped, {} rejected",
+        summary.rows, summary.skipped, summary.rejected
     );
     if summary.empty_rows > 0 {
         let _ = write!(line, ", {} empty", summary.empty_rows);

@@ -1,0 +1,94 @@
+//! Shared helpers for the integration tests: run the built binary, compare whole outputs.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The binary, run from the repository root (so fixture paths in messages are relative and stable).
+pub fn bc2m365() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bc2m365"));
+    command.current_dir(root()).env("NO_COLOR", "1");
+    command
+}
+
+pub fn run(args: &[&str]) -> Output {
+    bc2m365().args(args).output().expect("the binary runs")
+}
+
+pub fn stderr_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Compares `actual` with the expected file; `BLESS=1 cargo test` writes it instead, for review in git.
+pub fn assert_matches_expected(expected: &Path, actual: &[u8]) {
+    let path = root().join(expected);
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let wanted = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run `BLESS=1 cargo test` to create it)",
+            path.display()
+        )
+    });
+    if wanted != actual {
+        panic!(
+            "{} differs from the output.\n--- expected\n{}\n--- actual\n{}",
+            path.display(),
+            String::from_utf8_lossy(&wanted),
+            String::from_utf8_lossy(actual)
+        );
+    }
+}
+
+/// Runs Microsoft's documented rules, as an independent Python checker states them, over import files.
+pub fn m365check(domains: &[&str], files: &[PathBuf]) -> String {
+    let mut command = Command::new("python3");
+    command.arg(root().join("tests/support/m365check.py"));
+    for d in domains {
+        command.args(["--domain", d]);
+    }
+    command.args(files);
+    let output = command
+        .output()
+        .expect("python3 runs tests/support/m365check.py (install python3)");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "m365check found problems:\n{stdout}"
+    );
+    stdout
+}
+
+/// Every file in a folder, by name, with its bytes.
+pub fn folder_contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Reads an import CSV back: its rows of 16 values, header excluded.
+pub fn read_import(path: &Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).unwrap();
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").expect("a UTF-8 BOM");
+    let mut reader = csv::ReaderBuilder::new().from_reader(body);
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}

@@ -1,0 +1,320 @@
+//! `bc2m365 convert` end to end: the built binary on fixtures, whole outputs compared.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// Converts a fixture and compares the import file, the manifest and the report with the expected ones.
+fn convert_fixture(fixture: &str, expected_exit: i32) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let output = run(&[
+        "convert",
+        &format!("fixtures/{fixture}"),
+        "--domain",
+        "contoso.com",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let expected = Path::new("fixtures/expected").join(fixture);
+    let stderr = stderr_of(&output).replace(out.to_str().unwrap(), "<OUT>");
+    assert_matches_expected(&expected.join("stderr.txt"), stderr.as_bytes());
+    assert_eq!(output.status.code(), Some(expected_exit), "{stderr}");
+    if expected_exit == 0 {
+        for (name, bytes) in folder_contents(&out) {
+            assert_matches_expected(&expected.join(&name), &bytes);
+        }
+    }
+    (tmp, out)
+}
+
+#[test]
+fn converts_a_csv_utf8_export() {
+    let (_tmp, out) = convert_fixture("bc-salespeople-en.csv", 0);
+    let names: Vec<String> = folder_contents(&out).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["m365-users.csv", "manifest.json"]);
+    let report = m365check(&["contoso.com"], &[out.join("m365-users.csv")]);
+    assert!(
+        report.starts_with("12 users checked, 0 problems"),
+        "{report}"
+    );
+}
+
+#[test]
+fn converts_an_xlsx_export_written_by_another_program() {
+    let (_tmp, out) = convert_fixture("bc-salespeople-en.xlsx", 0);
+    m365check(&["contoso.com"], &[out.join("m365-users.csv")]);
+    let rows = read_import(&out.join("m365-users.csv"));
+    // The phone number typed into Excel as a number is written as digits, never 3.2478987654E10.
+    assert_eq!(rows[2][8], "32478987654");
+}
+
+#[test]
+fn an_export_with_errors_writes_nothing_and_exits_1() {
+    let (_tmp, out) = convert_fixture("bc-salespeople-mistakes.csv", 1);
+    assert!(!out.exists(), "no output folder after errors");
+}
+
+#[test]
+fn the_import_file_holds_exactly_the_planned_users() {
+    let (_tmp, out) = convert_fixture("bc-salespeople-en.csv", 0);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let planned: Vec<&str> = manifest["salespeople"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"] == "written")
+        .map(|s| s["upn"].as_str().unwrap())
+        .collect();
+    let written: Vec<String> = read_import(&out.join("m365-users.csv"))
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    assert_eq!(planned, written);
+    // Every input row is in the manifest, in input order.
+    let rows: Vec<u64> = manifest["salespeople"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["source"]["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rows, (2..=16).collect::<Vec<u64>>());
+    let statuses: Vec<&str> = manifest["salespeople"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| **s == "skipped").count(), 3);
+    // The manifest's hashes are those of the files it names.
+    let sha = manifest["outputs"][0]["sha256"].as_str().unwrap();
+    assert_eq!(
+        sha,
+        bc2m365::write::sha256_hex(&std::fs::read(out.join("m365-users.csv")).unwrap())
+    );
+    let input_sha = manifest["inputs"][0]["sha256"].as_str().unwrap();
+    assert_eq!(
+        input_sha,
+        bc2m365::write::sha256_hex(
+            &std::fs::read(root().join("fixtures/bc-salespeople-en.csv")).unwrap()
+        )
+    );
+}
+
+#[test]
+fn two_runs_give_identical_bytes() {
+    let (_a, out_a) = convert_fixture("bc-salespeople-en.csv", 0);
+    let (_b, out_b) = convert_fixture("bc-salespeople-en.csv", 0);
+    assert_eq!(folder_contents(&out_a), folder_contents(&out_b));
+}
+
+#[test]
+fn a_second_run_into_the_same_folder_needs_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let out_arg = out.to_str().unwrap();
+    let args = [
+        "convert",
+        "fixtures/bc-salespeople-en.csv",
+        "--domain",
+        "contoso.com",
+        "--out",
+        out_arg,
+    ];
+    assert_eq!(run(&args).status.code(), Some(0));
+    let first = folder_contents(&out);
+
+    let refused = run(&args);
+    assert_eq!(refused.status.code(), Some(2));
+    let message = stderr_of(&refused);
+    assert!(
+        message.contains(
+            "already holds the outputs of an earlier run (m365-users.csv, manifest.json)"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("--force"), "{message}");
+    assert_eq!(
+        folder_contents(&out),
+        first,
+        "a refused run changes nothing"
+    );
+
+    // With --force, a smaller input replaces every earlier output.
+    let forced = run(&[
+        "convert",
+        "fixtures/bc-salespeople-en.xlsx",
+        "--domain",
+        "contoso.com",
+        "--out",
+        out_arg,
+        "--force",
+    ]);
+    assert_eq!(forced.status.code(), Some(0), "{}", stderr_of(&forced));
+    assert_ne!(folder_contents(&out), first);
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["out"], "no staging folder is left beside --out");
+}
+
+#[test]
+fn a_folder_with_other_files_or_an_input_is_never_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("documents");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let output = run(&[
+        "convert",
+        "fixtures/bc-salespeople-en.csv",
+        "--domain",
+        "contoso.com",
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("holds files bc2m365 did not write (notes.txt)"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
+
+    let input = out.join("m365-users.csv");
+    std::fs::remove_file(out.join("notes.txt")).unwrap();
+    std::fs::copy(root().join("fixtures/bc-salespeople-en.csv"), &input).unwrap();
+    let output = run(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--domain",
+        "contoso.com",
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("is inside the output folder"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(input.exists());
+}
+
+#[test]
+fn without_a_domain_it_exits_2_with_usage() {
+    let output = run(&["convert", "fixtures/bc-salespeople-en.csv"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("--domain <DOMAIN>"),
+        "{}",
+        stderr_of(&output)
+    );
+    let output = run(&[
+        "convert",
+        "fixtures/bc-salespeople-en.csv",
+        "--domain",
+        "not a domain",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("is not a domain name"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn a_missing_input_exits_2_naming_it() {
+    let output = run(&[
+        "convert",
+        "fixtures/no-such-file.csv",
+        "--domain",
+        "contoso.com",
+        "--out",
+        "/nonexistent/out",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("fixtures/no-such-file.csv"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+/// Writes a CSV export of `n` salespeople without e-mail addresses, some sharing a name.
+fn many_salespeople(dir: &Path, n: usize) -> PathBuf {
+    let first = [
+        "Jan", "Marie", "Pieter", "Zoë", "Luc", "Sofie", "Jürgen", "Anaïs",
+    ];
+    let last = [
+        "Peeters",
+        "Janssens",
+        "Maes",
+        "Van den Broeck",
+        "de Smet",
+        "Müller",
+        "Dubois",
+    ];
+    let mut text = String::from("Code,Name,Phone No.\r\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "SP{i:05},{} {},+32 475 {:06}\r\n",
+            first[i % first.len()],
+            last[i % last.len()],
+            i
+        ));
+    }
+    let path = dir.join("many.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn more_than_249_users_are_split_into_numbered_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = many_salespeople(tmp.path(), 600);
+    let out = tmp.path().join("out");
+    let output = run(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--domain",
+        "contoso.com",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let names: Vec<String> = folder_contents(&out).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [
+            "m365-users-001.csv",
+            "m365-users-002.csv",
+            "m365-users-003.csv",
+            "manifest.json"
+        ]
+    );
+    let files: Vec<PathBuf> = names[..3].iter().map(|n| out.join(n)).collect();
+    let counts: Vec<usize> = files.iter().map(|f| read_import(f).len()).collect();
+    assert_eq!(counts, [249, 249, 102]);
+    // Unique user names across all files, and every file within Microsoft's rules.
+    let report = m365check(&["contoso.com"], &files);
+    assert!(
+        report.starts_with("600 users checked, 0 problems"),
+        "{report}"
+    );
+    // 56 distinct names: the later people with one name are numbered in input order.
+    let first_file = read_import(&files[0]);
+    assert_eq!(first_file[0][0], "jan.peeters@contoso.com");
+    assert_eq!(first_file[56][0], "jan.peeters2@contoso.com");
+    // The report shows a few of each repeated warning and counts the rest.
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("warning[U004]: ... and 539 more rows"),
+        "{stderr}"
+    );
+}
