@@ -24,6 +24,13 @@ pub struct Cli {
 pub enum Command {
     /// Convert salesperson exports into Microsoft 365 import files and a manifest
     Convert(ConvertArgs),
+    /// Check salesperson exports (or Microsoft 365 import files) and report every problem; write nothing
+    Validate(ValidateArgs),
+    /// Explain a diagnostic code, or list every code
+    Explain {
+        /// The code, e.g. D001 (case-insensitive); without it, every code is listed
+        code: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -51,6 +58,57 @@ pub struct ConvertArgs {
     /// How accented letters become ASCII in built user names
     #[arg(long, value_enum, default_value_t = TransliterationArg::Basic)]
     pub transliterate: TransliterationArg,
+
+    /// Write the valid rows even when others are rejected (listed in rejected.csv); exit 1 if any was
+    #[arg(long)]
+    pub keep_going: bool,
+
+    /// Treat warnings as errors
+    #[arg(long)]
+    pub strict: bool,
+
+    /// The report's form: text on stderr, or JSON on stdout
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub report: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Business Central salesperson exports (CSV or XLSX)
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// A verified domain of the tenant (repeat for more)
+    #[arg(long = "domain", value_name = "DOMAIN", required = true)]
+    pub domains: Vec<String>,
+
+    /// The worksheet to read in XLSX inputs (default: the first with a recognised header)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+
+    /// How accented letters become ASCII in built user names
+    #[arg(long, value_enum, default_value_t = TransliterationArg::Basic)]
+    pub transliterate: TransliterationArg,
+
+    /// Treat warnings as errors
+    #[arg(long)]
+    pub strict: bool,
+
+    /// The report's form: text on stderr, or JSON on stdout
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub report: ReportFormat,
+
+    /// Also write the review workbook to this file
+    #[arg(long, value_name = "FILE")]
+    pub review: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// rustc-like text on stderr
+    Text,
+    /// One JSON document on stdout: every diagnostic and the summary
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,177 +1,17 @@
-//! `bc2m365 convert`: read every input, check and plan, report, and write the outputs atomically.
+//! `bc2m365 convert`: analyse every input, report, and write the outputs atomically.
 
 use std::io::Write;
-use std::path::PathBuf;
 
-use crate::bc::{recognise_header, ColumnMap};
-use crate::check::{row::check_row, rules, Diagnostic, Location, Severity};
-use crate::cli::{ConvertArgs, TransliterationArg};
+use crate::analysis::{analyse, Analysis};
+use crate::cli::{ConvertArgs, ReportFormat, TransliterationArg};
 use crate::error::{Error, Result};
 use crate::m365::format::write_import_csv;
-use crate::manifest::{FileRecord, Manifest, Summary};
+use crate::manifest::{FileRecord, Manifest};
 use crate::normalize::Transliteration;
-use crate::plan::{plan, Outcome, Plan, PlanOptions, RowInput};
-use crate::read::{self, InputFormat, ReadOptions};
+use crate::plan::PlanOptions;
+use crate::read::ReadOptions;
 use crate::report;
 use crate::write::{check_target, sha256_file, Staging};
-
-/// What was read from one input file.
-#[derive(Debug, Clone)]
-pub struct InputInfo {
-    pub path: PathBuf,
-    pub file: String,
-    pub format: InputFormat,
-    pub sheet: Option<String>,
-    pub header_row: u64,
-    pub columns: ColumnMap,
-    /// Data rows read, empty ones included.
-    pub rows: u64,
-}
-
-/// Everything learnt from the inputs: what was read, every problem, and the plan.
-pub struct Analysis {
-    pub inputs: Vec<InputInfo>,
-    /// Problems of whole files and headers, and empty rows; row problems live in the plan's entries.
-    pub file_diagnostics: Vec<Diagnostic>,
-    pub plan: Plan,
-    pub summary: Summary,
-}
-
-impl Analysis {
-    /// Every diagnostic, file problems of each input first, then rows in input order.
-    pub fn diagnostics(&self) -> Vec<&Diagnostic> {
-        let mut all: Vec<(usize, u64, &Diagnostic)> = Vec::new();
-        for d in &self.file_diagnostics {
-            let input = self
-                .inputs
-                .iter()
-                .position(|i| i.file == d.location.file)
-                .unwrap_or(0);
-            all.push((input, d.location.row.unwrap_or(0), d));
-        }
-        for entry in &self.plan.entries {
-            for d in &entry.diagnostics {
-                all.push((entry.input, entry.location.row.unwrap_or(0), d));
-            }
-        }
-        all.sort_by_key(|(input, row, _)| (*input, *row));
-        all.into_iter().map(|(_, _, d)| d).collect()
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.summary.errors > 0
-    }
-}
-
-/// Reads, checks and plans every input. Stops only for files that cannot be read at all.
-pub fn analyse(
-    paths: &[PathBuf],
-    read_options: &ReadOptions,
-    plan_options: &PlanOptions,
-) -> Result<Analysis> {
-    let mut inputs = Vec::new();
-    let mut file_diagnostics = Vec::new();
-    let mut rows_in = Vec::new();
-    let mut empty_rows = 0u64;
-    let mut unreadable_rows = 0u64;
-    for (index, path) in paths.iter().enumerate() {
-        let is_header = |cells: &[String]| {
-            recognise_header(cells, &Location::default())
-                .0
-                .has_required()
-        };
-        let table = read::open(path, read_options, &is_header)?;
-        let base = Location {
-            file: table.file.clone(),
-            sheet: table.sheet.clone(),
-            ..Location::default()
-        };
-        let header_location = Location {
-            row: Some(table.header_row),
-            ..base.clone()
-        };
-        let (columns, header_diagnostics) = recognise_header(&table.header, &header_location);
-        file_diagnostics.extend(header_diagnostics);
-        let usable = columns.has_required();
-        let header_len = table.header.len();
-        let mut rows = 0u64;
-        // Empty rows are held back until a data row follows: trailing empty rows are not rows at all.
-        let mut pending_empty: Vec<u64> = Vec::new();
-        for raw in table.rows {
-            let raw = raw?;
-            if raw.is_empty() {
-                pending_empty.push(raw.row);
-                continue;
-            }
-            for row in pending_empty.drain(..) {
-                rows += 1;
-                empty_rows += 1;
-                file_diagnostics.push(Diagnostic::new(
-                    &rules::EMPTY_ROW,
-                    Location {
-                        row: Some(row),
-                        ..base.clone()
-                    },
-                    "the row is empty and is skipped",
-                ));
-            }
-            rows += 1;
-            if !usable {
-                unreadable_rows += 1;
-                continue;
-            }
-            let location = Location {
-                row: Some(raw.row),
-                ..base.clone()
-            };
-            let (salesperson, diagnostics) = check_row(&raw, &columns, header_len, &base);
-            rows_in.push(RowInput {
-                input: index,
-                location,
-                salesperson,
-                diagnostics,
-            });
-        }
-        inputs.push(InputInfo {
-            path: path.clone(),
-            file: table.file,
-            format: table.format,
-            sheet: table.sheet,
-            header_row: table.header_row,
-            columns,
-            rows,
-        });
-    }
-    let columns: Vec<ColumnMap> = inputs.iter().map(|i| i.columns.clone()).collect();
-    let plan = plan(rows_in, &columns, plan_options);
-
-    let mut summary = Summary {
-        rows: inputs.iter().map(|i| i.rows).sum(),
-        written: plan.count(|o| o == Outcome::Written) as u64,
-        skipped: plan.count(|o| matches!(o, Outcome::Skipped(_))) as u64 + empty_rows,
-        rejected: plan.count(|o| o == Outcome::Rejected) as u64 + unreadable_rows,
-        empty_rows,
-        import_files: plan.batches.len(),
-        ..Summary::default()
-    };
-    let severities = file_diagnostics
-        .iter()
-        .chain(plan.entries.iter().flat_map(|e| e.diagnostics.iter()))
-        .map(|d| d.severity());
-    for severity in severities {
-        match severity {
-            Severity::Error => summary.errors += 1,
-            Severity::Warning => summary.warnings += 1,
-            Severity::Info => {}
-        }
-    }
-    Ok(Analysis {
-        inputs,
-        file_diagnostics,
-        plan,
-        summary,
-    })
-}
 
 /// The tenant's domains as given, checked and lower-cased.
 pub fn parse_domains(domains: &[String]) -> Result<Vec<String>> {
@@ -206,86 +46,148 @@ pub fn parse_domains(domains: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// The plan options the shared flags ask for.
+pub fn plan_options(
+    domains: Vec<String>,
+    transliterate: TransliterationArg,
+    strict: bool,
+) -> PlanOptions {
+    PlanOptions {
+        domains,
+        transliteration: match transliterate {
+            TransliterationArg::Basic => Transliteration::Basic,
+            TransliterationArg::German => Transliteration::German,
+        },
+        strict,
+    }
+}
+
+/// Prints the report: the text one on stderr, or the JSON one on stdout.
+pub fn print_report(analysis: &Analysis, format: ReportFormat, stderr: &mut dyn Write) {
+    match format {
+        ReportFormat::Text => {
+            let _ = write!(stderr, "{}", report::text::render(&analysis.diagnostics()));
+        }
+        ReportFormat::Json => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(report::json::render(analysis).as_bytes());
+            let _ = stdout.flush();
+        }
+    }
+}
+
 pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
     let domains = parse_domains(&args.domains)?;
     check_target(&args.out, args.force, &args.inputs)?;
     let read_options = ReadOptions {
         sheet: args.sheet.clone(),
     };
-    let plan_options = PlanOptions {
-        domains: domains.clone(),
-        transliteration: match args.transliterate {
-            TransliterationArg::Basic => Transliteration::Basic,
-            TransliterationArg::German => Transliteration::German,
-        },
-    };
-    let analysis = analyse(&args.inputs, &read_options, &plan_options)?;
-    let rendered = report::text::render(&analysis.diagnostics());
-    let _ = write!(stderr, "{rendered}");
+    let options = plan_options(domains.clone(), args.transliterate, args.strict);
+    let analysis = analyse(&args.inputs, &read_options, &options)?;
+    print_report(&analysis, args.report, stderr);
+    let summary_line =
+        |wrote: bool| report::text::summary_line(&analysis.summary, analysis.inputs.len(), wrote);
 
-    if analysis.has_errors() {
+    if analysis.has_broken_file() {
         let _ = writeln!(
             stderr,
-            "{}\nnothing written: fix the errors above and run again",
-            report::text::summary_line(&analysis.summary, analysis.inputs.len(), false)
+            "{}\nnothing written: an input cannot be converted",
+            summary_line(false)
         );
-        return Ok(crate::EXIT_INPUT_ERRORS);
+        let code = if analysis.has_unreadable_file() {
+            crate::EXIT_FAILURE
+        } else {
+            crate::EXIT_INPUT_ERRORS
+        };
+        return Ok(code);
     }
+    let blocked = analysis.has_errors() && !args.keep_going;
 
     let staging = Staging::new(&args.out)?;
     let mut outputs = Vec::new();
-    for batch in &analysis.plan.batches {
-        let rows: Vec<_> = batch
-            .entries
-            .iter()
-            .filter_map(|&i| analysis.plan.entries[i].import.as_ref())
-            .collect();
-        let mut bytes = Vec::new();
-        write_import_csv(&mut bytes, &rows).map_err(|e| Error::io(&args.out, e))?;
-        let written = staging.write(&batch.file_name, &bytes)?;
-        outputs.push(FileRecord {
-            file: written.name,
-            sha256: written.sha256,
-            sheet: None,
-            rows: None,
-            users: Some(rows.len()),
-            country: batch.country.clone(),
-        });
+    if !blocked {
+        for batch in &analysis.plan.batches {
+            let rows: Vec<_> = batch
+                .entries
+                .iter()
+                .filter_map(|&i| analysis.plan.entries[i].import.as_ref())
+                .collect();
+            let mut bytes = Vec::new();
+            write_import_csv(&mut bytes, &rows).map_err(|e| Error::io(&args.out, e))?;
+            let written = staging.write(&batch.file_name, &bytes)?;
+            outputs.push(FileRecord::output(
+                written,
+                Some(rows.len()),
+                batch.country.clone(),
+            ));
+        }
+        if analysis.summary.rejected > 0 {
+            let bytes = report::rejected::render(&analysis).map_err(|e| Error::io(&args.out, e))?;
+            outputs.push(FileRecord::output(
+                staging.write("rejected.csv", &bytes)?,
+                None,
+                None,
+            ));
+        }
     }
-    let mut inputs = Vec::new();
-    for info in &analysis.inputs {
-        inputs.push(FileRecord {
-            file: info.file.clone(),
-            sha256: sha256_file(&info.path)?,
-            sheet: info.sheet.clone(),
-            rows: Some(info.rows),
-            users: None,
-            country: None,
-        });
+    let review = report::review::render(&analysis).map_err(|e| Error::Io {
+        path: args.out.join("review.xlsx"),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    outputs.push(FileRecord::output(
+        staging.write("review.xlsx", &review)?,
+        None,
+        None,
+    ));
+    if !blocked {
+        let mut inputs = Vec::new();
+        for info in &analysis.inputs {
+            inputs.push(FileRecord {
+                file: info.file.clone(),
+                sha256: sha256_file(&info.path)?,
+                sheet: info.sheet.clone(),
+                rows: Some(info.rows),
+                users: None,
+                country: None,
+            });
+        }
+        let manifest = Manifest::new(
+            &analysis.plan,
+            &domains,
+            inputs,
+            outputs.clone(),
+            analysis.summary.clone(),
+        );
+        staging.write("manifest.json", manifest.to_json().as_bytes())?;
     }
-    let manifest = Manifest::new(
-        &analysis.plan,
-        &domains,
-        inputs,
-        outputs.clone(),
-        analysis.summary.clone(),
-    );
-    staging.write("manifest.json", manifest.to_json().as_bytes())?;
     staging.commit()?;
 
     for output in &outputs {
+        let users = output
+            .users
+            .map(|n| format!(" ({n} users)"))
+            .unwrap_or_default();
         let _ = writeln!(
             stderr,
-            "wrote {} ({} users)",
-            args.out.join(&output.file).display(),
-            output.users.unwrap_or(0)
+            "wrote {}{users}",
+            args.out.join(&output.file).display()
         );
     }
-    let _ = writeln!(stderr, "wrote {}", args.out.join("manifest.json").display());
-    let _ = writeln!(
-        stderr,
-        "{}",
-        report::text::summary_line(&analysis.summary, analysis.inputs.len(), true)
-    );
+    if !blocked {
+        let _ = writeln!(stderr, "wrote {}", args.out.join("manifest.json").display());
+    }
+    if blocked {
+        let _ = writeln!(
+            stderr,
+            "{}\nno import file written: fix the errors above (review.xlsx shows each one) and run again, or pass --keep-going to write the valid rows",
+            summary_line(false)
+        );
+        return Ok(crate::EXIT_INPUT_ERRORS);
+    }
+    let _ = writeln!(stderr, "{}", summary_line(true));
+    if analysis.has_errors() {
+        // --keep-going: the valid rows are written, and the exit code still says that some were not.
+        return Ok(crate::EXIT_INPUT_ERRORS);
+    }
     Ok(crate::EXIT_OK)
 }

@@ -4,11 +4,13 @@
 //! ([`bc`]), normalise and [`check`] each salesperson, [`plan`] users, skips and rejections, then write the
 //! import CSVs ([`m365`]), the [`manifest`] and the [`report`], atomically ([`write`]).
 
+pub mod analysis;
 pub mod bc;
 pub mod check;
 pub mod cli;
 pub mod convert;
 pub mod error;
+pub mod explain;
 pub mod m365;
 pub mod manifest;
 pub mod normalize;
@@ -16,6 +18,7 @@ pub mod plan;
 pub mod read;
 pub mod report;
 pub mod salesperson;
+pub mod validate;
 pub mod write;
 
 use std::io::Write;
@@ -36,6 +39,8 @@ pub fn run(cli: Cli) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
     let result = match cli.command {
         Command::Convert(args) => convert::run(&args, &mut stderr),
+        Command::Validate(args) => validate::run(&args, &mut stderr),
+        Command::Explain { code } => explain::run(code.as_deref(), &mut std::io::stdout().lock()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

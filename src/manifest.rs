@@ -44,6 +44,24 @@ pub struct FileRecord {
     pub country: Option<String>,
 }
 
+impl FileRecord {
+    /// An output file's record.
+    pub fn output(
+        written: crate::write::WrittenFile,
+        users: Option<usize>,
+        country: Option<String>,
+    ) -> Self {
+        FileRecord {
+            file: written.name,
+            sha256: written.sha256,
+            sheet: None,
+            rows: None,
+            users,
+            country,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Summary {
     /// Data rows read from every input, empty rows included.
@@ -182,7 +200,12 @@ impl Manifest {
             inputs,
             outputs,
             summary,
-            salespeople: plan.entries.iter().map(|e| record(e, plan)).collect(),
+            salespeople: plan
+                .entries
+                .iter()
+                .filter(|e| e.outcome != Outcome::Skipped(SkipReason::EmptyRow))
+                .map(|e| record(e, plan))
+                .collect(),
         }
     }
 

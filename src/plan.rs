@@ -18,6 +18,19 @@ pub struct PlanOptions {
     /// The tenant's verified domains, lower-cased; new user names get the first.
     pub domains: Vec<String>,
     pub transliteration: Transliteration,
+    /// `--strict`: warnings reject rows as errors do.
+    pub strict: bool,
+}
+
+impl PlanOptions {
+    /// Whether a diagnostic rejects its row: errors always, warnings under `--strict`.
+    pub fn rejects(&self, diagnostic: &Diagnostic) -> bool {
+        match diagnostic.severity() {
+            Severity::Error => true,
+            Severity::Warning => self.strict,
+            Severity::Info => false,
+        }
+    }
 }
 
 /// What happens to one input row's salesperson.
@@ -38,12 +51,26 @@ impl Outcome {
     }
 }
 
-/// One salesperson read from a row, before planning.
+/// What kind of row an input row is, before planning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowKind {
+    /// A salesperson.
+    Data,
+    /// No value in any cell, between data rows.
+    Empty,
+    /// A row of a file that cannot be converted as a whole (e.g. no Code column); the reason says why.
+    Unusable(String),
+}
+
+/// One input row, read and checked on its own, before planning.
 #[derive(Debug, Clone)]
 pub struct RowInput {
     pub input: usize,
     /// The row's location (no column).
     pub location: Location,
+    pub kind: RowKind,
+    /// The cells as read, for the review workbook and rejected.csv.
+    pub cells: Vec<String>,
     pub salesperson: Salesperson,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -53,6 +80,8 @@ pub struct RowInput {
 pub struct Entry {
     pub input: usize,
     pub location: Location,
+    pub kind: RowKind,
+    pub cells: Vec<String>,
     pub salesperson: Salesperson,
     pub diagnostics: Vec<Diagnostic>,
     pub outcome: Outcome,
@@ -66,19 +95,42 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// An entry for a row that is not a salesperson to plan (empty, or in an unusable file).
+    fn unplanned(row: RowInput, outcome: Outcome) -> Self {
+        Entry {
+            input: row.input,
+            location: row.location,
+            kind: row.kind,
+            cells: row.cells,
+            salesperson: row.salesperson,
+            diagnostics: row.diagnostics,
+            outcome,
+            upn: None,
+            upn_from_email: false,
+            alternate_email: String::new(),
+            import: None,
+            batch: None,
+        }
+    }
+
     /// Why the row is skipped or rejected, in words; `None` for written rows.
     pub fn reason(&self) -> Option<String> {
         match self.outcome {
             Outcome::Written => None,
             Outcome::Skipped(reason) => Some(reason.describe().to_string()),
             Outcome::Rejected => {
-                let errors: Vec<String> = self
+                if let RowKind::Unusable(reason) = &self.kind {
+                    return Some(reason.clone());
+                }
+                // The errors; under --strict a row may be rejected for warnings alone.
+                let worst = self.diagnostics.iter().map(|d| d.severity()).max();
+                let reasons: Vec<String> = self
                     .diagnostics
                     .iter()
-                    .filter(|d| d.severity() == Severity::Error)
+                    .filter(|d| Some(d.severity()) == worst)
                     .map(|d| format!("{}: {}", d.code(), d.message))
                     .collect();
-                Some(errors.join("; "))
+                Some(reasons.join("; "))
             }
         }
     }
@@ -114,6 +166,14 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
 
     // Pass 1: per-row user names from Email, and every duplicate that does not depend on built names.
     for row in rows {
+        if row.kind != RowKind::Data {
+            let outcome = match row.kind {
+                RowKind::Empty => Outcome::Skipped(SkipReason::EmptyRow),
+                _ => Outcome::Rejected,
+            };
+            entries.push(Entry::unplanned(row, outcome));
+            continue;
+        }
         let mut diagnostics = row.diagnostics.clone();
         let sp = &row.salesperson;
         diagnostics.extend(duplicates.code(&sp.code, &at(&row, Field::Code)));
@@ -173,7 +233,7 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
                 }
             }
         }
-        let rejected = diagnostics.iter().any(|d| d.severity() == Severity::Error);
+        let rejected = diagnostics.iter().any(|d| options.rejects(d));
         let outcome = if rejected {
             Outcome::Rejected
         } else if let Some(reason) = skip {
@@ -186,6 +246,7 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
                 SkipReason::Blocked => &rules::SKIPPED_BLOCKED,
                 SkipReason::PrivacyBlocked => &rules::SKIPPED_PRIVACY_BLOCKED,
                 SkipReason::AlreadyCoupled => &rules::SKIPPED_COUPLED,
+                SkipReason::EmptyRow => &rules::EMPTY_ROW,
             };
             diagnostics.push(Diagnostic::new(
                 rule,
@@ -196,6 +257,8 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
         entries.push(Entry {
             input: row.input,
             location: row.location,
+            kind: row.kind,
+            cells: row.cells,
             salesperson: row.salesperson,
             diagnostics,
             outcome,
@@ -251,6 +314,9 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
                         .with_value(&entry.salesperson.name)
                         .with_note(format!("taken by {holder}")),
                     );
+                    if options.strict {
+                        entry.outcome = Outcome::Rejected;
+                    }
                 }
                 built.insert(name.key(), entry.location.clone());
                 entry.upn = Some(name);

@@ -17,6 +17,8 @@ pub enum SkipReason {
     Blocked,
     PrivacyBlocked,
     AlreadyCoupled,
+    /// No value in any cell: not a salesperson at all.
+    EmptyRow,
 }
 
 impl SkipReason {
@@ -25,6 +27,7 @@ impl SkipReason {
             SkipReason::Blocked => "blocked in Business Central",
             SkipReason::PrivacyBlocked => "privacy blocked in Business Central: never exported",
             SkipReason::AlreadyCoupled => "already coupled to a Dynamics 365 Sales user",
+            SkipReason::EmptyRow => "the row is empty",
         }
     }
 }

@@ -65,12 +65,28 @@ pub fn check_target(target: &Path, force: bool, inputs: &[PathBuf]) -> Result<()
             files: foreign.join(", "),
         });
     }
-    if !ours.is_empty() && !force {
+    // A folder holding only an earlier run's review (a run that stopped at errors) is replaced freely:
+    // it holds no import file to protect, and fixing and re-running is the expected next step.
+    let protected: Vec<&String> = ours.iter().filter(|name| *name != "review.xlsx").collect();
+    if !protected.is_empty() && !force {
         return Err(Error::OutputExists {
             dir: target.into(),
             files: ours.join(", "),
         });
     }
+    Ok(())
+}
+
+/// Writes one file so that it appears whole or not at all: a temporary file beside it, renamed into place.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(&parent).map_err(|e| Error::io(&parent, e))?;
+    file.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    file.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    file.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }
 

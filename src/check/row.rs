@@ -132,6 +132,16 @@ pub fn check_row(
                 .with_value(value.clone()),
             );
         }
+        if *field == Field::PhoneNo && !value.is_empty() && !text::is_phone_number(&value) {
+            diagnostics.push(
+                Diagnostic::new(
+                    &rules::PHONE_CHARACTERS,
+                    location.clone(),
+                    format!("Phone No. \"{value}\" holds other characters than digits, spaces and + ( ) - . /"),
+                )
+                .with_value(value.clone()),
+            );
+        }
         if let Some(max) = field.bc_max_chars() {
             let len = value.chars().count();
             if len > max {

@@ -13,16 +13,19 @@ pub struct Rule {
     pub title: &'static str,
     /// One line that says how to fix what the rule finds.
     pub help: &'static str,
+    /// The full explanation, with an example, printed by `bc2m365 explain CODE`.
+    pub explanation: &'static str,
 }
 
 macro_rules! rules {
-    ($($name:ident = $code:literal, $severity:ident, $title:literal, $help:literal;)*) => {
+    ($($name:ident = $code:literal, $severity:ident, $title:literal, $help:literal, $explanation:literal;)*) => {
         $(
             pub static $name: Rule = Rule {
                 code: $code,
                 severity: Severity::$severity,
                 title: $title,
                 help: $help,
+                explanation: $explanation,
             };
         )*
         /// Every rule, in code order.
@@ -32,61 +35,183 @@ macro_rules! rules {
 
 rules! {
     MISSING_COLUMN = "S001", Error, "a required column is missing",
-        "export the Salesperson/Purchaser list with its Code and Name columns, or name the column with --map FIELD=HEADER";
+        "export the Salesperson/Purchaser list with its Code and Name columns",
+        "Every salesperson needs a Code (to couple it in Business Central) and a Name (Microsoft 365's Display \
+Name), so an input without either column cannot be converted. Its rows are all rejected.\n\n\
+Example: a file whose header is `Salesperson;Full name;Mail` has neither caption. Rename the headers to the \
+Business Central captions (`Code;Name;Email`), or export the list again from the Salespeople/Purchasers page.";
+
     DUPLICATE_COLUMN = "S002", Error, "two columns hold the same field",
-        "delete one of the two columns, or rename it so it is no longer recognised";
+        "delete one of the two columns, or rename it so it is no longer recognised",
+        "Two headers name the same Business Central field, so it is not clear which one to use.\n\n\
+Example: `Code,Name,Email,E-Mail` has Email twice (E-Mail is its older caption). Delete the column you do not \
+want, or rename it to something that is not a salesperson field.";
+
     UNKNOWN_COLUMN = "S003", Warning, "a column is not a Business Central salesperson field",
-        "nothing to do if the column is not needed; otherwise rename it to its Business Central caption";
+        "nothing to do if the column is not needed; otherwise rename it to its Business Central caption",
+        "The header names no field of table 13 \"Salesperson/Purchaser\" that bc2m365 reads. The column is \
+ignored: its values reach no output.\n\n\
+Example: a column `Region` added by hand. If it should be read, rename it to a Business Central caption; \
+otherwise the warning is only there so nothing is dropped without saying.";
+
     RAGGED_ROW = "S004", Error, "a row has more cells than the header",
-        "a value probably holds the delimiter without quotes: quote it, or re-export the file";
+        "a value probably holds the delimiter without quotes: quote it, or re-export the file",
+        "The row has values beyond the last header column. In a CSV this nearly always means a value holds the \
+delimiter without being quoted, so every value after it has moved one column to the right, and the row \
+cannot be trusted.\n\n\
+Example: `AV,Vermeulen, Annelies,+32 475 12 34 56` under `Code,Name,Phone No.`: the comma in the name splits it. \
+Write `AV,\"Vermeulen, Annelies\",+32 475 12 34 56`, or export the file again from Excel, which quotes it.";
+
     SHORT_ROW = "S005", Warning, "a row has fewer cells than the header",
-        "the missing cells are read as empty; check that the row was not cut short";
+        "the missing cells are read as empty; check that the row was not cut short",
+        "The row ends before the last header column. Its missing cells are read as empty, which is right when a \
+program left trailing empty cells out, and wrong when the row was cut short.\n\n\
+Example: `AV,Annelies Vermeulen` under `Code,Name,Email,Phone No.`: Email and Phone No. are read as empty.";
+
     EMPTY_ROW = "S006", Info, "an empty row is skipped",
-        "nothing to do; delete the row to silence this";
+        "nothing to do; delete the row to silence this",
+        "A row between data rows has no value in any cell. It is skipped; it is not a salesperson. Empty rows \
+after the last data row are not rows at all and are not reported.";
+
     INVALID_TEXT = "S007", Error, "a cell is not valid text in the file's encoding",
-        "save the file again as \"CSV UTF-8\" (Excel: File > Save As > CSV UTF-8)";
+        "save the file again as \"CSV UTF-8\" (Excel: File > Save As > CSV UTF-8)",
+        "The cell holds bytes that are not valid in the file's encoding, so its text cannot be known for sure. \
+It is never silently replaced: the row is rejected.\n\n\
+Example: a file saved by Excel as \"CSV\" (Windows-1252) with one line pasted from a UTF-8 file. Save the \
+whole file again as \"CSV UTF-8\".";
+
+    UNREADABLE_FILE = "S008", Error, "a file cannot be read",
+        "check the path and the file's permissions, or export the file again",
+        "The input cannot be opened or is not a file of the kind it claims to be: a workbook that is damaged or \
+truncated, a CSV renamed to .xlsx, a file that does not exist. Nothing is read from it, and bc2m365 exits \
+with code 2.\n\n\
+Example: `salespeople.xlsx` copied from a mail attachment that was cut off. Export it again.";
+
+    NO_DATA = "S009", Error, "a file holds no salespeople",
+        "export the list again with its rows; an empty export or a header alone converts nothing",
+        "The input is empty, or holds a header and no data rows. Converting it would write an import file \
+with no users, which Microsoft refuses.\n\n\
+Example: an export made with a filter that matched nobody.";
+
     EMPTY_CODE = "F001", Error, "the salesperson Code is empty",
-        "give the salesperson its Business Central code, or delete the row";
+        "give the salesperson its Business Central code, or delete the row",
+        "The Code is the salesperson's key in Business Central: the coupling to the Sales user is made on it. \
+A row without a Code cannot be coupled, so it is rejected.";
+
     EMPTY_NAME = "F002", Error, "the salesperson Name is empty",
-        "fill in the salesperson's full name: Microsoft 365 needs a display name";
+        "fill in the salesperson's full name: Microsoft 365 needs a display name",
+        "Microsoft 365 requires a Display Name for every user, and bc2m365 takes it from the Name (and builds \
+First Name, Last Name and, without an Email, the user name from it).";
+
     INVALID_EMAIL = "F003", Error, "the Email is not a valid e-mail address",
-        "correct the address, or clear it so a user name is built from the name";
+        "correct the address, or clear it so a user name is built from the name",
+        "The Email is neither empty nor a valid address of the form name@domain.tld.\n\n\
+Example: `tom.goossens@contoso` (no top-level domain) or `jan.peeters@` (no domain). Correct it in Business \
+Central, or clear it: a user name is then built from the name.";
+
     SEVERAL_EMAILS = "F004", Error, "the Email holds more than one address",
-        "keep one address in Email; put a second one in Email 2";
+        "keep one address in Email; put a second one in Email 2",
+        "A Microsoft 365 user name is one address. An Email cell with two addresses cannot become one.\n\n\
+Example: `kevin.maes@contoso.com; k.maes@gmail.com`. Keep the first in Email and move the second to Email 2.";
+
     EMAIL_OTHER_DOMAIN = "F005", Warning, "the Email is not on a verified domain",
-        "nothing to do if this is a private address (it becomes the alternate email); otherwise add its domain with --domain";
+        "nothing to do if this is a private address (it becomes the alternate email); otherwise add its domain with --domain",
+        "The Email's domain is not one of the tenant's verified domains given with --domain, so it cannot be the \
+user name. It goes to \"Alternate email address\" and a user name is built from the name on the first domain. \
+At the first synchronisation, Sales writes the new primary email into Business Central's Email.\n\n\
+Example: `jan.peeters@gmail.com` with --domain contoso.com gives user name jan.peeters@contoso.com and \
+alternate email jan.peeters@gmail.com. If the domain is the tenant's, add it: --domain contoso.be.";
+
     TOO_LONG_FOR_M365 = "F006", Error, "a value is longer than Microsoft 365 accepts",
-        "shorten the value in Business Central, then export again";
+        "shorten the value in Business Central, then export again",
+        "Microsoft's import wizard limits every column: First Name, Last Name, Job Title, Department, phone \
+numbers and Fax 64 characters; Display Name 256; Office Number, City, State or Province, Country or Region 128; \
+Address 1023; ZIP or Postal Code 40. A longer value fails the upload, so the row is rejected rather than cut.";
+
     FORMULA_LIKE = "F007", Error, "a value starts like a spreadsheet formula",
-        "remove the leading =, +, - or @ (Excel would run it as a formula); it is refused, never altered";
+        "remove the leading =, +, - or @ (Excel would run it as a formula); it is refused, never altered",
+        "A value that starts with =, +, - or @ is run as a formula when the file is opened in a spreadsheet \
+(\"CSV injection\"). bc2m365 never writes such a value and never changes it silently: the row is rejected. A \
+phone number such as +32 475 12 34 56 is not a formula.\n\n\
+Example: a Name `=HYPERLINK(\"http://example.com\",\"Hans\")`.";
+
     CONTROL_CHARACTER = "F008", Error, "a value holds a control character",
-        "remove the line break, tab or other invisible character from the cell";
+        "remove the line break, tab or other invisible character from the cell",
+        "Line breaks, tabs and other control characters break import files and are invisible in most views, so \
+a value holding one is refused, never altered.\n\n\
+Example: a Job Title typed in Excel with Alt+Enter: `Sales` / `Team B` on two lines.";
+
     INVALID_BOOLEAN = "F009", Error, "a Yes/No column holds something else",
-        "write Yes or No (or TRUE/FALSE, 1/0) in the cell";
+        "write Yes or No (or TRUE/FALSE, 1/0) in the cell",
+        "Blocked, Privacy Blocked and Coupled to Dataverse decide whether a salesperson gets an account, so a value \
+that is neither yes nor no cannot be guessed. Accepted: Yes/No, TRUE/FALSE, 1/0, Ja/Nee, Oui/Non, Ja/Nein, \
+Excel booleans, and empty (No).";
+
     TOO_LONG_FOR_BC = "F010", Warning, "a value is longer than Business Central allows",
-        "the export was edited by hand: check the value, Business Central would not hold it";
+        "the export was edited by hand: check the value, Business Central would not hold it",
+        "Business Central holds Code 20 characters, Name 50, Email 80, Phone No. 30, Job Title 30. A longer \
+value did not come from Business Central, and the synchronisation could not write it back.";
+
+    PHONE_CHARACTERS = "F011", Warning, "a phone number holds other characters than a phone number's",
+        "keep digits, spaces and + ( ) - . / in Phone No.; move extensions or notes elsewhere",
+        "Phone No. becomes the user's Mobile Phone, which Sales synchronises back into Business Central. Letters \
+or other characters there are usually a note typed into the wrong field.\n\n\
+Example: `0475 12 34 56 (not after 6pm)`.";
+
     INVALID_USER_NAME = "U001", Error, "the user name breaks Microsoft's rules",
-        "user names may hold A-Z a-z 0-9 ' . - _ ! # ^ ~ before \"@\", with no leading, trailing or doubled dot";
+        "user names may hold A-Z a-z 0-9 ' . - _ ! # ^ ~ before \"@\", with no leading, trailing or doubled dot",
+        "Microsoft accepts only A-Z a-z 0-9 ' . - _ ! # ^ ~ before the \"@\" of a user name, no dot at its start \
+or end and no two dots in a row. An Email on a verified domain becomes the user name as it is, so it must meet \
+these rules.\n\n\
+Example: `sofie.wouters+sales@contoso.com` (the \"+\"), `zoë@contoso.com` (the \"ë\").";
+
     USER_NAME_TOO_LONG = "U002", Error, "the user name is too long",
-        "Microsoft accepts 50 characters before \"@\", 48 after it and 79 in all: use a shorter address";
+        "Microsoft accepts 50 characters before \"@\", 48 after it and 79 in all: use a shorter address",
+        "The admin center's import accepts at most 50 characters before the \"@\", 48 after it, and 79 in all.";
+
     NO_USER_NAME = "U003", Error, "no user name can be built from the name",
-        "give the salesperson an Email on a verified domain, or a name with letters";
+        "give the salesperson an Email on a verified domain, or a name with letters",
+        "Without a usable Email, the user name is built from the name; a name of only punctuation leaves \
+nothing to build from.\n\n\
+Example: a Name `---`.";
+
     USER_NAME_NUMBERED = "U004", Warning, "the user name was taken, so a number was added",
-        "nothing to do if these are two people; if it is one person twice, delete the duplicate row";
+        "nothing to do if these are two people; if it is one person twice, delete the duplicate row",
+        "A built user name was already taken by another salesperson (from their Email, or built before), so a \
+number was added, in input order: jan.peeters2, jan.peeters3...";
+
     DUPLICATE_CODE = "D001", Error, "the salesperson Code appears twice",
-        "codes are unique in Business Central: delete the duplicate row or fix its code";
+        "codes are unique in Business Central: delete the duplicate row or fix its code",
+        "The Code is Business Central's key for a salesperson (compared without case, as Business Central stores \
+codes in upper case). The later row is rejected; the first stays valid, and the note points at it.";
+
     DUPLICATE_USER_NAME = "D002", Error, "two salespeople have the same user name",
-        "each Microsoft 365 user needs their own address: correct one of the two Emails";
+        "each Microsoft 365 user needs their own address: correct one of the two Emails",
+        "User names are unique in a tenant, compared without case. The later row is rejected; the first stays \
+valid, and the note points at it.";
+
     DUPLICATE_EMAIL = "D003", Warning, "two salespeople share an e-mail address",
-        "check whether the two rows are one person; give each salesperson their own address";
+        "check whether the two rows are one person; give each salesperson their own address",
+        "Two salespeople have the same private (non-tenant) address, which often means one person entered twice.";
+
     DUPLICATE_NAME = "D004", Warning, "two salespeople have the same name",
-        "nothing to do if these are two people; if it is one person twice, delete one row";
+        "nothing to do if these are two people; if it is one person twice, delete one row",
+        "Two salespeople have the same Name. That happens (two Jan Peeters), and it also happens when one person \
+was entered twice under two codes.";
+
     SKIPPED_BLOCKED = "R001", Info, "a blocked salesperson is skipped",
-        "nothing to do; unblock the salesperson in Business Central to give them an account";
+        "nothing to do; unblock the salesperson in Business Central to give them an account",
+        "A salesperson with Blocked = Yes gets no Microsoft 365 user.";
+
     SKIPPED_PRIVACY_BLOCKED = "R002", Info, "a privacy-blocked salesperson is skipped",
-        "nothing to do: a person who asked not to be processed is never exported";
+        "nothing to do: a person who asked not to be processed is never exported",
+        "A salesperson with Privacy Blocked = Yes asked not to be processed. They get no user, and their name is \
+not carried into any output.";
+
     SKIPPED_COUPLED = "R003", Info, "a salesperson already coupled to a Sales user is skipped",
-        "nothing to do: they already have a Dynamics 365 Sales user";
+        "nothing to do: they already have a Dynamics 365 Sales user",
+        "Coupled to Dataverse = Yes means the salesperson is already coupled to a Sales user, who has a Microsoft \
+365 account: importing them again would create a second one.";
 }
 
 /// The rule with this code, if there is one (codes compare case-insensitively).

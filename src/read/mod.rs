@@ -70,6 +70,22 @@ pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Re
         .map(|e| e.to_ascii_lowercase())
         .unwrap_or_default();
     let workbook_extension = matches!(extension.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods");
+    if workbook_extension && !is_zip && !is_ole {
+        let looks_like_text = signature
+            .iter()
+            .all(|b| !b.is_ascii_control() || b.is_ascii_whitespace() || *b >= 0x80);
+        return Err(Error::Unreadable {
+            path: path.into(),
+            format: "a workbook",
+            reason: if looks_like_text && n > 0 {
+                "it is text, not an Excel workbook (a CSV renamed to .xlsx?)".into()
+            } else {
+                "it is not an Excel workbook".into()
+            },
+            help:
+                "if it is a CSV, rename it to .csv; otherwise open it in Excel and save it as .xlsx",
+        });
+    }
     if is_zip || is_ole || workbook_extension {
         xlsx::open(path, options, is_header)
     } else {

@@ -1,3 +1,55 @@
-//! Rendering diagnostics and summaries for people and scripts.
+//! Rendering diagnostics and outcomes for people and scripts: text on stderr, JSON on stdout, the review
+//! workbook, and rejected.csv.
 
+pub mod json;
+pub mod rejected;
+pub mod review;
 pub mod text;
+
+use std::borrow::Cow;
+
+use crate::normalize::text::{is_phone_number, looks_like_formula};
+
+/// A value as it may appear in an output cell: control characters shown as their visible Unicode
+/// symbols (a line feed as ␊), so none reaches a cell.
+pub fn visible_text(value: &str) -> Cow<'_, str> {
+    if !value.chars().any(|c| c.is_control()) {
+        return Cow::Borrowed(value);
+    }
+    Cow::Owned(
+        value
+            .chars()
+            .map(|c| match c as u32 {
+                0..=0x1F => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+                0x7F => '\u{2421}',
+                _ if c.is_control() => '\u{FFFD}',
+                _ => c,
+            })
+            .collect(),
+    )
+}
+
+/// A value for a CSV a person may open in a spreadsheet: visible, and with a leading apostrophe when a
+/// spreadsheet would take it for a formula (phone numbers such as +32 475 12 34 56 excepted).
+pub fn spreadsheet_safe(value: &str) -> Cow<'_, str> {
+    let visible = visible_text(value);
+    if looks_like_formula(visible.trim_start(), is_phone_number(&visible)) {
+        Cow::Owned(format!("'{visible}"))
+    } else {
+        visible
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_formula_or_control_character_reaches_a_cell() {
+        assert_eq!(visible_text("Sales\nTeam\tB"), "Sales␊Team␉B");
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("+32 475 12 34 56"), "+32 475 12 34 56");
+        assert_eq!(spreadsheet_safe("Jan"), "Jan");
+    }
+}

@@ -1,0 +1,268 @@
+//! Reading, checking and planning every input: what `convert` and `validate` share.
+
+use std::path::PathBuf;
+
+use crate::bc::{recognise_header, ColumnMap};
+use crate::check::{row::check_row, rules, Diagnostic, Location, Severity};
+use crate::error::{Error, Result};
+use crate::manifest::Summary;
+use crate::plan::{plan, Outcome, Plan, PlanOptions, RowInput, RowKind};
+use crate::read::{self, InputFormat, ReadOptions};
+use crate::salesperson::{Salesperson, SkipReason};
+
+/// What was read from one input file.
+#[derive(Debug, Clone)]
+pub struct InputInfo {
+    pub path: PathBuf,
+    pub file: String,
+    /// `None` when the file could not be read.
+    pub format: Option<InputFormat>,
+    pub sheet: Option<String>,
+    pub header_row: u64,
+    pub header: Vec<String>,
+    pub columns: ColumnMap,
+    /// Data rows read, empty ones between data rows included.
+    pub rows: u64,
+}
+
+/// Everything learnt from the inputs: what was read, every problem, and the plan.
+pub struct Analysis {
+    pub inputs: Vec<InputInfo>,
+    /// Problems of whole files and headers; row problems live in the plan's entries.
+    pub file_diagnostics: Vec<Diagnostic>,
+    pub plan: Plan,
+    pub summary: Summary,
+    pub strict: bool,
+}
+
+impl Analysis {
+    /// Every diagnostic: each input's file problems first, then its rows in order.
+    pub fn diagnostics(&self) -> Vec<&Diagnostic> {
+        let mut all: Vec<(usize, u64, &Diagnostic)> = Vec::new();
+        for d in &self.file_diagnostics {
+            let input = self
+                .inputs
+                .iter()
+                .position(|i| i.file == d.location.file)
+                .unwrap_or(0);
+            all.push((input, d.location.row.unwrap_or(0), d));
+        }
+        for entry in &self.plan.entries {
+            for d in &entry.diagnostics {
+                all.push((entry.input, entry.location.row.unwrap_or(0), d));
+            }
+        }
+        all.sort_by_key(|(input, row, _)| (*input, *row));
+        all.into_iter().map(|(_, _, d)| d).collect()
+    }
+
+    /// Whether the problems stop the import: an error, or under `--strict` a warning.
+    pub fn has_errors(&self) -> bool {
+        self.summary.errors > 0 || (self.strict && self.summary.warnings > 0)
+    }
+
+    /// A file that could not be read at all (S008): the run exits 2 and writes nothing.
+    pub fn has_unreadable_file(&self) -> bool {
+        self.file_diagnostics
+            .iter()
+            .any(|d| d.rule == &rules::UNREADABLE_FILE)
+    }
+
+    /// A file that could not be read, or holds no salespeople: nothing is written.
+    pub fn has_broken_file(&self) -> bool {
+        self.file_diagnostics
+            .iter()
+            .any(|d| d.rule == &rules::UNREADABLE_FILE || d.rule == &rules::NO_DATA)
+    }
+}
+
+/// Reads, checks and plans every input. A file that cannot be read becomes a diagnostic (S008), so one
+/// run reports on every input; only usage errors (such as a missing --sheet) stop it.
+pub fn analyse(
+    paths: &[PathBuf],
+    read_options: &ReadOptions,
+    plan_options: &PlanOptions,
+) -> Result<Analysis> {
+    let mut inputs = Vec::new();
+    let mut file_diagnostics = Vec::new();
+    let mut rows_in = Vec::new();
+    for (index, path) in paths.iter().enumerate() {
+        let file = path.display().to_string();
+        let mut info = InputInfo {
+            path: path.clone(),
+            file: file.clone(),
+            format: None,
+            sheet: None,
+            header_row: 0,
+            header: Vec::new(),
+            columns: ColumnMap::default(),
+            rows: 0,
+        };
+        let is_header = |cells: &[String]| {
+            recognise_header(cells, &Location::default())
+                .0
+                .has_required()
+        };
+        let table = match read::open(path, read_options, &is_header) {
+            Ok(table) => table,
+            Err(error @ Error::NoSuchSheet { .. }) => return Err(error),
+            Err(Error::EmptyInput { .. }) => {
+                file_diagnostics.push(Diagnostic::new(
+                    &rules::NO_DATA,
+                    Location::file(&file),
+                    "the file is empty",
+                ));
+                inputs.push(info);
+                continue;
+            }
+            Err(error) => {
+                file_diagnostics.push(Diagnostic::new(
+                    &rules::UNREADABLE_FILE,
+                    Location::file(&file),
+                    unreadable_message(&error),
+                ));
+                inputs.push(info);
+                continue;
+            }
+        };
+        let base = Location {
+            file: table.file.clone(),
+            sheet: table.sheet.clone(),
+            ..Location::default()
+        };
+        let header_location = Location {
+            row: Some(table.header_row),
+            ..base.clone()
+        };
+        let (columns, header_diagnostics) = recognise_header(&table.header, &header_location);
+        file_diagnostics.extend(header_diagnostics);
+        let unusable = file_diagnostics
+            .iter()
+            .filter(|d| d.location.file == base.file && d.rule == &rules::MISSING_COLUMN)
+            .map(|d| format!("{}: {}", d.code(), d.message))
+            .next();
+        let header_len = table.header.len();
+        let mut rows = 0u64;
+        // Empty rows are held back until a data row follows: trailing empty rows are not rows at all.
+        let mut pending_empty = Vec::new();
+        for raw in table.rows {
+            let raw = match raw {
+                Ok(raw) => raw,
+                Err(error) => {
+                    file_diagnostics.push(Diagnostic::new(
+                        &rules::UNREADABLE_FILE,
+                        Location::file(&file),
+                        format!(
+                            "reading stopped after {rows} rows: {}",
+                            unreadable_message(&error)
+                        ),
+                    ));
+                    break;
+                }
+            };
+            let location = Location {
+                row: Some(raw.row),
+                ..base.clone()
+            };
+            if raw.is_empty() {
+                pending_empty.push(RowInput {
+                    input: index,
+                    diagnostics: vec![Diagnostic::new(
+                        &rules::EMPTY_ROW,
+                        location.clone(),
+                        "the row is empty and is skipped",
+                    )],
+                    location,
+                    kind: RowKind::Empty,
+                    cells: raw.cells,
+                    salesperson: Salesperson::default(),
+                });
+                continue;
+            }
+            rows += pending_empty.len() as u64 + 1;
+            rows_in.append(&mut pending_empty);
+            let row = match &unusable {
+                Some(reason) => RowInput {
+                    input: index,
+                    location,
+                    kind: RowKind::Unusable(reason.clone()),
+                    cells: raw.cells,
+                    salesperson: Salesperson::default(),
+                    diagnostics: Vec::new(),
+                },
+                None => {
+                    let (salesperson, diagnostics) = check_row(&raw, &columns, header_len, &base);
+                    RowInput {
+                        input: index,
+                        location,
+                        kind: RowKind::Data,
+                        cells: raw.cells,
+                        salesperson,
+                        diagnostics,
+                    }
+                }
+            };
+            rows_in.push(row);
+        }
+        if rows == 0
+            && !file_diagnostics
+                .iter()
+                .any(|d| d.location.file == file && d.rule == &rules::UNREADABLE_FILE)
+        {
+            file_diagnostics.push(Diagnostic::new(
+                &rules::NO_DATA,
+                header_location.clone(),
+                "the file holds a header and no salespeople",
+            ));
+        }
+        info.format = Some(table.format);
+        info.sheet = table.sheet;
+        info.header_row = table.header_row;
+        info.header = table.header;
+        info.columns = columns;
+        info.rows = rows;
+        inputs.push(info);
+    }
+    let columns: Vec<ColumnMap> = inputs.iter().map(|i| i.columns.clone()).collect();
+    let plan = plan(rows_in, &columns, plan_options);
+    let summary = summarise(&plan, &file_diagnostics);
+    Ok(Analysis {
+        inputs,
+        file_diagnostics,
+        plan,
+        summary,
+        strict: plan_options.strict,
+    })
+}
+
+fn unreadable_message(error: &Error) -> String {
+    match error {
+        Error::Io { source, .. } => source.to_string(),
+        Error::Unreadable { format, reason, .. } => format!("cannot be read as {format}: {reason}"),
+        other => other.to_string(),
+    }
+}
+
+fn summarise(plan: &Plan, file_diagnostics: &[Diagnostic]) -> Summary {
+    let mut summary = Summary {
+        rows: plan.entries.len() as u64,
+        written: plan.count(|o| o == Outcome::Written) as u64,
+        skipped: plan.count(|o| matches!(o, Outcome::Skipped(_))) as u64,
+        rejected: plan.count(|o| o == Outcome::Rejected) as u64,
+        empty_rows: plan.count(|o| o == Outcome::Skipped(SkipReason::EmptyRow)) as u64,
+        import_files: plan.batches.len(),
+        ..Summary::default()
+    };
+    let severities = file_diagnostics
+        .iter()
+        .chain(plan.entries.iter().flat_map(|e| e.diagnostics.iter()))
+        .map(|d| d.severity());
+    for severity in severities {
+        match severity {
+            Severity::Error => summary.errors += 1,
+            Severity::Warning => summary.warnings += 1,
+            Severity::Info => {}
+        }
+    }
+    summary
+}

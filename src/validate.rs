@@ -1,0 +1,53 @@
+//! `bc2m365 validate`: every check of `convert`, and nothing written unless a review workbook is asked for.
+
+use std::io::Write;
+
+use crate::analysis::analyse;
+use crate::cli::ValidateArgs;
+use crate::convert::{parse_domains, plan_options, print_report};
+use crate::error::{Error, Result};
+use crate::read::ReadOptions;
+use crate::report;
+
+pub fn run(args: &ValidateArgs, stderr: &mut dyn Write) -> Result<u8> {
+    let domains = parse_domains(&args.domains)?;
+    let read_options = ReadOptions {
+        sheet: args.sheet.clone(),
+    };
+    let options = plan_options(domains, args.transliterate, args.strict);
+    let analysis = analyse(&args.inputs, &read_options, &options)?;
+    print_report(&analysis, args.report, stderr);
+    if let Some(path) = &args.review {
+        if args.inputs.iter().any(|input| same_file(input, path)) {
+            return Err(Error::Usage(format!(
+                "--review {} would overwrite an input",
+                path.display()
+            )));
+        }
+        let bytes = report::review::render(&analysis).map_err(|e| Error::Io {
+            path: path.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        crate::write::write_file_atomically(path, &bytes)?;
+        let _ = writeln!(stderr, "wrote {}", path.display());
+    }
+    let _ = writeln!(
+        stderr,
+        "{}",
+        report::text::summary_line(&analysis.summary, analysis.inputs.len(), false)
+    );
+    Ok(if analysis.has_unreadable_file() {
+        crate::EXIT_FAILURE
+    } else if analysis.has_errors() {
+        crate::EXIT_INPUT_ERRORS
+    } else {
+        crate::EXIT_OK
+    })
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}

@@ -1,0 +1,473 @@
+//! Diagnostics end to end: every rule triggered from a fixture, the three report forms agreeing, every row
+//! accounted for, --keep-going, --strict, validate and explain.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::Path;
+
+use bc2m365::check::rules;
+use calamine::{open_workbook_auto, Data, Reader};
+use common::*;
+
+/// Every fixture a diagnostic test reads; together they trigger every rule.
+const FIXTURES: &[&str] = &[
+    "fixtures/bc-salespeople-en.csv",
+    "fixtures/bc-salespeople-en.xlsx",
+    "fixtures/bc-salespeople-mistakes.csv",
+    "fixtures/diagnostics/missing-code-column.csv",
+    "fixtures/diagnostics/structure-problems.csv",
+    "fixtures/diagnostics/invalid-utf8.csv",
+    "fixtures/diagnostics/field-problems.csv",
+    "fixtures/bad/csv-renamed.xlsx",
+    "fixtures/bad/header-only.csv",
+];
+
+/// `validate --report json` on one input: the exit code and the parsed report.
+fn validate_json(input: &str) -> (i32, serde_json::Value) {
+    let output = run(&[
+        "validate",
+        input,
+        "--domain",
+        "contoso.com",
+        "--report",
+        "json",
+    ]);
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{input}: JSON report: {e}\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    });
+    (output.status.code().unwrap_or(-1), report)
+}
+
+fn codes(report: &serde_json::Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_rule_is_triggered_by_a_fixture_and_explained() {
+    let mut seen = BTreeSet::new();
+    for fixture in FIXTURES {
+        let (_, report) = validate_json(fixture);
+        seen.extend(codes(&report));
+    }
+    for rule in rules::ALL {
+        assert!(
+            seen.contains(rule.code),
+            "no fixture triggers {} ({})",
+            rule.code,
+            rule.title
+        );
+        let output = run(&["explain", &rule.code.to_lowercase()]);
+        assert_eq!(output.status.code(), Some(0));
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            text.starts_with(&format!(
+                "{} ({}): {}",
+                rule.code,
+                rule.severity.as_str(),
+                rule.title
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains(rule.explanation) && text.contains(rule.help),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn explain_lists_every_code_and_refuses_an_unknown_one() {
+    let output = run(&["explain"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    for rule in rules::ALL {
+        assert!(
+            text.contains(&format!(
+                "{}  {:<7}  {}\n",
+                rule.code,
+                rule.severity.as_str(),
+                rule.title
+            )),
+            "{text}"
+        );
+    }
+    let output = run(&["explain", "X999"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("no rule \"X999\""));
+}
+
+#[test]
+fn exit_codes_of_validate() {
+    assert_eq!(validate_json("fixtures/bc-salespeople-en.csv").0, 0);
+    assert_eq!(validate_json("fixtures/bc-salespeople-mistakes.csv").0, 1);
+    assert_eq!(validate_json("fixtures/bad/header-only.csv").0, 1);
+    let (code, report) = validate_json("fixtures/bad/csv-renamed.xlsx");
+    assert_eq!(code, 2);
+    let message = report["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(message.contains("a CSV renamed to .xlsx?"), "{message}");
+}
+
+/// (code, row, column index) of each diagnostic, in report order.
+type Found = Vec<(String, Option<u64>, Option<u64>)>;
+
+fn from_json(report: &serde_json::Value) -> Found {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["row"].as_u64(),
+                d["column_index"].as_u64(),
+            )
+        })
+        .collect()
+}
+
+fn from_text(text: &str) -> Found {
+    let mut found = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some(code) = line
+            .split_once('[')
+            .and_then(|(_, rest)| rest.split_once(']'))
+            .map(|(c, _)| c)
+        else {
+            continue;
+        };
+        if !(line.starts_with("error[")
+            || line.starts_with("warning[")
+            || line.starts_with("info["))
+        {
+            continue;
+        }
+        let place = lines
+            .next()
+            .unwrap()
+            .trim_start()
+            .strip_prefix("--> ")
+            .unwrap();
+        let place = place.split(" (").next().unwrap();
+        let mut parts = place.rsplitn(3, ':').collect::<Vec<_>>();
+        parts.reverse();
+        let numbers: Vec<u64> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+        found.push((
+            code.to_string(),
+            numbers.first().copied(),
+            numbers.get(1).copied(),
+        ));
+    }
+    found
+}
+
+fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
+    let mut workbook = open_workbook_auto(path).unwrap();
+    let range = workbook.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::Float(f) => format!("{f}"),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn from_review(path: &Path, headers: &[String]) -> Found {
+    sheet(path, "Problems")
+        .into_iter()
+        .skip(1)
+        .map(|r| {
+            let column = headers
+                .iter()
+                .position(|h| *h == r[4])
+                .map(|i| i as u64 + 1)
+                .filter(|_| !r[4].is_empty());
+            (r[1].clone(), r[3].parse().ok(), column)
+        })
+        .collect()
+}
+
+#[test]
+fn json_text_and_review_report_the_same_problems() {
+    let fixture = "fixtures/bc-salespeople-mistakes.csv";
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let output = run(&[
+        "convert",
+        fixture,
+        "--domain",
+        "contoso.com",
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let text = stderr_of(&run(&["validate", fixture, "--domain", "contoso.com"]));
+    let headers: Vec<String> = ["Code", "Name", "Phone No.", "E-Mail", "Job Title", "Region"]
+        .map(String::from)
+        .to_vec();
+    let review = from_review(&out.join("review.xlsx"), &headers);
+    let json = from_json(&json);
+    assert!(json.len() >= 12, "{json:?}");
+    assert_eq!(json, from_text(&text));
+    assert_eq!(json, review);
+}
+
+#[test]
+fn every_row_ends_written_skipped_or_rejected_exactly_once() {
+    for fixture in FIXTURES.iter().filter(|f| !f.starts_with("fixtures/bad/")) {
+        let tmp = tempfile::tempdir().unwrap();
+        let review = tmp.path().join("review.xlsx");
+        let output = run(&[
+            "validate",
+            fixture,
+            "--domain",
+            "contoso.com",
+            "--report",
+            "json",
+            "--review",
+            review.to_str().unwrap(),
+        ]);
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let summary = &report["summary"];
+        let total = summary["rows"].as_u64().unwrap();
+        let sum = ["written", "skipped", "rejected"]
+            .iter()
+            .map(|k| summary[k].as_u64().unwrap())
+            .sum::<u64>();
+        assert_eq!(sum, total, "{fixture}: {summary}");
+        let workbook = open_workbook_auto(&review).unwrap();
+        let first = workbook.sheet_names()[0].clone();
+        let rows = sheet(&review, &first);
+        let statuses: Vec<&str> = rows.iter().skip(1).map(|r| r[1].as_str()).collect();
+        assert_eq!(statuses.len() as u64, total, "{fixture}");
+        let mut numbers: Vec<&str> = rows.iter().skip(1).map(|r| r[0].as_str()).collect();
+        numbers.dedup();
+        assert_eq!(numbers.len() as u64, total, "{fixture}: each row once");
+        for status in ["written", "skipped", "rejected"] {
+            let n = statuses.iter().filter(|s| **s == status).count() as u64;
+            let key = if status == "written" {
+                "written"
+            } else {
+                status
+            };
+            assert_eq!(n, summary[key].as_u64().unwrap(), "{fixture}: {status}");
+        }
+    }
+}
+
+#[test]
+fn keep_going_writes_the_valid_rows_and_lists_the_rejected_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let output = run(&[
+        "convert",
+        "fixtures/bc-salespeople-mistakes.csv",
+        "--domain",
+        "contoso.com",
+        "--out",
+        out.to_str().unwrap(),
+        "--keep-going",
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "exit 1: some rows were rejected"
+    );
+    let names: Vec<String> = folder_contents(&out).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [
+            "m365-users.csv",
+            "manifest.json",
+            "rejected.csv",
+            "review.xlsx"
+        ]
+    );
+    let expected = Path::new("fixtures/expected/bc-salespeople-mistakes.csv/keep-going");
+    for name in ["m365-users.csv", "rejected.csv"] {
+        assert_matches_expected(
+            &expected.join(name),
+            &std::fs::read(out.join(name)).unwrap(),
+        );
+    }
+    m365check(&["contoso.com"], &[out.join("m365-users.csv")]);
+    // No formula and no control character from the input reaches rejected.csv.
+    let rejected = std::fs::read_to_string(out.join("rejected.csv")).unwrap();
+    assert!(
+        rejected.contains("'=HYPERLINK") && rejected.contains("Sales␊Team B"),
+        "{rejected}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let statuses: Vec<&str> = manifest["salespeople"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses.len(), 10);
+    assert_eq!(statuses.iter().filter(|s| **s == "written").count(), 1);
+    assert_eq!(statuses.iter().filter(|s| **s == "rejected").count(), 9);
+    let rejected_rows = read_import(&out.join("rejected.csv"));
+    assert_eq!(rejected_rows.len(), 9);
+}
+
+#[test]
+fn strict_makes_warnings_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let output = run(&[
+        "convert",
+        "fixtures/bc-salespeople-en.csv",
+        "--domain",
+        "contoso.com",
+        "--out",
+        out.to_str().unwrap(),
+        "--strict",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let names: Vec<String> = folder_contents(&out).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["review.xlsx"]);
+    let (code, report) = {
+        let output = run(&[
+            "validate",
+            "fixtures/bc-salespeople-en.csv",
+            "--domain",
+            "contoso.com",
+            "--strict",
+            "--report",
+            "json",
+        ]);
+        (
+            output.status.code(),
+            serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap(),
+        )
+    };
+    assert_eq!(code, Some(1));
+    // The two rows with warnings (a private address, a numbered user name) are rejected under --strict.
+    assert_eq!(report["summary"]["rejected"], 2);
+    assert_eq!(
+        validate_json("fixtures/bc-salespeople-en.csv").1["summary"]["rejected"],
+        0
+    );
+}
+
+#[test]
+fn validate_writes_nothing_unless_asked_for_a_review() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = root().join("fixtures/bc-salespeople-mistakes.csv");
+    let output = bc2m365()
+        .current_dir(tmp.path())
+        .args([
+            "validate",
+            input.to_str().unwrap(),
+            "--domain",
+            "contoso.com",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "validate wrote a file"
+    );
+    let output = bc2m365()
+        .current_dir(tmp.path())
+        .args([
+            "validate",
+            input.to_str().unwrap(),
+            "--domain",
+            "contoso.com",
+            "--review",
+            "check.xlsx",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let names: Vec<String> = folder_contents(tmp.path())
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(names, ["check.xlsx"]);
+}
+
+/// The text of every part of an xlsx whose name starts with `prefix`.
+fn xlsx_parts(path: &Path, prefix: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        if file.name().starts_with(prefix) {
+            file.read_to_string(&mut text).unwrap();
+        }
+    }
+    text
+}
+
+#[test]
+fn the_review_marks_problem_cells_and_holds_no_formula() {
+    let tmp = tempfile::tempdir().unwrap();
+    let review = tmp.path().join("review.xlsx");
+    run(&[
+        "validate",
+        "fixtures/bc-salespeople-mistakes.csv",
+        "--domain",
+        "contoso.com",
+        "--review",
+        review.to_str().unwrap(),
+    ]);
+    let sheets = xlsx_parts(&review, "xl/worksheets/sheet");
+    assert!(
+        !sheets.contains("<f>") && !sheets.contains("<f "),
+        "a formula in the review workbook"
+    );
+    let comments = xlsx_parts(&review, "xl/comments");
+    assert!(
+        comments.contains("error[D001]: Code \"AV\" is already used by another salesperson"),
+        "{comments}"
+    );
+    assert!(
+        comments.contains("warning[S003]"),
+        "the unknown header cell has a note"
+    );
+    let styles = xlsx_parts(&review, "xl/styles.xml");
+    assert!(
+        styles.contains("FFFFC7CE") && styles.contains("FFFFEB9C"),
+        "red and amber fills"
+    );
+    let rows = sheet(&review, "bc-salespeople-mistakes");
+    assert_eq!(
+        rows[0][..4],
+        ["Row", "Status", "Reason", "Code"].map(String::from)
+    );
+    // The formula is kept as text, made harmless; the line break is shown, not kept.
+    assert!(rows
+        .iter()
+        .any(|r| r.iter().any(|c| c == "=HYPERLINK(\"http://x\",\"Hans\")")));
+    assert!(rows.iter().any(|r| r.iter().any(|c| c == "Sales␊Team B")));
+    let problems = sheet(&review, "Problems");
+    assert_eq!(
+        problems[1][10], "'bc-salespeople-mistakes'!I1",
+        "a link to the unknown header cell"
+    );
+}
