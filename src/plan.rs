@@ -9,7 +9,7 @@ use crate::check::{rules, Diagnostic, Location, Severity};
 use crate::m365::format::{ImportColumn, ImportRow, MAX_USERS_PER_FILE};
 use crate::m365::upn::UpnProblem;
 use crate::m365::UserPrincipalName;
-use crate::normalize::{build_alias, Transliteration};
+use crate::normalize::{build_alias, text, Transliteration};
 use crate::salesperson::{Salesperson, SkipReason};
 
 /// The choices that shape a plan.
@@ -354,11 +354,42 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
         }
     }
 
-    // Pass 3: the import rows, checked against Microsoft's column limits.
+    // Pass 3: the import rows, checked against Microsoft's column limits, and guarded so that no value
+    // derived from the input (a first name split off "Aa, =") reaches a cell as a formula or control character.
     for entry in entries.iter_mut().filter(|e| e.outcome == Outcome::Written) {
         let row = import_row(entry);
         for column in ImportColumn::ALL {
             let value = row.get(column);
+            let location = || columns[entry.input].locate(source_field(column), &entry.location);
+            if text::looks_like_formula(value, column.is_phone() && text::is_phone_number(value)) {
+                entry.diagnostics.push(
+                    Diagnostic::new(
+                        &rules::FORMULA_LIKE,
+                        location(),
+                        format!(
+                            "{} \"{value}\" would start like a spreadsheet formula",
+                            column.header()
+                        ),
+                    )
+                    .with_value(value),
+                );
+                entry.outcome = Outcome::Rejected;
+            }
+            if let Some(c) = text::find_control_char(value) {
+                entry.diagnostics.push(
+                    Diagnostic::new(
+                        &rules::CONTROL_CHARACTER,
+                        location(),
+                        format!(
+                            "{} would hold the control character U+{:04X}",
+                            column.header(),
+                            c as u32
+                        ),
+                    )
+                    .with_value(value),
+                );
+                entry.outcome = Outcome::Rejected;
+            }
             let len = value.chars().count();
             if let Some(max) = column.max_chars().filter(|max| len > *max) {
                 let field = source_field(column);

@@ -1,0 +1,129 @@
+//! Properties that hold for any input rows, whatever names, addresses and junk they hold.
+
+use std::collections::BTreeSet;
+
+use bc2m365::analysis::analyse;
+use bc2m365::cli::TransliterationArg;
+use bc2m365::convert::plan_options;
+use bc2m365::m365::format::{write_import_csv, ImportColumn, HEADER, MAX_USERS_PER_FILE};
+use bc2m365::m365::UserPrincipalName;
+use bc2m365::normalize::text::{is_phone_number, looks_like_formula};
+use bc2m365::plan::Outcome;
+use bc2m365::read::ReadOptions;
+use proptest::prelude::*;
+
+const DOMAINS: [&str; 2] = ["contoso.com", "contoso.be"];
+
+fn word() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[A-Z][a-z]{1,12}",
+        "(van|de|der|den|Van|De|von|zu|d'|la|du)",
+        "[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿß]{1,10}",
+        "[A-Z][a-z]{1,6}-[A-Z][a-z]{1,6}",
+        "O'[A-Z][a-z]{2,8}",
+        "\\PC{1,8}",
+        "[=+@-][A-Za-z0-9()\"]{0,8}",
+    ]
+}
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::collection::vec(word(), 0..5).prop_map(|w| w.join(" ")),
+        (word(), word()).prop_map(|(l, f)| format!("{l}, {f}")),
+        "[ \\t]{0,3}\\PC{0,60}",
+    ]
+}
+
+fn email() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        "[a-z]{1,10}\\.[a-z]{1,12}@(contoso\\.com|Contoso\\.BE|gmail\\.com)",
+        "[a-z0-9.+_'-]{0,60}@(contoso\\.com|example\\.org)",
+        "\\PC{0,30}",
+    ]
+}
+
+fn row() -> impl Strategy<Value = Vec<String>> {
+    (
+        "[A-Z0-9]{0,6}",
+        name(),
+        email(),
+        prop_oneof![Just(String::new()), "\\+?[0-9 ]{6,16}", "\\PC{0,20}"],
+        "\\PC{0,40}",
+        prop_oneof![Just("No"), Just("Yes"), Just(""), Just("Ja"), Just("maybe")],
+    )
+        .prop_map(|(code, name, email, phone, job, blocked)| {
+            vec![code, name, email, phone, job, blocked.to_string()]
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(96),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn any_rows_give_valid_users_and_lose_none(rows in prop::collection::vec(row(), 1..60)) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.csv");
+        let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_path(&path).unwrap();
+        writer.write_record(["Code", "Name", "Email", "Phone No.", "Job Title", "Blocked"]).unwrap();
+        for row in &rows {
+            writer.write_record(row).unwrap();
+        }
+        writer.flush().unwrap();
+        drop(writer);
+
+        let domains: Vec<String> = DOMAINS.iter().map(|d| d.to_string()).collect();
+        let options = plan_options(domains.clone(), TransliterationArg::Basic, false);
+        let analysis = analyse(&[path], &ReadOptions::default(), &options).unwrap();
+        let plan = &analysis.plan;
+
+        // Every input row is in the plan exactly once, on the line it was written (header = line 1), unless
+        // it was wholly empty and trailing (not a row at all).
+        let lines: Vec<u64> = plan.entries.iter().map(|e| e.location.row.unwrap()).collect();
+        let unique: BTreeSet<u64> = lines.iter().copied().collect();
+        prop_assert_eq!(unique.len(), lines.len());
+        prop_assert!(plan.entries.len() <= rows.len());
+        let last_data = rows.iter().rposition(|r| r.iter().any(|c| !c.trim().is_empty()));
+        if let Some(last) = last_data {
+            prop_assert!(plan.entries.len() > last);
+        }
+        let s = &analysis.summary;
+        prop_assert_eq!(s.written + s.skipped + s.rejected, plan.entries.len() as u64);
+
+        // Every written user meets Microsoft's rules, and user names are unique case-insensitively.
+        let mut seen = BTreeSet::new();
+        for entry in plan.entries.iter().filter(|e| e.outcome == Outcome::Written) {
+            let import = entry.import.as_ref().unwrap();
+            let upn = import.get(ImportColumn::UserName);
+            prop_assert!(UserPrincipalName::parse(upn, &domains).is_ok(), "{}", upn);
+            prop_assert!(seen.insert(upn.to_lowercase()), "{} twice", upn);
+            prop_assert!(!import.get(ImportColumn::DisplayName).is_empty());
+            for column in ImportColumn::ALL {
+                let value = import.get(column);
+                if let Some(max) = column.max_chars() {
+                    prop_assert!(value.chars().count() <= max, "{:?} {}", column, value);
+                }
+                prop_assert!(!value.chars().any(char::is_control), "{:?} {:?}", column, value);
+                prop_assert_eq!(value.trim(), value);
+                prop_assert!(!looks_like_formula(value, column.is_phone() && is_phone_number(value)), "{:?} {:?}", column, value);
+            }
+        }
+
+        // Writing each batch and reading it back gives exactly the planned users, in order.
+        for batch in &plan.batches {
+            prop_assert!(batch.entries.len() <= MAX_USERS_PER_FILE);
+            let planned: Vec<_> = batch.entries.iter().map(|&i| plan.entries[i].import.as_ref().unwrap()).collect();
+            let mut bytes = Vec::new();
+            write_import_csv(&mut bytes, &planned).unwrap();
+            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap();
+            let mut reader = csv::ReaderBuilder::new().from_reader(body);
+            prop_assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), HEADER.to_vec());
+            let back: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+            let want: Vec<Vec<String>> = planned.iter().map(|p| p.values().to_vec()).collect();
+            prop_assert_eq!(back, want);
+        }
+    }
+}
