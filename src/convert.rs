@@ -83,6 +83,8 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
         sheet: args.sheet.clone(),
     };
     let options = plan_options(domains.clone(), args.transliterate, args.strict);
+    // The staging folder first: an output folder that cannot be written is found before any work.
+    let staging = Staging::new(&args.out)?;
     let analysis = analyse(&args.inputs, &read_options, &options)?;
     print_report(&analysis, args.report, stderr);
     let summary_line =
@@ -103,7 +105,6 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
     }
     let blocked = analysis.has_errors() && !args.keep_going;
 
-    let staging = Staging::new(&args.out)?;
     let mut outputs = Vec::new();
     if !blocked {
         for batch in &analysis.plan.batches {

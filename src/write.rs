@@ -77,6 +77,35 @@ pub fn check_target(target: &Path, force: bool, inputs: &[PathBuf]) -> Result<()
     Ok(())
 }
 
+/// Swaps two paths atomically (Linux `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let result = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
 /// Writes one file so that it appears whole or not at all: a temporary file beside it, renamed into place.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let parent = match path.parent() {
@@ -143,12 +172,16 @@ impl Staging {
         })
     }
 
-    /// Puts the staged folder in place of the target. An earlier run's folder is moved aside first and
-    /// removed only once the new one is in place.
+    /// Puts the staged folder in place of the target. An earlier run's folder is swapped out in one
+    /// atomic step where the system allows it (Linux), so that at every moment `--out` holds either the
+    /// earlier outputs or the new ones; elsewhere it is moved aside first and removed once the new one is in.
     pub fn commit(self) -> Result<()> {
         let staged = self.dir.keep();
         let target = &self.target;
-        if target.exists() {
+        if target.exists() && exchange(&staged, target).is_ok() {
+            // `staged` now holds the earlier outputs.
+            fs::remove_dir_all(&staged).map_err(|e| Error::io(&staged, e))?;
+        } else if target.exists() {
             let aside = staged.with_file_name(format!(
                 ".bc2m365-previous-{}",
                 staged
