@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::accounts::{AccountName, CountryCode, Licence};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "bc2m365",
@@ -20,10 +22,14 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Convert salesperson exports into Microsoft 365 import files and a manifest
     Convert(ConvertArgs),
+    /// Write a commented example bc2m365.toml into the current folder (never over an existing one)
+    Init,
 }
 
 #[derive(Debug, Args)]
@@ -33,7 +39,7 @@ pub struct ConvertArgs {
     pub inputs: Vec<PathBuf>,
 
     /// A verified domain of the tenant (repeat for more); new user names get the first
-    #[arg(long = "domain", value_name = "DOMAIN", required = true)]
+    #[arg(long = "domain", value_name = "DOMAIN")]
     pub domains: Vec<String>,
 
     /// The folder to write into; it must be new, empty, or hold an earlier run's outputs
@@ -48,9 +54,33 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
 
-    /// How accented letters become ASCII in built user names
-    #[arg(long, value_enum, default_value_t = TransliterationArg::Basic)]
-    pub transliterate: TransliterationArg,
+    /// How accented letters become ASCII in built user names [default: basic]
+    #[arg(long, value_enum)]
+    pub transliterate: Option<TransliterationArg>,
+
+    /// The settings file (default: ./bc2m365.toml when present); flags override it
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The administrator who sets up the integration; never a salesperson
+    #[arg(long, value_name = "UPN")]
+    pub admin: Option<AccountName>,
+
+    /// The dedicated account that synchronises Business Central and Sales; never a salesperson
+    #[arg(long, value_name = "UPN")]
+    pub integration_user: Option<AccountName>,
+
+    /// The salespeople's licence, as a skuPartNumber [default: DYN365_ENTERPRISE_SALES]
+    #[arg(long, value_name = "SKU")]
+    pub licence: Option<Licence>,
+
+    /// One usage location (two-letter country) for every salesperson; otherwise each one's country
+    #[arg(long, value_name = "XX")]
+    pub usage_location: Option<CountryCode>,
+
+    /// Users that already exist: a Microsoft 365 "Active users" export or an Entra "Download users" CSV
+    #[arg(long, value_name = "FILE")]
+    pub existing: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

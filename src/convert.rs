@@ -5,14 +5,16 @@ use std::path::PathBuf;
 
 use crate::bc::{recognise_header, ColumnMap};
 use crate::check::{row::check_row, rules, Diagnostic, Location, Severity};
-use crate::cli::{ConvertArgs, TransliterationArg};
+use crate::cli::ConvertArgs;
+use crate::config::Settings;
 use crate::error::{Error, Result};
+use crate::m365::existing::ExistingUsers;
 use crate::m365::format::write_import_csv;
 use crate::manifest::{FileRecord, Manifest, Summary};
-use crate::normalize::Transliteration;
 use crate::plan::{plan, Outcome, Plan, PlanOptions, RowInput};
 use crate::read::{self, InputFormat, ReadOptions};
 use crate::report;
+use crate::views;
 use crate::write::{check_target, sha256_file, Staging};
 
 /// What was read from one input file.
@@ -144,10 +146,13 @@ pub fn analyse(
     }
     let columns: Vec<ColumnMap> = inputs.iter().map(|i| i.columns.clone()).collect();
     let plan = plan(rows_in, &columns, plan_options);
+    file_diagnostics.extend(plan_options.accounts.check());
 
     let mut summary = Summary {
         rows: inputs.iter().map(|i| i.rows).sum(),
         written: plan.count(|o| o == Outcome::Written) as u64,
+        existing: plan.count(|o| o == Outcome::Existing) as u64,
+        coupled: plan.count(|o| o == Outcome::Coupled) as u64,
         skipped: plan.count(|o| matches!(o, Outcome::Skipped(_))) as u64 + empty_rows,
         rejected: plan.count(|o| o == Outcome::Rejected) as u64 + unreadable_rows,
         empty_rows,
@@ -201,23 +206,31 @@ pub fn parse_domains(domains: &[String]) -> Result<Vec<String>> {
         }
     }
     if out.is_empty() {
-        return Err(Error::Usage("give at least one --domain".into()));
+        return Err(Error::Usage(format!(
+            "give at least one --domain <DOMAIN> (or domains in {})",
+            crate::config::FILE_NAME
+        )));
     }
     Ok(out)
 }
 
 pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
-    let domains = parse_domains(&args.domains)?;
+    let settings = Settings::resolve(args)?;
+    let domains = parse_domains(&settings.domains)?;
     check_target(&args.out, args.force, &args.inputs)?;
     let read_options = ReadOptions {
         sheet: args.sheet.clone(),
     };
+    let existing = match &settings.existing {
+        Some(path) => Some(ExistingUsers::read(path)?),
+        None => None,
+    };
     let plan_options = PlanOptions {
         domains: domains.clone(),
-        transliteration: match args.transliterate {
-            TransliterationArg::Basic => Transliteration::Basic,
-            TransliterationArg::German => Transliteration::German,
-        },
+        transliteration: settings.transliteration,
+        user_name: settings.user_name.clone(),
+        existing,
+        accounts: settings.accounts.clone(),
     };
     let analysis = analyse(&args.inputs, &read_options, &plan_options)?;
     let rendered = report::text::render(&analysis.diagnostics());
@@ -263,13 +276,42 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
             country: None,
         });
     }
-    let manifest = Manifest::new(
+    if let Some(path) = &settings.existing {
+        inputs.push(FileRecord {
+            file: path.display().to_string(),
+            sha256: sha256_file(path)?,
+            sheet: None,
+            rows: None,
+            users: plan_options.existing.as_ref().map(ExistingUsers::len),
+            country: None,
+        });
+    }
+    let mut manifest = Manifest::new(
         &analysis.plan,
         &domains,
+        &plan_options.accounts,
+        plan_options.existing.as_ref(),
         inputs,
         outputs.clone(),
         analysis.summary.clone(),
     );
+    // The views are made from the manifest, and the manifest lists them with their hashes.
+    let views = [
+        (views::ROLE_ASSIGNMENTS, views::role_assignments(&manifest)),
+        (views::COUPLING, views::coupling(&manifest)),
+        (views::NEXT_STEPS, views::next_steps(&manifest).into_bytes()),
+    ];
+    for (name, bytes) in views {
+        let written = staging.write(name, &bytes)?;
+        manifest.outputs.push(FileRecord {
+            file: written.name,
+            sha256: written.sha256,
+            sheet: None,
+            rows: None,
+            users: None,
+            country: None,
+        });
+    }
     staging.write("manifest.json", manifest.to_json().as_bytes())?;
     staging.commit()?;
 
@@ -281,7 +323,14 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
             output.users.unwrap_or(0)
         );
     }
-    let _ = writeln!(stderr, "wrote {}", args.out.join("manifest.json").display());
+    for name in [
+        views::ROLE_ASSIGNMENTS,
+        views::COUPLING,
+        views::NEXT_STEPS,
+        "manifest.json",
+    ] {
+        let _ = writeln!(stderr, "wrote {}", args.out.join(name).display());
+    }
     let _ = writeln!(
         stderr,
         "{}",

@@ -4,9 +4,11 @@
 //! ([`bc`]), normalise and [`check`] each salesperson, [`plan`] users, skips and rejections, then write the
 //! import CSVs ([`m365`]), the [`manifest`] and the [`report`], atomically ([`write`]).
 
+pub mod accounts;
 pub mod bc;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod convert;
 pub mod error;
 pub mod m365;
@@ -16,6 +18,7 @@ pub mod plan;
 pub mod read;
 pub mod report;
 pub mod salesperson;
+pub mod views;
 pub mod write;
 
 use std::io::Write;
@@ -36,6 +39,10 @@ pub fn run(cli: Cli) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
     let result = match cli.command {
         Command::Convert(args) => convert::run(&args, &mut stderr),
+        Command::Init => config::init(std::path::Path::new(".")).map(|path| {
+            let _ = writeln!(stderr, "wrote {}", path.display());
+            EXIT_OK
+        }),
     };
     match result {
         Ok(code) => ExitCode::from(code),

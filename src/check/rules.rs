@@ -85,8 +85,18 @@ rules! {
         "nothing to do; unblock the salesperson in Business Central to give them an account";
     SKIPPED_PRIVACY_BLOCKED = "R002", Info, "a privacy-blocked salesperson is skipped",
         "nothing to do: a person who asked not to be processed is never exported";
-    SKIPPED_COUPLED = "R003", Info, "a salesperson already coupled to a Sales user is skipped",
-        "nothing to do: they already have a Dynamics 365 Sales user";
+    SKIPPED_COUPLED = "R003", Info, "a salesperson already coupled to a Sales user gets no new user",
+        "nothing to do: they already have a Dynamics 365 Sales user and are listed as coupled";
+    EXISTING_USER = "R004", Info, "a salesperson's user already exists and is not imported again",
+        "nothing to do: the user keeps their account; give them the licence, roles and coupling the manifest lists";
+    SALESPERSON_IS_INTEGRATION_USER = "A001", Error, "a salesperson is the integration user",
+        "changes made by the integration user are never synchronised: give the salesperson their own address, or name another --integration-user";
+    SALESPERSON_IS_ADMIN = "A002", Error, "a salesperson is the administrator",
+        "the administrator must not be used for synchronisation: give the salesperson their own address, or name another --admin";
+    ADMIN_IS_INTEGRATION_USER = "A003", Error, "one account is both the administrator and the integration user",
+        "create a dedicated integration user: the administrator must not be used for synchronisation";
+    NO_INTEGRATION_USER = "A004", Warning, "no integration user is named",
+        "name the dedicated synchronisation account with --integration-user UPN (or integration_user in bc2m365.toml)";
 }
 
 /// The rule with this code, if there is one (codes compare case-insensitively).
