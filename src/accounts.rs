@@ -265,8 +265,9 @@ impl AccountPolicy {
         out
     }
 
-    /// Rejects every salesperson who is the administrator or the integration user, by Email or user name.
-    pub fn check_salespeople(&self, entries: &mut [Entry], email_locations: &[Location]) {
+    /// Rejects every salesperson who is the administrator or the integration user, by Email or by the user
+    /// name built from their Name; `locations` holds each entry's Email and Name cells.
+    pub fn check_salespeople(&self, entries: &mut [Entry], locations: &[(Location, Location)]) {
         let specials = [
             (
                 &self.integration_user,
@@ -279,7 +280,7 @@ impl AccountPolicy {
                 "the administrator",
             ),
         ];
-        for (entry, location) in entries.iter_mut().zip(email_locations) {
+        for (entry, (email_location, name_location)) in entries.iter_mut().zip(locations) {
             if matches!(
                 entry.outcome,
                 Outcome::Skipped(SkipReason::Blocked | SkipReason::PrivacyBlocked)
@@ -292,6 +293,11 @@ impl AccountPolicy {
                 let Some(account) = account else { continue };
                 let name = account.name.as_str();
                 if email == name || upn.as_deref() == Some(name) {
+                    let location = if email == name {
+                        email_location
+                    } else {
+                        name_location
+                    };
                     entry.diagnostics.push(
                         Diagnostic::new(
                             rule,

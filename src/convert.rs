@@ -276,6 +276,16 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
             country: None,
         });
     }
+    if let Some(path) = &settings.config {
+        inputs.push(FileRecord {
+            file: path.display().to_string(),
+            sha256: sha256_file(path)?,
+            sheet: None,
+            rows: None,
+            users: None,
+            country: None,
+        });
+    }
     if let Some(path) = &settings.existing {
         inputs.push(FileRecord {
             file: path.display().to_string(),

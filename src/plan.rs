@@ -404,13 +404,16 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
     }
 
     // Pass 4: no salesperson may be the administrator or the integration user.
-    let email_locations: Vec<Location> = entries
+    let locations: Vec<(Location, Location)> = entries
         .iter()
-        .map(|e| columns[e.input].locate(Field::Email, &e.location))
+        .map(|e| {
+            (
+                columns[e.input].locate(Field::Email, &e.location),
+                columns[e.input].locate(Field::Name, &e.location),
+            )
+        })
         .collect();
-    options
-        .accounts
-        .check_salespeople(&mut entries, &email_locations);
+    options.accounts.check_salespeople(&mut entries, &locations);
 
     let batches = batch(&mut entries);
     Plan { entries, batches }
