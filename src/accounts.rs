@@ -24,6 +24,8 @@ pub const DEFAULT_ADMIN_ROLES: [&str; 3] =
     ["System Administrator", "System Customizer", "Sales Manager"];
 /// The integration user needs at least one security role to sign in to Sales; BC adds its own once connected.
 pub const DEFAULT_INTEGRATION_ROLES: [&str; 1] = ["Salesperson"];
+/// Roles that administer rather than sell: the administrator needs at least one role besides these.
+pub const ADMINISTRATIVE_ROLES: [&str; 2] = ["System Administrator", "System Customizer"];
 /// The roles Business Central assigns to the integration user once the connection is set up.
 pub const ROLES_ASSIGNED_BY_BC: [&str; 2] = ["Integration Administrator", "Integration User"];
 
@@ -261,6 +263,44 @@ impl AccountPolicy {
                 "no integration user is named, so the run cannot check that no salesperson is that account",
             )),
             _ => {}
+        }
+        if let Some(admin) = &self.administrator {
+            let has = |role: &str| {
+                admin
+                    .roles
+                    .iter()
+                    .any(|r| r.trim().eq_ignore_ascii_case(role))
+            };
+            let non_admin = admin.roles.iter().any(|r| {
+                !ADMINISTRATIVE_ROLES
+                    .iter()
+                    .any(|a| r.trim().eq_ignore_ascii_case(a))
+            });
+            if !has("System Customizer") || !non_admin {
+                out.push(
+                    Diagnostic::new(
+                        &rules::ADMIN_ROLES_INCOMPLETE,
+                        Location::file(&admin.named_in),
+                        format!(
+                            "the administrator {} gets the roles [{}]: the documentation asks for System Customizer and at least one non-administrative role",
+                            admin.name,
+                            admin.roles.join(", ")
+                        ),
+                    ),
+                );
+            }
+        }
+        if let Some(integration) = &self.integration_user {
+            if integration.roles.iter().all(|r| r.trim().is_empty()) {
+                out.push(Diagnostic::new(
+                    &rules::INTEGRATION_USER_WITHOUT_ROLE,
+                    Location::file(&integration.named_in),
+                    format!(
+                        "the integration user {} gets no security role, so it cannot sign in to Sales",
+                        integration.name
+                    ),
+                ));
+            }
         }
         out
     }

@@ -572,3 +572,14 @@ fn next_steps_names_every_user_licence_role_and_coupling_of_the_manifest() {
     let (_c, out) = convert_case("bc-salespeople-en.csv", &[EN, "--domain", "contoso.com"], 0);
     next_steps_cover_the_manifest(&out);
 }
+
+#[test]
+fn the_special_accounts_roles_follow_the_documentation() {
+    // The administrator without System Customizer or a non-administrative role is a warning; the
+    // integration user without any role cannot sign in, an error.
+    convert_case(
+        "accounts/account-roles",
+        &[EN, "--config", "fixtures/config/account-roles.toml"],
+        1,
+    );
+}

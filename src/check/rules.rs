@@ -97,6 +97,10 @@ rules! {
         "create a dedicated integration user: the administrator must not be used for synchronisation";
     NO_INTEGRATION_USER = "A004", Warning, "no integration user is named",
         "name the dedicated synchronisation account with --integration-user UPN (or integration_user in bc2m365.toml)";
+    ADMIN_ROLES_INCOMPLETE = "A005", Warning, "the administrator lacks System Customizer or a non-administrative role",
+        "give the administrator System Customizer and at least one non-administrative role such as Sales Manager ([administrator] roles)";
+    INTEGRATION_USER_WITHOUT_ROLE = "A006", Error, "the integration user has no security role",
+        "give the integration user at least one security role ([integration_user] roles), or it cannot sign in to Sales";
 }
 
 /// The rule with this code, if there is one (codes compare case-insensitively).
