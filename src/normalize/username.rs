@@ -85,10 +85,14 @@ enum Piece {
 impl Default for UserNamePattern {
     /// `{first}.{last}`: the pattern bc2m365 always used.
     fn default() -> Self {
-        UserNamePattern::parse(DEFAULT_USER_NAME_PATTERN).unwrap_or(UserNamePattern {
-            pieces: Vec::new(),
-            text: String::new(),
-        })
+        UserNamePattern {
+            pieces: vec![
+                Piece::Part(Part::First),
+                Piece::Literal(".".into()),
+                Piece::Part(Part::Last),
+            ],
+            text: DEFAULT_USER_NAME_PATTERN.into(),
+        }
     }
 }
 
@@ -362,5 +366,9 @@ mod tests {
             .unwrap_err()
             .contains("no {first}"));
         assert_eq!(UserNamePattern::default().to_string(), "{first}.{last}");
+        assert_eq!(
+            UserNamePattern::parse(DEFAULT_USER_NAME_PATTERN).unwrap(),
+            UserNamePattern::default()
+        );
     }
 }
