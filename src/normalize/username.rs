@@ -371,4 +371,27 @@ mod tests {
             UserNamePattern::default()
         );
     }
+
+    proptest::proptest! {
+        /// Whatever the name and pattern, a built user name is one Microsoft accepts.
+        #[test]
+        fn every_built_user_name_is_valid(
+            first in "\\PC{0,30}",
+            last in "\\PC{0,60}",
+            pattern in proptest::sample::select(vec![
+                "{first}.{last}", "{f}{last}", "{first}{l}", "{last}_{first}", ".{first}-.{last}.",
+                "sales.{f}.{l}", "{first}", "{last}",
+            ]),
+            suffix in proptest::option::of(2u32..100_000),
+        ) {
+            let pattern = UserNamePattern::parse(pattern).unwrap();
+            if let Some(alias) = build_alias(&pattern, &first, &last, Transliteration::Basic, suffix) {
+                let upn = format!("{alias}@contoso.com");
+                proptest::prop_assert!(
+                    crate::m365::UserPrincipalName::parse(&upn, &["contoso.com".to_string()]).is_ok(),
+                    "{upn}"
+                );
+            }
+        }
+    }
 }
