@@ -225,6 +225,7 @@ pub fn analyse(
     }
     let columns: Vec<ColumnMap> = inputs.iter().map(|i| i.columns.clone()).collect();
     let plan = plan(rows_in, &columns, plan_options);
+    file_diagnostics.extend(plan_options.accounts.check());
     let summary = summarise(&plan, &file_diagnostics);
     Ok(Analysis {
         inputs,
@@ -247,6 +248,8 @@ fn summarise(plan: &Plan, file_diagnostics: &[Diagnostic]) -> Summary {
     let mut summary = Summary {
         rows: plan.entries.len() as u64,
         written: plan.count(|o| o == Outcome::Written) as u64,
+        existing: plan.count(|o| o == Outcome::Existing) as u64,
+        coupled: plan.count(|o| o == Outcome::Coupled) as u64,
         skipped: plan.count(|o| matches!(o, Outcome::Skipped(_))) as u64,
         rejected: plan.count(|o| o == Outcome::Rejected) as u64,
         empty_rows: plan.count(|o| o == Outcome::Skipped(SkipReason::EmptyRow)) as u64,

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::accounts::{AccountName, CountryCode, Licence};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "bc2m365",
@@ -20,6 +22,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Convert salesperson exports into Microsoft 365 import files and a manifest
@@ -31,6 +35,8 @@ pub enum Command {
         /// The code, e.g. D001 (case-insensitive); without it, every code is listed
         code: Option<String>,
     },
+    /// Write a commented example bc2m365.toml into the current folder (never over an existing one)
+    Init,
 }
 
 #[derive(Debug, Args)]
@@ -39,9 +45,8 @@ pub struct ConvertArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
-    /// A verified domain of the tenant (repeat for more); new user names get the first
-    #[arg(long = "domain", value_name = "DOMAIN", required = true)]
-    pub domains: Vec<String>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
 
     /// The folder to write into; it must be new, empty, or hold an earlier run's outputs
     #[arg(long, value_name = "DIR", default_value = "m365-import")]
@@ -54,10 +59,6 @@ pub struct ConvertArgs {
     /// The worksheet to read in XLSX inputs (default: the first with a recognised header)
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-
-    /// How accented letters become ASCII in built user names
-    #[arg(long, value_enum, default_value_t = TransliterationArg::Basic)]
-    pub transliterate: TransliterationArg,
 
     /// Write the valid rows even when others are rejected (listed in rejected.csv); exit 1 if any was
     #[arg(long)]
@@ -72,23 +73,54 @@ pub struct ConvertArgs {
     pub report: ReportFormat,
 }
 
+/// The settings `convert` and `validate` share; each can also come from bc2m365.toml (flags win).
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// A verified domain of the tenant (repeat for more); new user names get the first
+    #[arg(long = "domain", value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+
+    /// How accented letters become ASCII in built user names [default: basic]
+    #[arg(long, value_enum)]
+    pub transliterate: Option<TransliterationArg>,
+
+    /// The settings file (default: ./bc2m365.toml when present); flags override it
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The administrator who sets up the integration; never a salesperson
+    #[arg(long, value_name = "UPN")]
+    pub admin: Option<AccountName>,
+
+    /// The dedicated account that synchronises Business Central and Sales; never a salesperson
+    #[arg(long, value_name = "UPN")]
+    pub integration_user: Option<AccountName>,
+
+    /// The salespeople's licence, as a skuPartNumber [default: DYN365_ENTERPRISE_SALES]
+    #[arg(long, value_name = "SKU")]
+    pub licence: Option<Licence>,
+
+    /// One usage location (two-letter country) for every salesperson; otherwise each one's country
+    #[arg(long, value_name = "XX")]
+    pub usage_location: Option<CountryCode>,
+
+    /// Users that already exist: a Microsoft 365 "Active users" export or an Entra "Download users" CSV
+    #[arg(long, value_name = "FILE")]
+    pub existing: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Business Central salesperson exports (CSV or XLSX)
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
-    /// A verified domain of the tenant (repeat for more)
-    #[arg(long = "domain", value_name = "DOMAIN", required = true)]
-    pub domains: Vec<String>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
 
     /// The worksheet to read in XLSX inputs (default: the first with a recognised header)
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-
-    /// How accented letters become ASCII in built user names
-    #[arg(long, value_enum, default_value_t = TransliterationArg::Basic)]
-    pub transliterate: TransliterationArg,
 
     /// Treat warnings as errors
     #[arg(long)]

@@ -3,14 +3,16 @@
 use std::io::Write;
 
 use crate::analysis::{analyse, Analysis};
-use crate::cli::{ConvertArgs, ReportFormat, TransliterationArg};
+use crate::cli::{ConvertArgs, ReportFormat, SettingsArgs};
+use crate::config::Settings;
 use crate::error::{Error, Result};
+use crate::m365::existing::ExistingUsers;
 use crate::m365::format::write_import_csv;
 use crate::manifest::{FileRecord, Manifest};
-use crate::normalize::Transliteration;
 use crate::plan::PlanOptions;
 use crate::read::ReadOptions;
 use crate::report;
+use crate::views;
 use crate::write::{check_target, sha256_file, Staging};
 
 /// The tenant's domains as given, checked and lower-cased.
@@ -41,25 +43,31 @@ pub fn parse_domains(domains: &[String]) -> Result<Vec<String>> {
         }
     }
     if out.is_empty() {
-        return Err(Error::Usage("give at least one --domain".into()));
+        return Err(Error::Usage(format!(
+            "give at least one --domain <DOMAIN> (or domains in {})",
+            crate::config::FILE_NAME
+        )));
     }
     Ok(out)
 }
 
-/// The plan options the shared flags ask for.
-pub fn plan_options(
-    domains: Vec<String>,
-    transliterate: TransliterationArg,
-    strict: bool,
-) -> PlanOptions {
-    PlanOptions {
+/// The settings (flags over bc2m365.toml) and the plan options they give.
+pub fn prepare(args: &SettingsArgs, strict: bool) -> Result<(Settings, PlanOptions)> {
+    let settings = Settings::resolve(args)?;
+    let domains = parse_domains(&settings.domains)?;
+    let existing = match &settings.existing {
+        Some(path) => Some(ExistingUsers::read(path)?),
+        None => None,
+    };
+    let options = PlanOptions {
         domains,
-        transliteration: match transliterate {
-            TransliterationArg::Basic => Transliteration::Basic,
-            TransliterationArg::German => Transliteration::German,
-        },
+        transliteration: settings.transliteration,
+        user_name: settings.user_name.clone(),
+        existing,
+        accounts: settings.accounts.clone(),
         strict,
-    }
+    };
+    Ok((settings, options))
 }
 
 /// Prints the report: the text one on stderr, or the JSON one on stdout.
@@ -77,12 +85,11 @@ pub fn print_report(analysis: &Analysis, format: ReportFormat, stderr: &mut dyn 
 }
 
 pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
-    let domains = parse_domains(&args.domains)?;
+    let (settings, options) = prepare(&args.settings, args.strict)?;
     check_target(&args.out, args.force, &args.inputs)?;
     let read_options = ReadOptions {
         sheet: args.sheet.clone(),
     };
-    let options = plan_options(domains.clone(), args.transliterate, args.strict);
     // The staging folder first: an output folder that cannot be written is found before any work.
     let staging = Staging::new(&args.out)?;
     let analysis = analyse(&args.inputs, &read_options, &options)?;
@@ -152,13 +159,42 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
                 country: None,
             });
         }
-        let manifest = Manifest::new(
+        // The settings files read are inputs too: the config, and the existing users.
+        for (path, users) in settings.config.iter().map(|p| (p, None)).chain(
+            settings
+                .existing
+                .iter()
+                .map(|p| (p, options.existing.as_ref().map(ExistingUsers::len))),
+        ) {
+            inputs.push(FileRecord {
+                file: path.display().to_string(),
+                sha256: sha256_file(path)?,
+                sheet: None,
+                rows: None,
+                users,
+                country: None,
+            });
+        }
+        let mut manifest = Manifest::new(
             &analysis.plan,
-            &domains,
+            &options.domains,
+            &options.accounts,
+            options.existing.as_ref(),
             inputs,
             outputs.clone(),
             analysis.summary.clone(),
         );
+        // The views are made from the manifest, and the manifest lists them with their hashes.
+        let views = [
+            (views::ROLE_ASSIGNMENTS, views::role_assignments(&manifest)),
+            (views::COUPLING, views::coupling(&manifest)),
+            (views::NEXT_STEPS, views::next_steps(&manifest).into_bytes()),
+        ];
+        for (name, bytes) in views {
+            let record = FileRecord::output(staging.write(name, &bytes)?, None, None);
+            manifest.outputs.push(record.clone());
+            outputs.push(record);
+        }
         staging.write("manifest.json", manifest.to_json().as_bytes())?;
     }
     staging.commit()?;
@@ -174,9 +210,6 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
             args.out.join(&output.file).display()
         );
     }
-    if !blocked {
-        let _ = writeln!(stderr, "wrote {}", args.out.join("manifest.json").display());
-    }
     if blocked {
         let _ = writeln!(
             stderr,
@@ -185,6 +218,7 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
         );
         return Ok(crate::EXIT_INPUT_ERRORS);
     }
+    let _ = writeln!(stderr, "wrote {}", args.out.join("manifest.json").display());
     let _ = writeln!(stderr, "{}", summary_line(true));
     if analysis.has_errors() {
         // --keep-going: the valid rows are written, and the exit code still says that some were not.

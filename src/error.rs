@@ -49,6 +49,16 @@ pub enum Error {
 
     #[error("{input}: is inside the output folder {dir}, which a run replaces\n  help: choose an --out folder that holds no input")]
     InputInsideOutput { input: PathBuf, dir: PathBuf },
+
+    #[error("{}{}: {message}\n  help: see the example `bc2m365 init` writes", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Config {
+        path: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
+
+    #[error("{path}: already exists, and is left as it is\n  help: edit it, or remove it first to get a fresh example")]
+    ConfigExists { path: PathBuf },
 }
 
 impl Error {

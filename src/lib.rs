@@ -4,10 +4,12 @@
 //! ([`bc`]), normalise and [`check`] each salesperson, [`plan`] users, skips and rejections, then write the
 //! import CSVs ([`m365`]), the [`manifest`] and the [`report`], atomically ([`write`]).
 
+pub mod accounts;
 pub mod analysis;
 pub mod bc;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod convert;
 pub mod error;
 pub mod explain;
@@ -19,6 +21,7 @@ pub mod read;
 pub mod report;
 pub mod salesperson;
 pub mod validate;
+pub mod views;
 pub mod write;
 
 use std::io::Write;
@@ -41,6 +44,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Convert(args) => convert::run(&args, &mut stderr),
         Command::Validate(args) => validate::run(&args, &mut stderr),
         Command::Explain { code } => explain::run(code.as_deref(), &mut std::io::stdout().lock()),
+        Command::Init => config::init(std::path::Path::new(".")).map(|path| {
+            let _ = writeln!(stderr, "wrote {}", path.display());
+            EXIT_OK
+        }),
     };
     match result {
         Ok(code) => ExitCode::from(code),

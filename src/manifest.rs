@@ -6,16 +6,15 @@
 
 use serde::Serialize;
 
+use crate::accounts::{Account, AccountPolicy, RoleRule, ROLES_ASSIGNED_BY_BC};
+use crate::m365::existing::ExistingUsers;
 use crate::plan::{Entry, Outcome, Plan};
 use crate::salesperson::SkipReason;
 
 pub const SCHEMA: &str = "bc2m365-manifest";
-pub const SCHEMA_VERSION: u32 = 1;
-
-/// The licence every salesperson needs (skuPartNumber): Dynamics 365 for Sales Enterprise.
-pub const DEFAULT_LICENCE: &str = "DYN365_ENTERPRISE_SALES";
-/// The Dynamics 365 Sales security role every salesperson gets.
-pub const DEFAULT_ROLE: &str = "Salesperson";
+/// 2: the `accounts` section; statuses `existing` and `coupled` (already coupled was `skipped` in 1);
+/// `business_unit`; summary `existing` and `coupled`.
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Serialize)]
 pub struct Manifest {
@@ -26,7 +25,48 @@ pub struct Manifest {
     pub inputs: Vec<FileRecord>,
     pub outputs: Vec<FileRecord>,
     pub summary: Summary,
+    pub accounts: Accounts,
     pub salespeople: Vec<SalespersonRecord>,
+}
+
+/// The accounts the integration needs, besides one user per salesperson (those are in `salespeople`).
+#[derive(Debug, Serialize)]
+pub struct Accounts {
+    /// The account that sets up the integration; null when not named.
+    pub administrator: Option<SpecialAccount>,
+    /// The account that synchronises; null when not named.
+    pub integration_user: Option<SpecialAccount>,
+    /// What every salesperson gets unless a role rule says otherwise.
+    pub salespeople: SalespeoplePolicy,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SpecialAccount {
+    pub upn: String,
+    /// Whether the user is in the `--existing` export; null without one.
+    pub exists: Option<bool>,
+    pub licence: String,
+    /// Security roles to assign in Dynamics 365 Sales.
+    pub roles: Vec<String>,
+    /// `non-interactive` for the integration user, once the connection is set up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_mode: Option<&'static str>,
+    /// Roles Business Central assigns itself once connected (integration user).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub roles_assigned_by_bc: Vec<&'static str>,
+    pub note: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SalespeoplePolicy {
+    pub licence: String,
+    /// The usage location given for everyone (`--usage-location`), if any.
+    pub usage_location: Option<String>,
+    /// The usage location of a salesperson with no country, if any.
+    pub default_country: Option<String>,
+    pub roles: Vec<String>,
+    pub business_unit: Option<String>,
+    pub role_rules: Vec<RoleRule>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -67,6 +107,10 @@ pub struct Summary {
     /// Data rows read from every input, empty rows included.
     pub rows: u64,
     pub written: u64,
+    /// Salespeople whose user already exists (`--existing`).
+    pub existing: u64,
+    /// Salespeople already coupled to a Sales user.
+    pub coupled: u64,
     pub skipped: u64,
     pub rejected: u64,
     /// Empty rows between data rows: skipped, and not salespeople.
@@ -82,7 +126,7 @@ pub struct SalespersonRecord {
     /// The Name; null for a privacy-blocked salesperson, whose personal data is not carried into outputs.
     pub name: Option<String>,
     pub source: Source,
-    /// written, skipped or rejected.
+    /// written, existing, coupled, skipped or rejected.
     pub status: &'static str,
     pub reason: Option<String>,
     pub upn: Option<String>,
@@ -92,9 +136,10 @@ pub struct SalespersonRecord {
     pub last_name: Option<String>,
     pub alternate_email: Option<String>,
     pub import_file: Option<String>,
-    pub licence: Option<&'static str>,
+    pub licence: Option<String>,
     pub usage_location: Option<String>,
-    pub roles: Vec<&'static str>,
+    pub roles: Vec<String>,
+    pub business_unit: Option<String>,
     pub coupling: Option<Coupling>,
 }
 
@@ -122,15 +167,20 @@ pub struct Coupling {
     pub note: Option<String>,
 }
 
-fn record(entry: &Entry, plan: &Plan) -> SalespersonRecord {
+fn record(entry: &Entry, plan: &Plan, policy: &AccountPolicy) -> SalespersonRecord {
     let sp = &entry.salesperson;
-    let written = entry.outcome == Outcome::Written;
+    let written = entry.outcome.gets_account();
     let upn = entry
         .upn
         .as_ref()
-        .filter(|_| written)
+        .filter(|_| written || entry.outcome == Outcome::Coupled)
         .map(|u| u.as_str().to_string());
-    let coupling = upn.as_ref().map(|upn| Coupling {
+    let (roles, business_unit) = if written {
+        policy.roles_for(sp)
+    } else {
+        (Vec::new(), None)
+    };
+    let coupling = upn.as_ref().filter(|_| written).map(|upn| Coupling {
         bc_table: 13,
         bc_code: sp.code.clone(),
         sales_entity: "systemuser",
@@ -173,13 +223,10 @@ fn record(entry: &Entry, plan: &Plan) -> SalespersonRecord {
         last_name: personal(&sp.person.last),
         alternate_email: Some(entry.alternate_email.clone()).filter(|e| !e.is_empty()),
         import_file: entry.batch.map(|b| plan.batches[b].file_name.clone()),
-        licence: written.then_some(DEFAULT_LICENCE),
-        usage_location: Some(sp.country.clone()).filter(|c| written && !c.is_empty()),
-        roles: if written {
-            vec![DEFAULT_ROLE]
-        } else {
-            Vec::new()
-        },
+        licence: written.then(|| policy.licence.as_str().to_string()),
+        usage_location: policy.usage_location_for(sp).filter(|_| written),
+        roles,
+        business_unit,
         coupling,
     }
 }
@@ -188,6 +235,8 @@ impl Manifest {
     pub fn new(
         plan: &Plan,
         domains: &[String],
+        policy: &AccountPolicy,
+        existing: Option<&ExistingUsers>,
         inputs: Vec<FileRecord>,
         outputs: Vec<FileRecord>,
         summary: Summary,
@@ -200,11 +249,12 @@ impl Manifest {
             inputs,
             outputs,
             summary,
+            accounts: Accounts::new(policy, existing),
             salespeople: plan
                 .entries
                 .iter()
                 .filter(|e| e.outcome != Outcome::Skipped(SkipReason::EmptyRow))
-                .map(|e| record(e, plan))
+                .map(|e| record(e, plan, policy))
                 .collect(),
         }
     }
@@ -213,5 +263,45 @@ impl Manifest {
         let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
         text.push('\n');
         text
+    }
+}
+
+impl Accounts {
+    pub fn new(policy: &AccountPolicy, existing: Option<&ExistingUsers>) -> Self {
+        let special = |account: &Account, integration: bool| SpecialAccount {
+            upn: account.name.as_str().to_string(),
+            exists: existing.map(|e| e.by_upn(account.name.as_str()).is_some()),
+            licence: account.licence.as_str().to_string(),
+            roles: account.roles.clone(),
+            access_mode: integration.then_some("non-interactive"),
+            roles_assigned_by_bc: if integration {
+                ROLES_ASSIGNED_BY_BC.to_vec()
+            } else {
+                Vec::new()
+            },
+            note: if integration {
+                "synchronises Business Central and Sales; its own changes are never synchronised, so it is never a salesperson"
+            } else {
+                "sets up the integration; never used for synchronisation, and never a salesperson"
+            },
+        };
+        Accounts {
+            administrator: policy.administrator.as_ref().map(|a| special(a, false)),
+            integration_user: policy.integration_user.as_ref().map(|a| special(a, true)),
+            salespeople: SalespeoplePolicy {
+                licence: policy.licence.as_str().to_string(),
+                usage_location: policy
+                    .usage_location
+                    .as_ref()
+                    .map(|c| c.as_str().to_string()),
+                default_country: policy
+                    .default_country
+                    .as_ref()
+                    .map(|c| c.as_str().to_string()),
+                roles: policy.roles.clone(),
+                business_unit: policy.business_unit.clone(),
+                role_rules: policy.role_rules.clone(),
+            },
+        }
     }
 }

@@ -3,21 +3,29 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::accounts::AccountPolicy;
 use crate::bc::{ColumnMap, Field};
 use crate::check::set::{describe, Duplicates, FirstSeen};
 use crate::check::{rules, Diagnostic, Location, Severity};
+use crate::m365::existing::ExistingUsers;
 use crate::m365::format::{ImportColumn, ImportRow, MAX_USERS_PER_FILE};
 use crate::m365::upn::UpnProblem;
 use crate::m365::UserPrincipalName;
-use crate::normalize::{build_alias, text, Transliteration};
+use crate::normalize::{build_alias, text, Transliteration, UserNamePattern};
 use crate::salesperson::{Salesperson, SkipReason};
 
 /// The choices that shape a plan.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PlanOptions {
     /// The tenant's verified domains, lower-cased; new user names get the first.
     pub domains: Vec<String>,
     pub transliteration: Transliteration,
+    /// How user names are built from names.
+    pub user_name: UserNamePattern,
+    /// The tenant's users (`--existing`): a salesperson who has one is not imported again.
+    pub existing: Option<ExistingUsers>,
+    /// The administrator, the integration user, and the salespeople's licence and roles.
+    pub accounts: AccountPolicy,
     /// `--strict`: warnings reject rows as errors do.
     pub strict: bool,
 }
@@ -36,7 +44,12 @@ impl PlanOptions {
 /// What happens to one input row's salesperson.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
+    /// A new user, written to an import file.
     Written,
+    /// The user already exists (`--existing`): not imported, but licensed, given roles and coupled.
+    Existing,
+    /// Already coupled to a Sales user in Business Central: nothing to do.
+    Coupled,
     Skipped(SkipReason),
     Rejected,
 }
@@ -45,9 +58,16 @@ impl Outcome {
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Written => "written",
+            Outcome::Existing => "existing",
+            Outcome::Coupled => "coupled",
             Outcome::Skipped(_) => "skipped",
             Outcome::Rejected => "rejected",
         }
+    }
+
+    /// Whether the salesperson gets a licence, roles and coupling from this run.
+    pub fn gets_account(self) -> bool {
+        matches!(self, Outcome::Written | Outcome::Existing)
     }
 }
 
@@ -117,7 +137,11 @@ impl Entry {
     pub fn reason(&self) -> Option<String> {
         match self.outcome {
             Outcome::Written => None,
-            Outcome::Skipped(reason) => Some(reason.describe().to_string()),
+            Outcome::Existing => Some("the user already exists".to_string()),
+            Outcome::Coupled | Outcome::Skipped(_) => self
+                .salesperson
+                .skip_reason()
+                .map(|r| r.describe().to_string()),
             Outcome::Rejected => {
                 if let RowKind::Unusable(reason) = &self.kind {
                     return Some(reason.clone());
@@ -236,8 +260,29 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
         let rejected = diagnostics.iter().any(|d| options.rejects(d));
         let outcome = if rejected {
             Outcome::Rejected
+        } else if skip == Some(SkipReason::AlreadyCoupled) {
+            // The Sales user it is coupled to has BC's Email as primary email (the sync wrote it there).
+            if let Ok(name) = UserPrincipalName::parse(&sp.email, &options.domains) {
+                let _ = explicit.check(
+                    &rules::DUPLICATE_USER_NAME,
+                    name.key(),
+                    &row.location,
+                    String::new(),
+                    "",
+                );
+                upn = Some(name);
+            }
+            Outcome::Coupled
         } else if let Some(reason) = skip {
             Outcome::Skipped(reason)
+        } else if let Some(user) = upn
+            .as_ref()
+            .and_then(|_| options.existing.as_ref()?.by_address(&sp.email))
+        {
+            let user = user.clone();
+            diagnostics.push(existing_diagnostic(&sp.code, &user, row.location.clone()));
+            upn = existing_upn(&user.upn).or(upn);
+            Outcome::Existing
         } else {
             Outcome::Written
         };
@@ -248,11 +293,16 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
                 SkipReason::AlreadyCoupled => &rules::SKIPPED_COUPLED,
                 SkipReason::EmptyRow => &rules::EMPTY_ROW,
             };
-            diagnostics.push(Diagnostic::new(
-                rule,
-                row.location.clone(),
-                format!("salesperson {} is skipped: {}", sp.code, reason.describe()),
-            ));
+            let message = if reason == SkipReason::AlreadyCoupled {
+                format!(
+                    "salesperson {} is {}: no user is created for them",
+                    sp.code,
+                    reason.describe()
+                )
+            } else {
+                format!("salesperson {} is skipped: {}", sp.code, reason.describe())
+            };
+            diagnostics.push(Diagnostic::new(rule, row.location.clone(), message));
         }
         entries.push(Entry {
             input: row.input,
@@ -262,7 +312,7 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
             salesperson: row.salesperson,
             diagnostics,
             outcome,
-            upn_from_email: upn.is_some(),
+            upn_from_email: upn.is_some() && outcome != Outcome::Existing,
             upn,
             alternate_email,
             import: None,
@@ -280,30 +330,60 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
         let person = &entry.salesperson.person;
         let name_location = columns[entry.input].locate(Field::Name, &entry.location);
         let mut suffix = None;
+        let mut existing_user = None;
         let chosen = loop {
-            let Some(alias) =
-                build_alias(&person.first, &person.last, options.transliteration, suffix)
-            else {
+            let Some(alias) = build_alias(
+                &options.user_name,
+                &person.first,
+                &person.last,
+                options.transliteration,
+                suffix,
+            ) else {
                 break None;
             };
             let candidate = format!("{alias}@{first_domain}");
             let key = candidate.to_lowercase();
             if !explicit.contains(&key) && !built.contains_key(&key) {
-                break Some(candidate);
+                // A user of that name and the same display name is this salesperson, created earlier.
+                match options.existing.as_ref().and_then(|e| e.by_upn(&key)) {
+                    Some(user)
+                        if user
+                            .display_name
+                            .eq_ignore_ascii_case(&entry.salesperson.name) =>
+                    {
+                        existing_user = Some(user.clone());
+                        break Some(candidate);
+                    }
+                    Some(_) => {}
+                    None => break Some(candidate),
+                }
             }
             suffix = Some(suffix.map_or(2, |n| n + 1));
         };
         match chosen.map(|c| UserPrincipalName::parse(&c, &options.domains)) {
             Some(Ok(name)) => {
                 if suffix.is_some() {
-                    let base =
-                        build_alias(&person.first, &person.last, options.transliteration, None)
-                            .unwrap_or_default();
+                    let base = build_alias(
+                        &options.user_name,
+                        &person.first,
+                        &person.last,
+                        options.transliteration,
+                        None,
+                    )
+                    .unwrap_or_default();
                     let base_key = format!("{base}@{first_domain}").to_lowercase();
                     let holder = explicit
                         .get(&base_key)
                         .or_else(|| built.get(&base_key))
                         .map(describe)
+                        .or_else(|| {
+                            let user = options.existing.as_ref()?.by_upn(&base_key)?;
+                            Some(format!(
+                                "an existing user, \"{}\" (in {})",
+                                user.display_name,
+                                options.existing.as_ref()?.file
+                            ))
+                        })
                         .unwrap_or_default();
                     entry.diagnostics.push(
                         Diagnostic::new(
@@ -320,6 +400,14 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
                 }
                 built.insert(name.key(), entry.location.clone());
                 entry.upn = Some(name);
+                if let Some(user) = existing_user {
+                    entry.diagnostics.push(existing_diagnostic(
+                        &entry.salesperson.code,
+                        &user,
+                        entry.location.clone(),
+                    ));
+                    entry.outcome = Outcome::Existing;
+                }
             }
             Some(Err(problem)) => {
                 let rule = if problem.is_length() {
@@ -412,8 +500,42 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
         }
     }
 
+    // Pass 4: no salesperson may be the administrator or the integration user.
+    let locations: Vec<(Location, Location)> = entries
+        .iter()
+        .map(|e| {
+            (
+                columns[e.input].locate(Field::Email, &e.location),
+                columns[e.input].locate(Field::Name, &e.location),
+            )
+        })
+        .collect();
+    options.accounts.check_salespeople(&mut entries, &locations);
+
     let batches = batch(&mut entries);
     Plan { entries, batches }
+}
+
+fn existing_diagnostic(
+    code: &str,
+    user: &crate::m365::existing::ExistingUser,
+    location: Location,
+) -> Diagnostic {
+    Diagnostic::new(
+        &rules::EXISTING_USER,
+        location,
+        format!(
+            "salesperson {code} already has a user, {}: it is not imported again",
+            user.upn
+        ),
+    )
+}
+
+/// An existing user's name as a user name; it may be on any of the tenant's domains.
+fn existing_upn(upn: &str) -> Option<UserPrincipalName> {
+    let lower = upn.to_lowercase();
+    let domain = lower.rsplit_once('@')?.1.to_string();
+    UserPrincipalName::parse(&lower, &[domain]).ok()
 }
 
 fn import_row(entry: &Entry) -> ImportRow {

@@ -4,17 +4,16 @@ use std::io::Write;
 
 use crate::analysis::analyse;
 use crate::cli::ValidateArgs;
-use crate::convert::{parse_domains, plan_options, print_report};
+use crate::convert::{prepare, print_report};
 use crate::error::{Error, Result};
 use crate::read::ReadOptions;
 use crate::report;
 
 pub fn run(args: &ValidateArgs, stderr: &mut dyn Write) -> Result<u8> {
-    let domains = parse_domains(&args.domains)?;
+    let (_, options) = prepare(&args.settings, args.strict)?;
     let read_options = ReadOptions {
         sheet: args.sheet.clone(),
     };
-    let options = plan_options(domains, args.transliterate, args.strict);
     let analysis = analyse(&args.inputs, &read_options, &options)?;
     print_report(&analysis, args.report, stderr);
     if let Some(path) = &args.review {

@@ -38,7 +38,17 @@ fn convert_fixture(fixture: &str, expected_exit: i32) -> (tempfile::TempDir, Pat
 fn converts_a_csv_utf8_export() {
     let (_tmp, out) = convert_fixture("bc-salespeople-en.csv", 0);
     let names: Vec<String> = folder_contents(&out).into_iter().map(|(n, _)| n).collect();
-    assert_eq!(names, ["m365-users.csv", "manifest.json", "review.xlsx"]);
+    assert_eq!(
+        names,
+        [
+            "coupling.csv",
+            "m365-users.csv",
+            "manifest.json",
+            "next-steps.txt",
+            "review.xlsx",
+            "role-assignments.csv"
+        ]
+    );
     let report = m365check(&["contoso.com"], &[out.join("m365-users.csv")]);
     assert!(
         report.starts_with("12 users checked, 0 problems"),
@@ -97,7 +107,8 @@ fn the_import_file_holds_exactly_the_planned_users() {
         .iter()
         .map(|s| s["status"].as_str().unwrap())
         .collect();
-    assert_eq!(statuses.iter().filter(|s| **s == "skipped").count(), 3);
+    assert_eq!(statuses.iter().filter(|s| **s == "skipped").count(), 2);
+    assert_eq!(statuses.iter().filter(|s| **s == "coupled").count(), 1);
     // The manifest's hashes are those of the files it names.
     let sha = manifest["outputs"][0]["sha256"].as_str().unwrap();
     assert_eq!(
@@ -141,7 +152,7 @@ fn a_second_run_into_the_same_folder_needs_force() {
     let message = stderr_of(&refused);
     assert!(
         message.contains(
-            "already holds the outputs of an earlier run (m365-users.csv, manifest.json, review.xlsx)"
+            "already holds the outputs of an earlier run (coupling.csv, m365-users.csv, manifest.json, next-steps.txt, review.xlsx, role-assignments.csv)"
         ),
         "{message}"
     );
@@ -301,14 +312,17 @@ fn more_than_249_users_are_split_into_numbered_files() {
     assert_eq!(
         names,
         [
+            "coupling.csv",
             "m365-users-001.csv",
             "m365-users-002.csv",
             "m365-users-003.csv",
             "manifest.json",
-            "review.xlsx"
+            "next-steps.txt",
+            "review.xlsx",
+            "role-assignments.csv"
         ]
     );
-    let files: Vec<PathBuf> = names[..3].iter().map(|n| out.join(n)).collect();
+    let files: Vec<PathBuf> = names[1..4].iter().map(|n| out.join(n)).collect();
     let counts: Vec<usize> = files.iter().map(|f| read_import(f).len()).collect();
     assert_eq!(counts, [249, 249, 102]);
     // Unique user names across all files, and every file within Microsoft's rules.

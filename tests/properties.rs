@@ -3,12 +3,11 @@
 use std::collections::BTreeSet;
 
 use bc2m365::analysis::analyse;
-use bc2m365::cli::TransliterationArg;
-use bc2m365::convert::plan_options;
 use bc2m365::m365::format::{write_import_csv, ImportColumn, HEADER, MAX_USERS_PER_FILE};
 use bc2m365::m365::UserPrincipalName;
 use bc2m365::normalize::text::{is_phone_number, looks_like_formula};
 use bc2m365::plan::Outcome;
+use bc2m365::plan::PlanOptions;
 use bc2m365::read::ReadOptions;
 use proptest::prelude::*;
 
@@ -76,7 +75,7 @@ proptest! {
         drop(writer);
 
         let domains: Vec<String> = DOMAINS.iter().map(|d| d.to_string()).collect();
-        let options = plan_options(domains.clone(), TransliterationArg::Basic, false);
+        let options = PlanOptions { domains: domains.clone(), ..PlanOptions::default() };
         let analysis = analyse(&[path], &ReadOptions::default(), &options).unwrap();
         let plan = &analysis.plan;
 

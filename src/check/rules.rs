@@ -208,10 +208,53 @@ was entered twice under two codes.";
         "A salesperson with Privacy Blocked = Yes asked not to be processed. They get no user, and their name is \
 not carried into any output.";
 
-    SKIPPED_COUPLED = "R003", Info, "a salesperson already coupled to a Sales user is skipped",
-        "nothing to do: they already have a Dynamics 365 Sales user",
+    SKIPPED_COUPLED = "R003", Info, "a salesperson already coupled to a Sales user gets no new user",
+        "nothing to do: they already have a Dynamics 365 Sales user and are listed as coupled",
         "Coupled to Dataverse = Yes means the salesperson is already coupled to a Sales user, who has a Microsoft \
-365 account: importing them again would create a second one.";
+365 account: importing them again would create a second one. The manifest lists them with status `coupled`.";
+
+    EXISTING_USER = "R004", Info, "a salesperson's user already exists and is not imported again",
+        "nothing to do: the user keeps their account; give them the licence, roles and coupling the manifest lists",
+        "The tenant's user list given with --existing (an admin center \"Active users\" export or an Entra \
+\"Download users\" CSV) already holds this salesperson's user: matched on the Email, or on the built user name \
+with the same display name. The user is not imported again, but stays in the manifest with status `existing`, \
+so the licence, the Salesperson role and the coupling still happen.";
+
+    SALESPERSON_IS_INTEGRATION_USER = "A001", Error, "a salesperson is the integration user",
+        "changes made by the integration user are never synchronised: give the salesperson their own address, or name another --integration-user",
+        "Business Central and Sales never synchronise changes made by the integration user (that prevents endless \
+loops). A salesperson who is that account would have none of their work synchronised, so the row is rejected.
+
+\
+Example: --integration-user sync@contoso.com and a salesperson whose Email is sync@contoso.com.";
+
+    SALESPERSON_IS_ADMIN = "A002", Error, "a salesperson is the administrator",
+        "the administrator must not be used for synchronisation: give the salesperson their own address, or name another --admin",
+        "The documentation says the administrator account must not be used for synchronisation, and a coupled \
+salesperson is synchronised. The row is rejected.
+
+\
+Example: --admin admin@contoso.com and a salesperson whose Email is admin@contoso.com.";
+
+    ADMIN_IS_INTEGRATION_USER = "A003", Error, "one account is both the administrator and the integration user",
+        "create a dedicated integration user: the administrator must not be used for synchronisation",
+        "The integration needs a dedicated account for synchronisation, separate from the administrator who sets \
+the integration up. Using one account for both disturbs the synchronisation.";
+
+    NO_INTEGRATION_USER = "A004", Warning, "no integration user is named",
+        "name the dedicated synchronisation account with --integration-user UPN (or integration_user in bc2m365.toml)",
+        "Without the integration user's name, bc2m365 cannot check that no salesperson is that account, and the \
+manifest and next-steps.txt cannot include its licence and roles.";
+
+    ADMIN_ROLES_INCOMPLETE = "A005", Warning, "the administrator lacks System Customizer or a non-administrative role",
+        "give the administrator System Customizer and at least one non-administrative role such as Sales Manager ([administrator] roles)",
+        "The documentation asks for the administrator to hold the System Customizer role and at least one \
+non-administrative role such as Sales Manager in Sales.";
+
+    INTEGRATION_USER_WITHOUT_ROLE = "A006", Error, "the integration user has no security role",
+        "give the integration user at least one security role ([integration_user] roles), or it cannot sign in to Sales",
+        "The integration user must be able to sign in to Sales: it needs a licence and at least one security role. \
+Business Central assigns it the Integration roles once connected.";
 }
 
 /// The rule with this code, if there is one (codes compare case-insensitively).

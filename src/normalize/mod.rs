@@ -6,4 +6,4 @@ pub mod username;
 
 pub use names::{split_full_name, PersonName};
 pub use text::clean_text;
-pub use username::{build_alias, Transliteration};
+pub use username::{build_alias, Transliteration, UserNamePattern};

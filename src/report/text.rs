@@ -92,9 +92,17 @@ pub fn summary_line(summary: &Summary, inputs: usize, wrote: bool) -> String {
     } else {
         format!("{} valid", summary.written)
     };
-    let mut line = format!(
-        "{} rows in {inputs} {files}: {good}, {} skipped, {} rejected",
-        summary.rows, summary.skipped, summary.rejected
+    let mut line = format!("{} rows in {inputs} {files}: {good}", summary.rows);
+    if summary.existing > 0 {
+        let _ = write!(line, ", {} existing", summary.existing);
+    }
+    if summary.coupled > 0 {
+        let _ = write!(line, ", {} already coupled", summary.coupled);
+    }
+    let _ = write!(
+        line,
+        ", {} skipped, {} rejected",
+        summary.skipped, summary.rejected
     );
     if summary.empty_rows > 0 {
         let _ = write!(line, ", {} empty", summary.empty_rows);

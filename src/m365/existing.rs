@@ -1,0 +1,107 @@
+//! Users that already exist in the tenant, read from a Microsoft 365 admin center "Active users" export
+//! ("User principal name", "Display name") or a Microsoft Entra "Download users" CSV ("userPrincipalName",
+//! "displayName", "mail"). Columns are found by name, case-insensitively, wherever they are.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::read::{self, ReadOptions};
+
+/// One existing user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingUser {
+    /// The user name as the export holds it.
+    pub upn: String,
+    pub display_name: String,
+}
+
+/// The tenant's users, by lower-cased user name and by lower-cased e-mail address.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExistingUsers {
+    /// The export's file name, for messages.
+    pub file: String,
+    by_upn: BTreeMap<String, ExistingUser>,
+    by_mail: BTreeMap<String, ExistingUser>,
+}
+
+/// A header compared without case, spaces or punctuation: "User principal name" = "userPrincipalName".
+fn header_key(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+const UPN_HEADERS: [&str; 2] = ["userprincipalname", "upn"];
+const DISPLAY_NAME_HEADERS: [&str; 1] = ["displayname"];
+const MAIL_HEADERS: [&str; 3] = ["mail", "email", "primarysmtpaddress"];
+
+fn find(header: &[String], names: &[&str]) -> Option<usize> {
+    header
+        .iter()
+        .position(|h| names.contains(&header_key(h).as_str()))
+}
+
+impl ExistingUsers {
+    /// Reads an export of the tenant's users; stops when it has no user principal name column.
+    pub fn read(path: &Path) -> Result<Self> {
+        let is_header = |cells: &[String]| find(cells, &UPN_HEADERS).is_some();
+        let table = read::open(path, &ReadOptions::default(), &is_header)?;
+        let Some(upn_column) = find(&table.header, &UPN_HEADERS) else {
+            return Err(Error::Unreadable {
+                path: path.into(),
+                format: "a list of existing users",
+                reason: "no \"User principal name\" or \"userPrincipalName\" column".into(),
+                help: "export the users from the Microsoft 365 admin center (Active users > Export users) or Microsoft Entra (Users > Download users)",
+            });
+        };
+        let name_column = find(&table.header, &DISPLAY_NAME_HEADERS);
+        let mail_column = find(&table.header, &MAIL_HEADERS);
+        let mut users = ExistingUsers {
+            file: table.file.clone(),
+            ..ExistingUsers::default()
+        };
+        for row in table.rows {
+            let row = row?;
+            let cell = |i: Option<usize>| {
+                i.and_then(|i| row.cells.get(i))
+                    .map(|c| c.trim().to_string())
+                    .unwrap_or_default()
+            };
+            let upn = cell(Some(upn_column));
+            if upn.is_empty() {
+                continue;
+            }
+            let user = ExistingUser {
+                upn: upn.clone(),
+                display_name: cell(name_column),
+            };
+            let mail = cell(mail_column).to_lowercase();
+            if !mail.is_empty() {
+                users.by_mail.insert(mail, user.clone());
+            }
+            users.by_upn.insert(upn.to_lowercase(), user);
+        }
+        Ok(users)
+    }
+
+    /// The user whose user name or e-mail address is `address`, compared case-insensitively.
+    pub fn by_address(&self, address: &str) -> Option<&ExistingUser> {
+        let key = address.to_lowercase();
+        self.by_upn.get(&key).or_else(|| self.by_mail.get(&key))
+    }
+
+    /// The user whose user name is `upn`, compared case-insensitively.
+    pub fn by_upn(&self, upn: &str) -> Option<&ExistingUser> {
+        self.by_upn.get(&upn.to_lowercase())
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_upn.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_upn.is_empty()
+    }
+}

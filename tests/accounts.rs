@@ -1,0 +1,594 @@
+//! The accounts the integration needs, end to end: the administrator, the integration user, existing
+//! users, licences, roles and coupling, the config file, and the files a person follows.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::Value;
+
+/// Runs `convert` with `args` into a fresh folder; compares stderr, and every output when the run wrote
+/// any, with `fixtures/expected/<case>/`.
+fn convert_case(case: &str, args: &[&str], expected_exit: i32) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mut all = vec!["convert"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    let output = run(&all);
+    let expected = Path::new("fixtures/expected").join(case);
+    let stderr = stderr_of(&output).replace(out.to_str().unwrap(), "<OUT>");
+    assert_matches_expected(&expected.join("stderr.txt"), stderr.as_bytes());
+    assert_eq!(output.status.code(), Some(expected_exit), "{stderr}");
+    if expected_exit == 0 {
+        // review.xlsx is checked by content (tests/diagnostics.rs), not byte for byte.
+        for (name, bytes) in folder_contents(&out)
+            .into_iter()
+            .filter(|(n, _)| n != "review.xlsx")
+        {
+            assert_matches_expected(&expected.join(&name), &bytes);
+        }
+    } else {
+        let names: Vec<String> = folder_contents(&out).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            names,
+            ["review.xlsx"],
+            "only the review is written after errors"
+        );
+    }
+    (tmp, out)
+}
+
+fn manifest(out: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap()
+}
+
+fn salesperson<'a>(manifest: &'a Value, code: &str) -> &'a Value {
+    manifest["salespeople"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == code)
+        .unwrap()
+}
+
+const EN: &str = "fixtures/bc-salespeople-en.csv";
+
+#[test]
+fn a_salesperson_who_is_the_integration_user_is_an_error() {
+    convert_case(
+        "accounts/salesperson-is-integration-user",
+        &[
+            EN,
+            "--domain",
+            "contoso.com",
+            "--integration-user",
+            "Annelies.Vermeulen@contoso.com",
+        ],
+        1,
+    );
+}
+
+#[test]
+fn a_salesperson_who_is_the_administrator_is_an_error_by_email_or_built_name() {
+    // DVDB has no Email, and the user name built from his Name is the administrator's.
+    convert_case(
+        "accounts/salesperson-is-admin",
+        &[
+            EN,
+            "--domain",
+            "contoso.com",
+            "--admin",
+            "dirk.vanderberg@contoso.com",
+            "--integration-user",
+            "bc-sync@contoso.com",
+        ],
+        1,
+    );
+    // FD's Email is.
+    let output = run(&[
+        "convert",
+        EN,
+        "--domain",
+        "contoso.com",
+        "--admin",
+        "francois.dubois@contoso.com",
+        "--integration-user",
+        "bc-sync@contoso.com",
+        "--out",
+        "/nonexistent/out",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr_of(&output).contains(
+        "error[A002]: salesperson FD is francois.dubois@contoso.com, the administrator (named in --admin)\n  --> fixtures/bc-salespeople-en.csv:8:5 (column \"Email\")"
+    ), "{}", stderr_of(&output));
+}
+
+#[test]
+fn one_account_as_both_administrator_and_integration_user_is_an_error() {
+    convert_case(
+        "accounts/admin-is-integration-user",
+        &[
+            EN,
+            "--domain",
+            "contoso.com",
+            "--admin",
+            "admin@contoso.com",
+            "--integration-user",
+            "ADMIN@contoso.com",
+        ],
+        1,
+    );
+}
+
+#[test]
+fn no_integration_user_named_is_a_warning_and_the_run_goes_on() {
+    let output = run(&[
+        "convert",
+        EN,
+        "--domain",
+        "contoso.com",
+        "--out",
+        tempfile::tempdir()
+            .unwrap()
+            .path()
+            .join("out")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stderr_of(&output).starts_with("warning[A004]: no integration user is named"));
+    let named = run(&[
+        "convert",
+        EN,
+        "--domain",
+        "contoso.com",
+        "--integration-user",
+        "bc-sync@contoso.com",
+        "--out",
+        tempfile::tempdir()
+            .unwrap()
+            .path()
+            .join("out")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert_eq!(named.status.code(), Some(0));
+    assert!(!stderr_of(&named).contains("A004"));
+}
+
+#[test]
+fn existing_users_are_not_imported_again_but_keep_licence_roles_and_coupling() {
+    let (_tmp, out) = convert_case(
+        "accounts/existing-users",
+        &[
+            EN,
+            "--domain",
+            "contoso.com",
+            "--admin",
+            "admin@contoso.com",
+            "--integration-user",
+            "bc-sync@contoso.com",
+            "--existing",
+            "fixtures/m365-active-users.csv",
+            "--usage-location",
+            "be",
+        ],
+        0,
+    );
+    let m = manifest(&out);
+    // By Email; and by the built name with the same display name (JP, whose Email is private).
+    for code in ["AV", "JP"] {
+        let s = salesperson(&m, code);
+        assert_eq!(s["status"], "existing", "{code}");
+        assert_eq!(s["import_file"], Value::Null);
+        assert_eq!(s["licence"], "DYN365_ENTERPRISE_SALES");
+        assert_eq!(s["usage_location"], "BE");
+        assert_eq!(s["roles"][0], "Salesperson");
+        assert_eq!(s["coupling"]["bc_code"], code);
+    }
+    // A user of the built name with another display name is someone else: a number is added.
+    assert_eq!(
+        salesperson(&m, "LVB")["upn"],
+        "luc.vandenbossche2@contoso.com"
+    );
+    assert_eq!(salesperson(&m, "LVB")["status"], "written");
+    assert_eq!(salesperson(&m, "EJ")["status"], "coupled");
+    assert_eq!(m["accounts"]["administrator"]["exists"], true);
+    assert_eq!(m["accounts"]["integration_user"]["exists"], false);
+    let imported: Vec<String> = read_import(&out.join("m365-users.csv"))
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    assert!(!imported.contains(&"annelies.vermeulen@contoso.com".to_string()));
+    assert!(!imported.contains(&"jan.peeters@contoso.com".to_string()));
+    assert_eq!(imported.len(), 10);
+    m365check(&["contoso.com"], &[out.join("m365-users.csv")]);
+}
+
+#[test]
+fn an_entra_download_is_matched_on_its_mail_column_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let output = run(&[
+        "convert",
+        EN,
+        "--domain",
+        "contoso.com",
+        "--integration-user",
+        "bc-sync@contoso.com",
+        "--existing",
+        "fixtures/entra-users.csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains(
+        "info[R004]: salesperson FD already has a user, fdubois@contoso.com: it is not imported again"
+    ));
+    let m = manifest(&out);
+    let fd = salesperson(&m, "FD");
+    assert_eq!(fd["status"], "existing");
+    assert_eq!(fd["upn"], "fdubois@contoso.com");
+    assert_eq!(fd["coupling"]["sales_user"], "fdubois@contoso.com");
+    assert_eq!(m["accounts"]["integration_user"]["exists"], true);
+    assert_eq!(m["summary"]["existing"], 1);
+}
+
+#[test]
+fn an_existing_users_file_without_a_user_name_column_stops_the_run() {
+    let output = run(&[
+        "convert",
+        EN,
+        "--domain",
+        "contoso.com",
+        "--existing",
+        EN,
+        "--out",
+        tempfile::tempdir()
+            .unwrap()
+            .path()
+            .join("out")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("no \"User principal name\" or \"userPrincipalName\" column"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn the_config_file_sets_accounts_licence_roles_pattern_and_transliteration() {
+    let (_tmp, out) = convert_case(
+        "accounts/config",
+        &[EN, "--config", "fixtures/config/bc2m365.toml"],
+        0,
+    );
+    let m = manifest(&out);
+    let dvdb = salesperson(&m, "DVDB");
+    assert_eq!(dvdb["upn"], "dvanderberg@contoso.com");
+    assert_eq!(
+        dvdb["roles"],
+        serde_json::json!(["Sales Manager", "Salesperson"])
+    );
+    assert_eq!(dvdb["licence"], "DYN365_ENTERPRISE_PLAN1");
+    assert_eq!(dvdb["usage_location"], "BE");
+    assert_eq!(salesperson(&m, "JM")["upn"], "jmueller@contoso.com");
+    assert_eq!(
+        salesperson(&m, "JPE")["business_unit"],
+        "Contoso Key Accounts"
+    );
+    assert_eq!(
+        m["accounts"]["integration_user"]["upn"],
+        "bc-sync@contoso.com"
+    );
+}
+
+#[test]
+fn flags_override_the_config_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let output = run(&[
+        "convert",
+        EN,
+        "--config",
+        "fixtures/config/bc2m365.toml",
+        "--licence",
+        "dyn365_enterprise_sales",
+        "--usage-location",
+        "NL",
+        "--domain",
+        "contoso.com",
+        "--transliterate",
+        "basic",
+        "--integration-user",
+        "sync@contoso.com",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let m = manifest(&out);
+    let jm = salesperson(&m, "JM");
+    assert_eq!(jm["licence"], "DYN365_ENTERPRISE_SALES");
+    assert_eq!(jm["usage_location"], "NL");
+    assert_eq!(jm["upn"], "jmuller@contoso.com");
+    assert_eq!(m["accounts"]["integration_user"]["upn"], "sync@contoso.com");
+    // What no flag sets still comes from the file.
+    assert_eq!(m["accounts"]["administrator"]["upn"], "admin@contoso.com");
+}
+
+#[test]
+fn an_unknown_key_or_a_wrong_type_in_the_config_is_an_error_naming_its_line() {
+    for (file, message) in [
+        (
+            "fixtures/config/unknown-key.toml",
+            "error: fixtures/config/unknown-key.toml:6: unknown field `license`, expected one of `upn`, `licence`, `roles`\n",
+        ),
+        (
+            "fixtures/config/wrong-type.toml",
+            "error: fixtures/config/wrong-type.toml:2: invalid type: string \"contoso.com\", expected a sequence\n",
+        ),
+    ] {
+        let output = run(&["convert", EN, "--config", file, "--out", "/nonexistent/out"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(stderr_of(&output).starts_with(message), "{}", stderr_of(&output));
+    }
+}
+
+#[test]
+fn bc2m365_toml_in_the_current_folder_is_read_without_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("fixtures/config/bc2m365.toml"),
+        tmp.path().join("bc2m365.toml"),
+    )
+    .unwrap();
+    let output = bc2m365()
+        .current_dir(tmp.path())
+        .args(["convert", root().join(EN).to_str().unwrap(), "--out", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let m = manifest(&tmp.path().join("out"));
+    assert_eq!(salesperson(&m, "DVDB")["upn"], "dvanderberg@contoso.com");
+}
+
+#[test]
+fn init_writes_the_commented_example_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let init = || {
+        bc2m365()
+            .current_dir(tmp.path())
+            .arg("init")
+            .output()
+            .unwrap()
+    };
+    let first = init();
+    assert_eq!(first.status.code(), Some(0), "{}", stderr_of(&first));
+    let path = tmp.path().join("bc2m365.toml");
+    let written = std::fs::read(&path).unwrap();
+    assert_eq!(
+        written,
+        std::fs::read(root().join("src/bc2m365.example.toml")).unwrap()
+    );
+    std::fs::write(&path, "domains = [\"fabrikam.com\"]\n").unwrap();
+    let second = init();
+    assert_eq!(second.status.code(), Some(2));
+    assert!(
+        stderr_of(&second).contains("already exists"),
+        "{}",
+        stderr_of(&second)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "domains = [\"fabrikam.com\"]\n",
+        "init never overwrites"
+    );
+    // The example as written is a valid, empty config: convert reads it and still asks for a domain.
+    std::fs::write(&path, &written).unwrap();
+    let output = bc2m365()
+        .current_dir(tmp.path())
+        .args(["convert", root().join(EN).to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("--domain <DOMAIN> (or domains in bc2m365.toml)"));
+}
+
+/// The lines of one numbered step of next-steps.txt.
+fn step(text: &str, number: u32) -> Vec<&str> {
+    let start = format!("{number}. ");
+    let next = format!("{}. ", number + 1);
+    text.lines()
+        .skip_while(|l| !l.starts_with(&start))
+        .skip(1)
+        .take_while(|l| !l.starts_with(&next) && !l.starts_with("Not in these steps"))
+        .collect()
+}
+
+/// Following next-steps.txt names every user, licence, role and coupling the manifest holds, in the step
+/// where it is done; the CSV views hold the same.
+fn next_steps_cover_the_manifest(out: &Path) {
+    let m = manifest(out);
+    let text = std::fs::read_to_string(out.join("next-steps.txt")).unwrap();
+    for (number, key) in [(1, "administrator"), (2, "integration_user")] {
+        let account = &m["accounts"][key];
+        if account.is_null() {
+            continue;
+        }
+        let lines = step(&text, number);
+        let roles: Vec<&str> = account["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        assert!(lines.contains(&format!("   User: {}", account["upn"].as_str().unwrap()).as_str()));
+        assert!(lines
+            .contains(&format!("   Licence: {}", account["licence"].as_str().unwrap()).as_str()));
+        assert!(
+            lines.contains(&format!("   Security roles in Sales: {}", roles.join(", ")).as_str())
+        );
+    }
+    let (import, licences, role_lines, couplings) = (
+        step(&text, 3),
+        step(&text, 4),
+        step(&text, 5),
+        step(&text, 6),
+    );
+    let mut accounts = 0;
+    for s in m["salespeople"].as_array().unwrap() {
+        let status = s["status"].as_str().unwrap();
+        if status != "written" && status != "existing" {
+            continue;
+        }
+        accounts += 1;
+        let upn = s["upn"].as_str().unwrap();
+        let code = s["code"].as_str().unwrap();
+        if status == "written" {
+            let file = s["import_file"].as_str().unwrap();
+            assert!(
+                import.contains(&format!("   - {upn} ({code}, {file})").as_str()),
+                "{upn}"
+            );
+        } else {
+            assert!(
+                import.contains(&format!("   - {upn} ({code})").as_str()),
+                "{upn}"
+            );
+        }
+        // Under the heading of its licence, with its usage location.
+        let licence = s["licence"].as_str().unwrap();
+        let heading = licences
+            .iter()
+            .position(|l| *l == format!("   Licence {licence} to:"))
+            .unwrap();
+        let location = match s["usage_location"].as_str() {
+            Some(code) => format!("usage location {code}"),
+            None => "no usage location known: set one before assigning".to_string(),
+        };
+        let line = format!("   - {upn} ({location})");
+        let at = licences.iter().position(|l| *l == line).unwrap();
+        assert!(
+            at > heading
+                && !licences[heading..at]
+                    .iter()
+                    .skip(1)
+                    .any(|l| l.starts_with("   Licence "))
+        );
+        let roles: Vec<&str> = s["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        let unit = s["business_unit"]
+            .as_str()
+            .map(|b| format!(" (business unit {b})"))
+            .unwrap_or_default();
+        assert!(
+            role_lines.contains(&format!("   - {upn}: {}{unit}", roles.join(", ")).as_str()),
+            "{upn}"
+        );
+        let coupling = &s["coupling"];
+        assert_eq!(coupling["sales_user"], upn);
+        assert!(
+            couplings.contains(&format!("   - {code} -> {upn}").as_str()),
+            "{code}"
+        );
+    }
+    assert!(accounts > 0);
+    // Nothing more than the manifest holds: one line per salesperson in the role and coupling steps.
+    assert_eq!(
+        role_lines.iter().filter(|l| l.starts_with("   - ")).count(),
+        accounts
+    );
+    assert_eq!(
+        couplings.iter().filter(|l| l.starts_with("   - ")).count(),
+        accounts
+    );
+
+    // The CSV views: one row per account in role-assignments.csv, one per coupling in coupling.csv.
+    let read = |name: &str| -> Vec<Vec<String>> {
+        let bytes = std::fs::read(out.join(name)).unwrap();
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").expect("a UTF-8 BOM");
+        csv::Reader::from_reader(body)
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect()
+    };
+    let specials = ["administrator", "integration_user"]
+        .iter()
+        .filter(|k| !m["accounts"][**k].is_null())
+        .count();
+    let roles_csv = read("role-assignments.csv");
+    assert_eq!(roles_csv.len(), specials + accounts);
+    for row in &roles_csv[specials..] {
+        let s = salesperson(&m, &row[1]);
+        assert_eq!(row[2], s["upn"].as_str().unwrap());
+        assert_eq!(row[4], s["licence"].as_str().unwrap());
+        assert_eq!(row[5], s["usage_location"].as_str().unwrap_or_default());
+        let roles: Vec<&str> = s["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        assert_eq!(row[6], roles.join("; "));
+    }
+    let coupling_csv = read("coupling.csv");
+    assert_eq!(coupling_csv.len(), accounts);
+    for row in &coupling_csv {
+        assert_eq!(
+            row[2],
+            salesperson(&m, &row[0])["coupling"]["sales_user"]
+                .as_str()
+                .unwrap()
+        );
+    }
+}
+
+#[test]
+fn next_steps_names_every_user_licence_role_and_coupling_of_the_manifest() {
+    let (_a, out) = convert_case(
+        "accounts/config",
+        &[EN, "--config", "fixtures/config/bc2m365.toml"],
+        0,
+    );
+    next_steps_cover_the_manifest(&out);
+    let (_b, out) = convert_case(
+        "accounts/existing-users",
+        &[
+            EN,
+            "--domain",
+            "contoso.com",
+            "--admin",
+            "admin@contoso.com",
+            "--integration-user",
+            "bc-sync@contoso.com",
+            "--existing",
+            "fixtures/m365-active-users.csv",
+            "--usage-location",
+            "be",
+        ],
+        0,
+    );
+    next_steps_cover_the_manifest(&out);
+    let (_c, out) = convert_case("bc-salespeople-en.csv", &[EN, "--domain", "contoso.com"], 0);
+    next_steps_cover_the_manifest(&out);
+}
+
+#[test]
+fn the_special_accounts_roles_follow_the_documentation() {
+    // The administrator without System Customizer or a non-administrative role is a warning; the
+    // integration user without any role cannot sign in, an error.
+    convert_case(
+        "accounts/account-roles",
+        &[EN, "--config", "fixtures/config/account-roles.toml"],
+        1,
+    );
+}
