@@ -12,7 +12,7 @@ use crate::manifest::{FileRecord, Manifest, Summary};
 use crate::normalize::Transliteration;
 use crate::plan::{plan, Outcome, Plan, PlanOptions, RowInput};
 use crate::read::{self, InputFormat, ReadOptions};
-use crate::report;
+use crate::report::{self, OutputSettings, Verbosity};
 use crate::write::{check_target, sha256_file, Staging};
 
 /// What was read from one input file.
@@ -26,6 +26,8 @@ pub struct InputInfo {
     pub columns: ColumnMap,
     /// Data rows read, empty ones included.
     pub rows: u64,
+    /// The SHA-256 of what was read from stdin; files are hashed when the manifest is written.
+    pub stdin_sha256: Option<String>,
 }
 
 /// Everything learnt from the inputs: what was read, every problem, and the plan.
@@ -140,6 +142,7 @@ pub fn analyse(
             header_row: table.header_row,
             columns,
             rows,
+            stdin_sha256: table.stdin_sha256,
         });
     }
     let columns: Vec<ColumnMap> = inputs.iter().map(|i| i.columns.clone()).collect();
@@ -206,7 +209,7 @@ pub fn parse_domains(domains: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
+pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) -> Result<u8> {
     let domains = parse_domains(&args.domains)?;
     check_target(&args.out, args.force, &args.inputs)?;
     let read_options = ReadOptions {
@@ -220,7 +223,17 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
         },
     };
     let analysis = analyse(&args.inputs, &read_options, &plan_options)?;
-    let rendered = report::text::render(&analysis.diagnostics());
+    if output.verbosity == Verbosity::Verbose {
+        for info in &analysis.inputs {
+            let _ = writeln!(stderr, "{}", report::text::input_line(info));
+        }
+        let _ = writeln!(stderr);
+    }
+    let mut diagnostics = analysis.diagnostics();
+    if output.verbosity == Verbosity::Quiet {
+        diagnostics.retain(|d| d.severity() == Severity::Error);
+    }
+    let rendered = report::text::render(&diagnostics, output.color);
     let _ = write!(stderr, "{rendered}");
 
     if analysis.has_errors() {
@@ -256,7 +269,10 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
     for info in &analysis.inputs {
         inputs.push(FileRecord {
             file: info.file.clone(),
-            sha256: sha256_file(&info.path)?,
+            sha256: match &info.stdin_sha256 {
+                Some(sha256) => sha256.clone(),
+                None => sha256_file(&info.path)?,
+            },
             sheet: info.sheet.clone(),
             rows: Some(info.rows),
             users: None,
@@ -273,15 +289,17 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
     staging.write("manifest.json", manifest.to_json().as_bytes())?;
     staging.commit()?;
 
-    for output in &outputs {
-        let _ = writeln!(
-            stderr,
-            "wrote {} ({} users)",
-            args.out.join(&output.file).display(),
-            output.users.unwrap_or(0)
-        );
+    if output.verbosity != Verbosity::Quiet {
+        for file in &outputs {
+            let _ = writeln!(
+                stderr,
+                "wrote {} ({} users)",
+                args.out.join(&file.file).display(),
+                file.users.unwrap_or(0)
+            );
+        }
+        let _ = writeln!(stderr, "wrote {}", args.out.join("manifest.json").display());
     }
-    let _ = writeln!(stderr, "wrote {}", args.out.join("manifest.json").display());
     let _ = writeln!(
         stderr,
         "{}",

@@ -7,6 +7,7 @@
 pub mod bc;
 pub mod check;
 pub mod cli;
+pub mod completions;
 pub mod convert;
 pub mod error;
 pub mod m365;
@@ -16,13 +17,16 @@ pub mod plan;
 pub mod read;
 pub mod report;
 pub mod salesperson;
+pub mod template;
 pub mod write;
 
-use std::io::Write;
+use std::ffi::OsStr;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use cli::{Cli, Command};
+use cli::{Cli, ColorArg, Command};
 pub use error::{Error, Result};
+use report::{OutputSettings, Verbosity};
 
 /// Exit code: outputs written (warnings allowed).
 pub const EXIT_OK: u8 = 0;
@@ -33,9 +37,13 @@ pub const EXIT_FAILURE: u8 = 2;
 
 /// Runs one command line and turns the result into the process's exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    let output = output_settings(&cli);
     let mut stderr = std::io::stderr().lock();
     let result = match cli.command {
-        Command::Convert(args) => convert::run(&args, &mut stderr),
+        Command::Convert(args) => convert::run(&args, &output, &mut stderr),
+        Command::Template(args) => template::run(&args),
+        Command::Completions(args) => completions::run_completions(&args),
+        Command::Man => completions::run_man(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -43,5 +51,63 @@ pub fn run(cli: Cli) -> ExitCode {
             let _ = writeln!(stderr, "error: {error}");
             ExitCode::from(error.exit_code())
         }
+    }
+}
+
+/// The report settings of this run: the one place that looks at the terminal and the environment.
+fn output_settings(cli: &Cli) -> OutputSettings {
+    let verbosity = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    let no_color = std::env::var_os("NO_COLOR");
+    OutputSettings {
+        verbosity,
+        color: use_color(
+            cli.color,
+            std::io::stderr().is_terminal(),
+            no_color.as_deref(),
+        ),
+    }
+}
+
+/// Whether to colour the report on stderr: `auto` colours a terminal unless `NO_COLOR` is set to anything but
+/// the empty string (<https://no-color.org>); `always` and `never` are the user's explicit choice and win.
+pub fn use_color(choice: ColorArg, stderr_is_terminal: bool, no_color: Option<&OsStr>) -> bool {
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => stderr_is_terminal && !no_color.is_some_and(|v| !v.is_empty()),
+    }
+}
+
+/// Writes a command's whole output to stdout. A reader that stops early (`bc2m365 man | head`) closes the
+/// pipe: that is not an error, as in ripgrep, and the run still exits 0.
+pub fn write_stdout(bytes: &[u8]) -> Result<u8> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(EXIT_OK),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_OK),
+        Err(e) => Err(Error::io("<stdout>", e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_follows_the_terminal_and_no_color_unless_asked() {
+        let set = Some(OsStr::new("1"));
+        let empty = Some(OsStr::new(""));
+        assert!(use_color(ColorArg::Auto, true, None));
+        assert!(use_color(ColorArg::Auto, true, empty));
+        assert!(!use_color(ColorArg::Auto, true, set));
+        assert!(!use_color(ColorArg::Auto, false, None));
+        assert!(use_color(ColorArg::Always, false, set));
+        assert!(!use_color(ColorArg::Never, true, None));
     }
 }
