@@ -94,7 +94,7 @@ const CONVERT_EXAMPLES: &str = "Examples:\n  \
 
 const TEMPLATE_EXAMPLES: &str = "Examples:\n  \
     bc2m365 template > m365-users.csv            the current 16-column header\n  \
-    bc2m365 template --legacy > m365-users.csv   the 15-column header of tenants not yet moved to the 2023 template\n  \
+    bc2m365 template --legacy > m365-users.csv   the 15-column header used before 2023\n  \
     bc2m365 template --sample                    Microsoft's sample with five users";
 
 const COMPLETIONS_EXAMPLES: &str = "Examples:\n  \

@@ -24,6 +24,7 @@ use std::ffi::OsStr;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use check::Severity;
 use cli::{Cli, ColorArg, Command};
 pub use error::{Error, Result};
 use report::{OutputSettings, Verbosity};
@@ -48,7 +49,8 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            let _ = writeln!(stderr, "error: {error}");
+            let label = report::text::paint("error", Severity::Error, output.color);
+            let _ = writeln!(stderr, "{label}: {error}");
             ExitCode::from(error.exit_code())
         }
     }

@@ -333,6 +333,22 @@ fn no_color_and_pipes_get_no_colour_unless_asked() {
     assert_eq!(stripped, stderr_of(&plain));
     let never = run(&[&args[..], &[out, "--force", "--color", "never"]].concat());
     assert_eq!(never.stderr, plain.stderr);
+
+    // Errors that stop the run are labelled the same way.
+    let missing = run(&[
+        "convert",
+        "fixtures/no-such-file.csv",
+        "--domain",
+        "contoso.com",
+        "--color",
+        "always",
+    ]);
+    assert!(
+        stderr_of(&missing)
+            .starts_with("\u{1b}[1m\u{1b}[31merror\u{1b}[0m: fixtures/no-such-file.csv: "),
+        "{:?}",
+        stderr_of(&missing)
+    );
 }
 
 /// Runs the binary with stderr on a pseudo-terminal (util-linux `script`), to see what a person sees.

@@ -47,9 +47,13 @@ pub fn render(diagnostics: &[&Diagnostic], color: bool) -> String {
 
 /// `error[F003]`, in the severity's colour when asked.
 fn label(severity: Severity, code: &str, color: bool) -> String {
-    let text = format!("{}[{code}]", severity.as_str());
+    paint(&format!("{}[{code}]", severity.as_str()), severity, color)
+}
+
+/// `text` in the colour of `severity` (bold red, yellow or cyan), or as it is without `color`.
+pub fn paint(text: &str, severity: Severity, color: bool) -> String {
     if !color {
-        return text;
+        return text.to_string();
     }
     let style = match severity {
         Severity::Error => AnsiColor::Red,
