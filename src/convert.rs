@@ -211,6 +211,7 @@ pub fn parse_domains(domains: &[String]) -> Result<Vec<String>> {
 
 pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) -> Result<u8> {
     let domains = parse_domains(&args.domains)?;
+    read::check_stdin_once(&args.inputs)?;
     check_target(&args.out, args.force, &args.inputs)?;
     let read_options = ReadOptions {
         sheet: args.sheet.clone(),

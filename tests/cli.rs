@@ -499,6 +499,47 @@ fn a_dash_reads_the_csv_from_stdin() {
 }
 
 #[test]
+fn stdin_is_read_once() {
+    let output = run(&["convert", "-", "-", "--domain", "contoso.com"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&output),
+        "error: - (stdin) can be given only once as an input\n"
+    );
+}
+
+#[test]
+fn the_readme_documents_every_command_and_option() {
+    use clap::CommandFactory;
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let command = bc2m365::cli::Cli::command();
+    let mut missing = Vec::new();
+    for sub in command.get_subcommands() {
+        if !readme.contains(&format!("`{}", sub.get_name())) {
+            missing.push(format!("command {}", sub.get_name()));
+        }
+        for arg in sub.get_arguments() {
+            if let Some(long) = arg.get_long() {
+                if !readme.contains(&format!("`--{long}")) && long != "help" {
+                    missing.push(format!("{} --{long}", sub.get_name()));
+                }
+            }
+        }
+    }
+    for arg in command.get_arguments() {
+        if let Some(long) = arg.get_long() {
+            if !readme.contains(&format!("--{long}")) {
+                missing.push(format!("--{long}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "README.md does not document: {missing:?}"
+    );
+}
+
+#[test]
 fn a_workbook_on_stdin_is_refused_with_help() {
     let mut child = bc2m365()
         .args([

@@ -89,6 +89,16 @@ pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Re
     }
 }
 
+/// Stdin can be read once: `-` given twice is a usage error, not an empty second input.
+pub fn check_stdin_once(paths: &[std::path::PathBuf]) -> Result<()> {
+    if paths.iter().filter(|p| *p == Path::new(STDIN_PATH)).count() > 1 {
+        return Err(Error::Usage(
+            "- (stdin) can be given only once as an input".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Reads all of stdin into memory (the delimiter is sniffed from its start and the manifest needs its hash),
 /// then reads it as a CSV named `<stdin>`.
 fn open_stdin(is_header: HeaderTest<'_>) -> Result<InputTable> {
