@@ -56,6 +56,41 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// Parses the command line. clap's own help and usage errors follow an explicit `--color always|never` as the
+/// report does; with `auto`, clap colours only a terminal and honours `NO_COLOR` itself.
+pub fn parse_args() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let color = match explicit_color(&args) {
+        Some(ColorArg::Always) => clap::ColorChoice::Always,
+        Some(ColorArg::Never) => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
+    };
+    let matches = Cli::command().color(color).get_matches_from(args);
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The last `--color WHEN` or `--color=WHEN` before a `--`, read ahead of clap so that clap can use it.
+fn explicit_color(args: &[std::ffi::OsString]) -> Option<ColorArg> {
+    use clap::ValueEnum;
+    let mut choice = None;
+    let mut args = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(arg) = args.next() {
+        let value = if arg == "--" {
+            break;
+        } else if arg == "--color" {
+            args.next()
+        } else {
+            arg.strip_prefix("--color=")
+                .map(|value| value.to_string().into())
+        };
+        if let Some(value) = value {
+            choice = ColorArg::from_str(&value, false).ok().or(choice);
+        }
+    }
+    choice
+}
+
 /// The report settings of this run: the one place that looks at the terminal and the environment.
 fn output_settings(cli: &Cli) -> OutputSettings {
     let verbosity = if cli.quiet {
@@ -100,6 +135,25 @@ pub fn write_stdout(bytes: &[u8]) -> Result<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_an_explicit_colour_ahead_of_clap() {
+        let args =
+            |line: &str| -> Vec<std::ffi::OsString> { line.split(' ').map(Into::into).collect() };
+        assert_eq!(explicit_color(&args("bc2m365 --help")), None);
+        assert_eq!(
+            explicit_color(&args("bc2m365 --color never --help")),
+            Some(ColorArg::Never)
+        );
+        assert_eq!(
+            explicit_color(&args("bc2m365 convert x.csv --color=always -h")),
+            Some(ColorArg::Always)
+        );
+        assert_eq!(
+            explicit_color(&args("bc2m365 convert -- --color=always")),
+            None
+        );
+    }
 
     #[test]
     fn colour_follows_the_terminal_and_no_color_unless_asked() {

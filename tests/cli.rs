@@ -46,6 +46,24 @@ fn help_lists_every_command_with_examples() {
 }
 
 #[test]
+fn help_and_usage_errors_follow_the_color_option() {
+    assert!(!run(&["--help"]).stdout.contains(&0x1b));
+    assert!(!run(&["--color", "never", "--help"]).stdout.contains(&0x1b));
+    let coloured = stdout_of(&run(&["--color", "always", "--help"]));
+    assert!(
+        coloured.contains("\u{1b}[1m\u{1b}[4mUsage:\u{1b}[0m"),
+        "{coloured:?}"
+    );
+    let usage_error = run(&["--color=always", "convert"]);
+    assert_eq!(usage_error.status.code(), Some(2));
+    assert!(
+        stderr_of(&usage_error).starts_with("\u{1b}[1m\u{1b}[31merror:\u{1b}[0m"),
+        "{:?}",
+        stderr_of(&usage_error)
+    );
+}
+
+#[test]
 fn each_command_has_its_own_help_with_examples() {
     let convert = stdout_of(&run(&["convert", "--help"]));
     assert!(convert.contains("--domain <DOMAIN>"), "{convert}");
