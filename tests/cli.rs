@@ -309,6 +309,20 @@ fn writing_into_a_closed_pipe_exits_0_without_a_message() {
 }
 
 #[test]
+fn other_write_errors_on_stdout_exit_2() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("no /dev/full: skipped");
+        return;
+    };
+    let output = bc2m365().arg("man").stdout(full).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&output),
+        "error: <stdout>: No space left on device (os error 28)\n"
+    );
+}
+
+#[test]
 fn no_color_and_pipes_get_no_colour_unless_asked() {
     let args = [
         "convert",
