@@ -23,6 +23,8 @@ pub struct InputInfo {
     pub columns: ColumnMap,
     /// Data rows read, empty ones between data rows included.
     pub rows: u64,
+    /// The SHA-256 of what was read from stdin; files are hashed when the manifest is written.
+    pub stdin_sha256: Option<String>,
 }
 
 /// Everything learnt from the inputs: what was read, every problem, and the plan.
@@ -87,7 +89,7 @@ pub fn analyse(
     let mut file_diagnostics = Vec::new();
     let mut rows_in = Vec::new();
     for (index, path) in paths.iter().enumerate() {
-        let file = path.display().to_string();
+        let file = read::display_name(path);
         let mut info = InputInfo {
             path: path.clone(),
             file: file.clone(),
@@ -97,6 +99,7 @@ pub fn analyse(
             header: Vec::new(),
             columns: ColumnMap::default(),
             rows: 0,
+            stdin_sha256: None,
         };
         let is_header = |cells: &[String]| {
             recognise_header(cells, &Location::default())
@@ -116,11 +119,15 @@ pub fn analyse(
                 continue;
             }
             Err(error) => {
-                file_diagnostics.push(Diagnostic::new(
+                let mut diagnostic = Diagnostic::new(
                     &rules::UNREADABLE_FILE,
                     Location::file(&file),
                     unreadable_message(&error),
-                ));
+                );
+                if let Error::Unreadable { help, .. } = error {
+                    diagnostic = diagnostic.with_note(help);
+                }
+                file_diagnostics.push(diagnostic);
                 inputs.push(info);
                 continue;
             }
@@ -221,6 +228,7 @@ pub fn analyse(
         info.header = table.header;
         info.columns = columns;
         info.rows = rows;
+        info.stdin_sha256 = table.stdin_sha256;
         inputs.push(info);
     }
     let columns: Vec<ColumnMap> = inputs.iter().map(|i| i.columns.clone()).collect();

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
 
 use crate::accounts::{AccountName, CountryCode, Licence};
 
@@ -15,11 +16,52 @@ use crate::accounts::{AccountName, CountryCode, Licence};
         Reads CSV or XLSX exports of the Salespeople/Purchasers list, checks every row against Microsoft's rules, and \
         writes the admin center's import file(s) and a manifest of licences, roles and BC-to-Sales coupling.",
     after_help = "Examples:\n  bc2m365 convert salespeople.xlsx --domain contoso.com\n  \
-        bc2m365 convert export-be.csv export-nl.csv --domain contoso.com --domain contoso.be --out upload"
+        bc2m365 convert export-be.csv export-nl.csv --domain contoso.com --domain contoso.be --out upload\n\n\
+        More examples, exit codes and the environment: bc2m365 --help",
+    after_long_help = CLI_EXAMPLES
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Report only errors and the closing summary line
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also report what was found in each input (format, delimiter, sheet, header row, columns)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// When to colour the report: auto colours only a terminal, and never when NO_COLOR is set
+    #[arg(long, value_enum, value_name = "WHEN", global = true, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+const CLI_EXAMPLES: &str = "Examples:\n  \
+    # Convert an export (CSV or XLSX) into m365-import/m365-users.csv and m365-import/manifest.json\n  \
+    bc2m365 convert salespeople.xlsx --domain contoso.com\n\n  \
+    # Two exports, two verified domains, another output folder, replacing an earlier run\n  \
+    bc2m365 convert export-be.csv export-nl.csv --domain contoso.com --domain contoso.be --out upload --force\n\n  \
+    # Read the export from stdin; show only errors and the summary\n  \
+    bc2m365 convert - --domain contoso.com --quiet < salespeople.csv\n\n  \
+    # Microsoft's empty import template, and its sample\n  \
+    bc2m365 template > m365-users.csv\n  \
+    bc2m365 template --sample\n\n\
+Exit codes:\n  \
+    0  outputs written (warnings allowed)\n  \
+    1  the input has errors; nothing was written\n  \
+    2  usage error, unreadable file, refused output folder, or I/O error\n\n\
+Environment:\n  \
+    NO_COLOR  when set (and not empty), --color auto never colours";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour when stderr is a terminal and NO_COLOR is not set
+    Auto,
+    /// Always colour, even into a file or a pipe
+    Always,
+    /// Never colour
+    Never,
 }
 
 // Parsed once per run: the size of the largest variant does not matter.
@@ -27,6 +69,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Convert salesperson exports into Microsoft 365 import files and a manifest
+    #[command(long_about = CONVERT_ABOUT, after_long_help = CONVERT_EXAMPLES)]
     Convert(ConvertArgs),
     /// Check salesperson exports (or Microsoft 365 import files) and report every problem; write nothing
     Validate(ValidateArgs),
@@ -37,11 +80,67 @@ pub enum Command {
     },
     /// Write a commented example bc2m365.toml into the current folder (never over an existing one)
     Init,
+
+    /// Print Microsoft's bulk-import template (UTF-8 with BOM, CRLF) on stdout
+    #[command(after_long_help = TEMPLATE_EXAMPLES)]
+    Template(TemplateArgs),
+
+    /// Print a shell completion script on stdout
+    #[command(after_long_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff) on stdout
+    #[command(after_long_help = MAN_EXAMPLES)]
+    Man,
+}
+
+const CONVERT_ABOUT: &str = "Convert salesperson exports into Microsoft 365 import files and a manifest.\n\n\
+Writes into --out: m365-users.csv (or m365-users-001.csv, -002.csv... past 249 users, and one file per country) \
+and manifest.json. Every row is written, skipped or rejected, with the reason in the report on stderr. Nothing \
+is written when an input has errors (exit code 1).";
+
+const CONVERT_EXAMPLES: &str = "Examples:\n  \
+    bc2m365 convert salespeople.xlsx --domain contoso.com\n  \
+    bc2m365 convert salespeople.xlsx --sheet \"Salespersons-Purchasers\" --domain contoso.com --out upload\n  \
+    bc2m365 convert export-be.csv export-nl.csv --domain contoso.com --domain contoso.be --force\n  \
+    bc2m365 convert - --domain contoso.com < salespeople.csv";
+
+const TEMPLATE_EXAMPLES: &str = "Examples:\n  \
+    bc2m365 template > m365-users.csv            the current 16-column header\n  \
+    bc2m365 template --legacy > m365-users.csv   the 15-column header used before 2023\n  \
+    bc2m365 template --sample                    Microsoft's sample with five users";
+
+const COMPLETIONS_EXAMPLES: &str = "Examples:\n  \
+    bc2m365 completions bash > ~/.local/share/bash-completion/completions/bc2m365\n  \
+    bc2m365 completions zsh > ~/.zfunc/_bc2m365\n  \
+    bc2m365 completions fish > ~/.config/fish/completions/bc2m365.fish\n  \
+    bc2m365 completions powershell >> $PROFILE";
+
+const MAN_EXAMPLES: &str = "Examples:\n  \
+    bc2m365 man | man -l -\n  \
+    bc2m365 man > ~/.local/share/man/man1/bc2m365.1";
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// The 15-column header used before February 2023 (no "Alternate email address")
+    #[arg(long)]
+    pub legacy: bool,
+
+    /// Add Microsoft's five sample users under the header
+    #[arg(long)]
+    pub sample: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: Shell,
 }
 
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
-    /// Business Central salesperson exports (CSV or XLSX); several are merged into one run
+    /// Business Central salesperson exports (CSV or XLSX), or - for a CSV on stdin; several are merged
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 

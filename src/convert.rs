@@ -11,7 +11,7 @@ use crate::m365::format::write_import_csv;
 use crate::manifest::{FileRecord, Manifest};
 use crate::plan::PlanOptions;
 use crate::read::ReadOptions;
-use crate::report;
+use crate::report::{self, OutputSettings, Verbosity};
 use crate::views;
 use crate::write::{check_target, sha256_file, Staging};
 
@@ -70,11 +70,31 @@ pub fn prepare(args: &SettingsArgs, strict: bool) -> Result<(Settings, PlanOptio
     Ok((settings, options))
 }
 
-/// Prints the report: the text one on stderr, or the JSON one on stdout.
-pub fn print_report(analysis: &Analysis, format: ReportFormat, stderr: &mut dyn Write) {
+/// Prints the report: the text one on stderr (with what was found in each input under --verbose, and
+/// errors only under --quiet), or the JSON one on stdout.
+pub fn print_report(
+    analysis: &Analysis,
+    format: ReportFormat,
+    output: &OutputSettings,
+    stderr: &mut dyn Write,
+) {
+    if output.verbosity == Verbosity::Verbose {
+        for info in &analysis.inputs {
+            let _ = writeln!(stderr, "{}", report::text::input_line(info));
+        }
+        let _ = writeln!(stderr);
+    }
     match format {
         ReportFormat::Text => {
-            let _ = write!(stderr, "{}", report::text::render(&analysis.diagnostics()));
+            let mut diagnostics = analysis.diagnostics();
+            if output.verbosity == Verbosity::Quiet {
+                diagnostics.retain(|d| d.severity() == crate::check::Severity::Error);
+            }
+            let _ = write!(
+                stderr,
+                "{}",
+                report::text::render(&diagnostics, output.color)
+            );
         }
         ReportFormat::Json => {
             let mut stdout = std::io::stdout().lock();
@@ -84,8 +104,9 @@ pub fn print_report(analysis: &Analysis, format: ReportFormat, stderr: &mut dyn 
     }
 }
 
-pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
+pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) -> Result<u8> {
     let (settings, options) = prepare(&args.settings, args.strict)?;
+    crate::read::check_stdin_once(&args.inputs)?;
     check_target(&args.out, args.force, &args.inputs)?;
     let read_options = ReadOptions {
         sheet: args.sheet.clone(),
@@ -93,7 +114,7 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
     // The staging folder first: an output folder that cannot be written is found before any work.
     let staging = Staging::new(&args.out)?;
     let analysis = analyse(&args.inputs, &read_options, &options)?;
-    print_report(&analysis, args.report, stderr);
+    print_report(&analysis, args.report, output, stderr);
     let summary_line =
         |wrote: bool| report::text::summary_line(&analysis.summary, analysis.inputs.len(), wrote);
 
@@ -152,7 +173,10 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
         for info in &analysis.inputs {
             inputs.push(FileRecord {
                 file: info.file.clone(),
-                sha256: sha256_file(&info.path)?,
+                sha256: match &info.stdin_sha256 {
+                    Some(sha256) => sha256.clone(),
+                    None => sha256_file(&info.path)?,
+                },
                 sheet: info.sheet.clone(),
                 rows: Some(info.rows),
                 users: None,
@@ -199,16 +223,18 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
     }
     staging.commit()?;
 
-    for output in &outputs {
-        let users = output
-            .users
-            .map(|n| format!(" ({n} users)"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            stderr,
-            "wrote {}{users}",
-            args.out.join(&output.file).display()
-        );
+    if output.verbosity != Verbosity::Quiet {
+        for file in &outputs {
+            let users = file
+                .users
+                .map(|n| format!(" ({n} users)"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                stderr,
+                "wrote {}{users}",
+                args.out.join(&file.file).display()
+            );
+        }
     }
     if blocked {
         let _ = writeln!(
@@ -218,7 +244,9 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
         );
         return Ok(crate::EXIT_INPUT_ERRORS);
     }
-    let _ = writeln!(stderr, "wrote {}", args.out.join("manifest.json").display());
+    if output.verbosity != Verbosity::Quiet {
+        let _ = writeln!(stderr, "wrote {}", args.out.join("manifest.json").display());
+    }
     let _ = writeln!(stderr, "{}", summary_line(true));
     if analysis.has_errors() {
         // --keep-going: the valid rows are written, and the exit code still says that some were not.

@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod bc;
 pub mod check;
 pub mod cli;
+pub mod completions;
 pub mod config;
 pub mod convert;
 pub mod error;
@@ -20,15 +21,19 @@ pub mod plan;
 pub mod read;
 pub mod report;
 pub mod salesperson;
+pub mod template;
 pub mod validate;
 pub mod views;
 pub mod write;
 
-use std::io::Write;
+use std::ffi::OsStr;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use cli::{Cli, Command};
+use check::Severity;
+use cli::{Cli, ColorArg, Command};
 pub use error::{Error, Result};
+use report::{OutputSettings, Verbosity};
 
 /// Exit code: outputs written (warnings allowed).
 pub const EXIT_OK: u8 = 0;
@@ -39,21 +44,138 @@ pub const EXIT_FAILURE: u8 = 2;
 
 /// Runs one command line and turns the result into the process's exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    let output = output_settings(&cli);
     let mut stderr = std::io::stderr().lock();
     let result = match cli.command {
-        Command::Convert(args) => convert::run(&args, &mut stderr),
-        Command::Validate(args) => validate::run(&args, &mut stderr),
+        Command::Convert(args) => convert::run(&args, &output, &mut stderr),
+        Command::Validate(args) => validate::run(&args, &output, &mut stderr),
         Command::Explain { code } => explain::run(code.as_deref(), &mut std::io::stdout().lock()),
         Command::Init => config::init(std::path::Path::new(".")).map(|path| {
             let _ = writeln!(stderr, "wrote {}", path.display());
             EXIT_OK
         }),
+        Command::Template(args) => template::run(&args),
+        Command::Completions(args) => completions::run_completions(&args),
+        Command::Man => completions::run_man(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            let _ = writeln!(stderr, "error: {error}");
+            let label = report::text::paint("error", Severity::Error, output.color);
+            let _ = writeln!(stderr, "{label}: {error}");
             ExitCode::from(error.exit_code())
         }
+    }
+}
+
+/// Parses the command line. clap's own help and usage errors follow an explicit `--color always|never` as the
+/// report does; with `auto`, clap colours only a terminal and honours `NO_COLOR` itself.
+pub fn parse_args() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let color = match explicit_color(&args) {
+        Some(ColorArg::Always) => clap::ColorChoice::Always,
+        Some(ColorArg::Never) => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
+    };
+    let matches = Cli::command().color(color).get_matches_from(args);
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The last `--color WHEN` or `--color=WHEN` before a `--`, read ahead of clap so that clap can use it.
+fn explicit_color(args: &[std::ffi::OsString]) -> Option<ColorArg> {
+    use clap::ValueEnum;
+    let mut choice = None;
+    let mut args = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(arg) = args.next() {
+        let value = if arg == "--" {
+            break;
+        } else if arg == "--color" {
+            args.next()
+        } else {
+            arg.strip_prefix("--color=")
+                .map(|value| value.to_string().into())
+        };
+        if let Some(value) = value {
+            choice = ColorArg::from_str(&value, false).ok().or(choice);
+        }
+    }
+    choice
+}
+
+/// The report settings of this run: the one place that looks at the terminal and the environment.
+fn output_settings(cli: &Cli) -> OutputSettings {
+    let verbosity = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    let no_color = std::env::var_os("NO_COLOR");
+    OutputSettings {
+        verbosity,
+        color: use_color(
+            cli.color,
+            std::io::stderr().is_terminal(),
+            no_color.as_deref(),
+        ),
+    }
+}
+
+/// Whether to colour the report on stderr: `auto` colours a terminal unless `NO_COLOR` is set to anything but
+/// the empty string (<https://no-color.org>); `always` and `never` are the user's explicit choice and win.
+pub fn use_color(choice: ColorArg, stderr_is_terminal: bool, no_color: Option<&OsStr>) -> bool {
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => stderr_is_terminal && !no_color.is_some_and(|v| !v.is_empty()),
+    }
+}
+
+/// Writes a command's whole output to stdout. A reader that stops early (`bc2m365 man | head`) closes the
+/// pipe: that is not an error, as in ripgrep, and the run still exits 0.
+pub fn write_stdout(bytes: &[u8]) -> Result<u8> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(EXIT_OK),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_OK),
+        Err(e) => Err(Error::io("<stdout>", e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_an_explicit_colour_ahead_of_clap() {
+        let args =
+            |line: &str| -> Vec<std::ffi::OsString> { line.split(' ').map(Into::into).collect() };
+        assert_eq!(explicit_color(&args("bc2m365 --help")), None);
+        assert_eq!(
+            explicit_color(&args("bc2m365 --color never --help")),
+            Some(ColorArg::Never)
+        );
+        assert_eq!(
+            explicit_color(&args("bc2m365 convert x.csv --color=always -h")),
+            Some(ColorArg::Always)
+        );
+        assert_eq!(
+            explicit_color(&args("bc2m365 convert -- --color=always")),
+            None
+        );
+    }
+
+    #[test]
+    fn colour_follows_the_terminal_and_no_color_unless_asked() {
+        let set = Some(OsStr::new("1"));
+        let empty = Some(OsStr::new(""));
+        assert!(use_color(ColorArg::Auto, true, None));
+        assert!(use_color(ColorArg::Auto, true, empty));
+        assert!(!use_color(ColorArg::Auto, true, set));
+        assert!(!use_color(ColorArg::Auto, false, None));
+        assert!(use_color(ColorArg::Always, false, set));
+        assert!(!use_color(ColorArg::Never, true, None));
     }
 }

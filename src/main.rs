@@ -1,7 +1,5 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    bc2m365::run(bc2m365::cli::Cli::parse())
+    bc2m365::run(bc2m365::parse_args())
 }

@@ -9,13 +9,18 @@ use crate::error::{Error, Result};
 use crate::read::ReadOptions;
 use crate::report;
 
-pub fn run(args: &ValidateArgs, stderr: &mut dyn Write) -> Result<u8> {
+pub fn run(
+    args: &ValidateArgs,
+    output: &crate::report::OutputSettings,
+    stderr: &mut dyn Write,
+) -> Result<u8> {
+    crate::read::check_stdin_once(&args.inputs)?;
     let (_, options) = prepare(&args.settings, args.strict)?;
     let read_options = ReadOptions {
         sheet: args.sheet.clone(),
     };
     let analysis = analyse(&args.inputs, &read_options, &options)?;
-    print_report(&analysis, args.report, stderr);
+    print_report(&analysis, args.report, output, stderr);
     if let Some(path) = &args.review {
         if args.inputs.iter().any(|input| same_file(input, path)) {
             return Err(Error::Usage(format!(
@@ -28,7 +33,9 @@ pub fn run(args: &ValidateArgs, stderr: &mut dyn Write) -> Result<u8> {
             source: std::io::Error::other(e.to_string()),
         })?;
         crate::write::write_file_atomically(path, &bytes)?;
-        let _ = writeln!(stderr, "wrote {}", path.display());
+        if output.verbosity != crate::report::Verbosity::Quiet {
+            let _ = writeln!(stderr, "wrote {}", path.display());
+        }
     }
     let _ = writeln!(
         stderr,

@@ -140,15 +140,27 @@ impl ImportRow {
 }
 
 /// Writes one import file: BOM, the exact header, CRLF line ends, quotes only where CSV needs them.
-pub fn write_import_csv<W: Write>(mut out: W, rows: &[&ImportRow]) -> io::Result<()> {
+pub fn write_import_csv<W: Write>(out: W, rows: &[&ImportRow]) -> io::Result<()> {
+    write_csv_like_microsoft(out, &HEADER, rows.iter().map(|row| row.values()))
+}
+
+/// Writes a CSV as Microsoft's template is written: UTF-8 BOM, `header`, CRLF line ends, quotes only where
+/// CSV needs them. Import files and `bc2m365 template` both come from here.
+pub fn write_csv_like_microsoft<W, R, V>(mut out: W, header: &[&str], rows: R) -> io::Result<()>
+where
+    W: Write,
+    R: IntoIterator,
+    R::Item: IntoIterator<Item = V>,
+    V: AsRef<[u8]>,
+{
     out.write_all(UTF8_BOM)?;
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(out);
-    writer.write_record(HEADER)?;
+    writer.write_record(header)?;
     for row in rows {
-        writer.write_record(row.values())?;
+        writer.write_record(row)?;
     }
     writer.flush()?;
     Ok(())

@@ -39,7 +39,16 @@ pub fn sniff_delimiter(head: &[u8]) -> u8 {
 }
 
 pub fn open(path: &Path, is_header: HeaderTest<'_>) -> Result<InputTable> {
-    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    open_reader(path, file, is_header)
+}
+
+/// Reads a CSV from `file`; `path` names it in messages.
+pub fn open_reader(
+    path: &Path,
+    mut file: impl Read + 'static,
+    is_header: HeaderTest<'_>,
+) -> Result<InputTable> {
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     (&mut file)
         .take(SNIFF_BYTES as u64)
@@ -100,6 +109,7 @@ pub fn open(path: &Path, is_header: HeaderTest<'_>) -> Result<InputTable> {
         header: first.cells,
         header_invalid_cells: first.invalid_cells,
         rows: Box::new(rows),
+        stdin_sha256: None,
     })
 }
 

@@ -35,6 +35,23 @@ pub struct InputTable {
     /// Cells of the header that were not valid text.
     pub header_invalid_cells: Vec<usize>,
     pub rows: Box<dyn Iterator<Item = Result<RawRow>>>,
+    /// For stdin, which cannot be read twice: the SHA-256 of the bytes read, for the manifest.
+    pub stdin_sha256: Option<String>,
+}
+
+/// The input path that means "read a CSV from stdin".
+pub const STDIN_PATH: &str = "-";
+
+/// How stdin is named in messages and in the manifest.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// An input's name in messages and the manifest: the path as given, or `<stdin>` for `-`.
+pub fn display_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        STDIN_NAME.to_string()
+    } else {
+        path.display().to_string()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +71,11 @@ pub struct ReadOptions {
 pub type HeaderTest<'a> = &'a dyn Fn(&[String]) -> bool;
 
 /// Opens `path` as a workbook or a CSV, by its content first (a ZIP or OLE signature) and its extension second.
+/// The path `-` reads a CSV from stdin.
 pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Result<InputTable> {
+    if path == Path::new(STDIN_PATH) {
+        return open_stdin(is_header);
+    }
     let mut head = [0u8; 8];
     let n = {
         use std::io::Read;
@@ -91,4 +112,38 @@ pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Re
     } else {
         csv::open(path, is_header)
     }
+}
+
+/// Stdin can be read once: `-` given twice is a usage error, not an empty second input.
+pub fn check_stdin_once(paths: &[std::path::PathBuf]) -> Result<()> {
+    if paths.iter().filter(|p| *p == Path::new(STDIN_PATH)).count() > 1 {
+        return Err(Error::Usage(
+            "- (stdin) can be given only once as an input".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Reads all of stdin into memory (the delimiter is sniffed from its start and the manifest needs its hash),
+/// then reads it as a CSV named `<stdin>`.
+fn open_stdin(is_header: HeaderTest<'_>) -> Result<InputTable> {
+    use std::io::Read;
+    let name = Path::new(STDIN_NAME);
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(name, e))?;
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(Error::Unreadable {
+            path: name.into(),
+            format: "CSV",
+            reason: "it is a workbook, and only a CSV can be read from stdin".into(),
+            help: "give the workbook's path instead of -",
+        });
+    }
+    let sha256 = crate::write::sha256_hex(&bytes);
+    let mut table = csv::open_reader(name, std::io::Cursor::new(bytes), is_header)?;
+    table.stdin_sha256 = Some(sha256);
+    Ok(table)
 }

@@ -10,6 +10,25 @@ use std::borrow::Cow;
 
 use crate::normalize::text::{is_phone_number, looks_like_formula};
 
+/// How much the text report says, from `--quiet` and `--verbose`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    /// Error diagnostics and the closing summary only.
+    Quiet,
+    #[default]
+    Normal,
+    /// Also what was found in each input.
+    Verbose,
+}
+
+/// How the report on stderr looks; decided once, in [`crate::run`], from the command line and the environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OutputSettings {
+    pub verbosity: Verbosity,
+    /// Whether to colour severity labels and codes with ANSI escapes.
+    pub color: bool,
+}
+
 /// A value as it may appear in an output cell: control characters shown as their visible Unicode
 /// symbols (a line feed as ␊), so none reaches a cell.
 pub fn visible_text(value: &str) -> Cow<'_, str> {

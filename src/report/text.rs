@@ -3,14 +3,21 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::check::{Diagnostic, Severity};
+use anstyle::AnsiColor;
+
+use crate::analysis::InputInfo;
+use crate::bc::Field;
+use crate::check::{column_letters, Diagnostic, Severity};
 use crate::manifest::Summary;
+use crate::read::InputFormat;
 
 /// How many diagnostics of one code are shown before the rest are only counted.
 pub const SHOWN_PER_CODE: usize = 5;
 
 /// Renders diagnostics in the order given; past [`SHOWN_PER_CODE`] of one code, the rest are counted.
-pub fn render(diagnostics: &[&Diagnostic]) -> String {
+/// With `color`, the severity label and code are coloured with ANSI escapes (the caller decides: see
+/// [`crate::use_color`]).
+pub fn render(diagnostics: &[&Diagnostic], color: bool) -> String {
     let mut out = String::new();
     let mut shown: HashMap<&str, usize> = HashMap::new();
     let mut hidden: Vec<(&str, Severity, usize)> = Vec::new();
@@ -24,26 +31,45 @@ pub fn render(diagnostics: &[&Diagnostic]) -> String {
             }
             continue;
         }
-        render_one(&mut out, d);
+        render_one(&mut out, d, color);
     }
     for (code, severity, n) in hidden {
         let rows = if n == 1 { "row" } else { "rows" };
         let _ = writeln!(
             out,
-            "{}[{code}]: ... and {} more {rows}\n",
-            severity.as_str(),
+            "{}: ... and {} more {rows}\n",
+            label(severity, code, color),
             group_thousands(n)
         );
     }
     out
 }
 
-fn render_one(out: &mut String, d: &Diagnostic) {
+/// `error[F003]`, in the severity's colour when asked.
+fn label(severity: Severity, code: &str, color: bool) -> String {
+    paint(&format!("{}[{code}]", severity.as_str()), severity, color)
+}
+
+/// `text` in the colour of `severity` (bold red, yellow or cyan), or as it is without `color`.
+pub fn paint(text: &str, severity: Severity, color: bool) -> String {
+    if !color {
+        return text.to_string();
+    }
+    let style = match severity {
+        Severity::Error => AnsiColor::Red,
+        Severity::Warning => AnsiColor::Yellow,
+        Severity::Info => AnsiColor::Cyan,
+    }
+    .on_default()
+    .bold();
+    format!("{style}{text}{style:#}")
+}
+
+fn render_one(out: &mut String, d: &Diagnostic, color: bool) {
     let _ = writeln!(
         out,
-        "{}[{}]: {}",
-        d.severity().as_str(),
-        d.code(),
+        "{}: {}",
+        label(d.severity(), d.code(), color),
         d.message
     );
     let l = &d.location;
@@ -113,6 +139,58 @@ pub fn summary_line(summary: &Summary, inputs: usize, wrote: bool) -> String {
         summary.errors, summary.warnings
     );
     line
+}
+
+/// What `--verbose` says about one input: its format, where its header is, and which column holds which
+/// Business Central field.
+pub fn input_line(info: &InputInfo) -> String {
+    let mut out = format!("{}: ", info.file);
+    match info.format {
+        Some(InputFormat::Csv { delimiter }) => {
+            let name = match delimiter {
+                b',' => "comma".to_string(),
+                b';' => "semicolon".to_string(),
+                b'\t' => "tab".to_string(),
+                b'|' => "pipe".to_string(),
+                other => format!("{:?}", other as char),
+            };
+            let _ = write!(
+                out,
+                "CSV, {name}-separated, header on line {}",
+                info.header_row
+            );
+        }
+        None => out.push_str("not readable"),
+        Some(InputFormat::Workbook) => {
+            let sheet = info.sheet.as_deref().unwrap_or_default();
+            let _ = write!(
+                out,
+                "workbook, sheet \"{sheet}\", header in row {}",
+                info.header_row
+            );
+        }
+    }
+    let rows = if info.rows == 1 { "row" } else { "rows" };
+    let _ = writeln!(out, ", {} data {rows}", info.rows);
+    for field in Field::ALL {
+        let caption = field.caption();
+        match info.columns.column(field) {
+            Some(column) => {
+                let _ = writeln!(
+                    out,
+                    "  {caption:<20} column {} ({}) \"{}\"",
+                    column.index,
+                    column_letters(column.index),
+                    column.header
+                );
+            }
+            None => {
+                let _ = writeln!(out, "  {caption:<20} not in this file");
+            }
+        }
+    }
+    out.pop();
+    out
 }
 
 /// 9412 -> "9,412": counts stay readable in a million-row report.
