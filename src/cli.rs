@@ -24,6 +24,8 @@ pub struct Cli {
 pub enum Command {
     /// Convert salesperson exports into Microsoft 365 import files and a manifest
     Convert(ConvertArgs),
+    /// Show what is detected in each input: format, encoding, delimiter, sheet, header, columns, rows
+    Inspect(InspectArgs),
 }
 
 #[derive(Debug, Args)]
@@ -44,13 +46,57 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// The worksheet to read in XLSX inputs (default: the first with a recognised header)
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
 
     /// How accented letters become ASCII in built user names
     #[arg(long, value_enum, default_value_t = TransliterationArg::Basic)]
     pub transliterate: TransliterationArg,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Salesperson exports (CSV, XLSX or JSON) or Microsoft 365 import files
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// How to print what was found
+    #[arg(long, value_enum, default_value_t = InspectReport::Text)]
+    pub report: InspectReport,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InspectReport {
+    Text,
+    Json,
+}
+
+/// How inputs are read and their columns recognised; shared by the commands that read inputs.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// The worksheet to read in XLSX inputs (default: the first with a recognised header)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+
+    /// The encoding of CSV inputs, e.g. utf-8, windows-1252, utf-16le (default: byte-order mark, else detected)
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+
+    /// The delimiter of CSV inputs: comma, semicolon, tab or pipe (default: detected from the header line)
+    #[arg(long, value_name = "DELIMITER")]
+    pub delimiter: Option<String>,
+
+    /// Read FIELD from the column headed HEADER (repeatable); FIELD is one of: code, name, email, email2,
+    /// phone, job-title, commission, blocked, privacy-blocked, coupled, department, country
+    #[arg(long = "map", value_name = "FIELD=HEADER")]
+    pub map: Vec<String>,
+
+    /// The ISO 3166 country code (e.g. BE) of salespeople whose row names no country
+    #[arg(long, value_name = "CODE")]
+    pub country: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,15 +3,15 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::bc::{recognise_header, ColumnMap};
+use crate::bc::{recognise_header, ColumnMap, HeaderMap};
 use crate::check::{row::check_row, rules, Diagnostic, Location, Severity};
-use crate::cli::{ConvertArgs, TransliterationArg};
+use crate::cli::{ConvertArgs, InputArgs, TransliterationArg};
 use crate::error::{Error, Result};
 use crate::m365::format::write_import_csv;
 use crate::manifest::{FileRecord, Manifest, Summary};
 use crate::normalize::Transliteration;
 use crate::plan::{plan, Outcome, Plan, PlanOptions, RowInput};
-use crate::read::{self, InputFormat, ReadOptions};
+use crate::read::{self, EncodingSource, InputFormat, InputTable, ReadOptions};
 use crate::report;
 use crate::write::{check_target, sha256_file, Staging};
 
@@ -63,10 +63,100 @@ impl Analysis {
     }
 }
 
+/// How inputs are read and understood: `--sheet`, `--encoding`, `--delimiter`, `--map`, `--country`.
+#[derive(Debug, Clone, Default)]
+pub struct InputSettings {
+    pub read: ReadOptions,
+    pub map: HeaderMap,
+    /// The country of rows that name none, upper-case ISO 3166 alpha-2.
+    pub country: Option<String>,
+}
+
+impl InputSettings {
+    pub fn from_args(args: &InputArgs) -> Result<InputSettings> {
+        let encoding = match &args.encoding {
+            None => None,
+            Some(label) => Some(
+                encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "--encoding {label:?} is not an encoding; use e.g. utf-8, windows-1252, utf-16le"
+                    ))
+                })?,
+            ),
+        };
+        let delimiter = match &args.delimiter {
+            None => None,
+            Some(text) => Some(read::parse_delimiter(text).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--delimiter {text:?} is not a delimiter; use comma, semicolon, tab or pipe"
+                ))
+            })?),
+        };
+        let country = match &args.country {
+            None => None,
+            Some(code) => Some(
+                crate::m365::countries::country_code(code)
+                    .ok_or_else(|| {
+                        Error::Usage(format!(
+                            "--country {code:?} is not an ISO 3166 two-letter country code such as BE"
+                        ))
+                    })?
+                    .to_string(),
+            ),
+        };
+        Ok(InputSettings {
+            read: ReadOptions {
+                sheet: args.sheet.clone(),
+                encoding,
+                delimiter,
+            },
+            map: HeaderMap::parse(&args.map).map_err(Error::Usage)?,
+            country,
+        })
+    }
+}
+
+/// Where a header row is: JSON has none (its "header" is the objects' property names).
+pub fn header_location(table: &InputTable, base: &Location) -> Location {
+    Location {
+        row: (table.header_row > 0).then_some(table.header_row),
+        ..base.clone()
+    }
+}
+
+/// A note that the encoding of a CSV input was guessed, so the person checks its accents.
+fn encoding_note(table: &InputTable, base: &Location) -> Option<Diagnostic> {
+    match table.format {
+        InputFormat::Csv {
+            encoding,
+            encoding_source: EncodingSource::Guessed,
+            ..
+        } => Some(Diagnostic::new(
+            &rules::ENCODING_GUESSED,
+            base.clone(),
+            format!(
+                "read as {} (no byte-order mark, and not UTF-8)",
+                encoding.name()
+            ),
+        )),
+        _ => None,
+    }
+}
+
+/// Opens an input, finding its header with the caption table and `--map`.
+pub fn open_input(path: &std::path::Path, settings: &InputSettings) -> Result<InputTable> {
+    let is_header = |cells: &[String]| {
+        recognise_header(cells, &Location::default(), &settings.map)
+            .0
+            .has_required()
+    };
+    read::open(path, &settings.read, &is_header)
+}
+
 /// Reads, checks and plans every input. Stops only for files that cannot be read at all.
 pub fn analyse(
     paths: &[PathBuf],
-    read_options: &ReadOptions,
+    settings: &InputSettings,
     plan_options: &PlanOptions,
 ) -> Result<Analysis> {
     let mut inputs = Vec::new();
@@ -75,22 +165,18 @@ pub fn analyse(
     let mut empty_rows = 0u64;
     let mut unreadable_rows = 0u64;
     for (index, path) in paths.iter().enumerate() {
-        let is_header = |cells: &[String]| {
-            recognise_header(cells, &Location::default())
-                .0
-                .has_required()
-        };
-        let table = read::open(path, read_options, &is_header)?;
+        let table = open_input(path, settings)?;
         let base = Location {
             file: table.file.clone(),
             sheet: table.sheet.clone(),
             ..Location::default()
         };
-        let header_location = Location {
-            row: Some(table.header_row),
-            ..base.clone()
-        };
-        let (columns, header_diagnostics) = recognise_header(&table.header, &header_location);
+        file_diagnostics.extend(encoding_note(&table, &base));
+        let (columns, header_diagnostics) = recognise_header(
+            &table.header,
+            &header_location(&table, &base),
+            &settings.map,
+        );
         file_diagnostics.extend(header_diagnostics);
         let usable = columns.has_required();
         let header_len = table.header.len();
@@ -124,7 +210,13 @@ pub fn analyse(
                 row: Some(raw.row),
                 ..base.clone()
             };
-            let (salesperson, diagnostics) = check_row(&raw, &columns, header_len, &base);
+            let (salesperson, diagnostics) = check_row(
+                &raw,
+                &columns,
+                header_len,
+                &base,
+                settings.country.as_deref(),
+            );
             rows_in.push(RowInput {
                 input: index,
                 location,
@@ -209,9 +301,7 @@ pub fn parse_domains(domains: &[String]) -> Result<Vec<String>> {
 pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
     let domains = parse_domains(&args.domains)?;
     check_target(&args.out, args.force, &args.inputs)?;
-    let read_options = ReadOptions {
-        sheet: args.sheet.clone(),
-    };
+    let settings = InputSettings::from_args(&args.input)?;
     let plan_options = PlanOptions {
         domains: domains.clone(),
         transliteration: match args.transliterate {
@@ -219,7 +309,7 @@ pub fn run(args: &ConvertArgs, stderr: &mut dyn Write) -> Result<u8> {
             TransliterationArg::German => Transliteration::German,
         },
     };
-    let analysis = analyse(&args.inputs, &read_options, &plan_options)?;
+    let analysis = analyse(&args.inputs, &settings, &plan_options)?;
     let rendered = report::text::render(&analysis.diagnostics());
     let _ = write!(stderr, "{rendered}");
 

@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod convert;
 pub mod error;
+pub mod inspect;
 pub mod m365;
 pub mod manifest;
 pub mod normalize;
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
     let result = match cli.command {
         Command::Convert(args) => convert::run(&args, &mut stderr),
+        Command::Inspect(args) => inspect::run(&args, &mut std::io::stdout().lock()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -332,6 +332,10 @@ fn import_row(entry: &Entry) -> ImportRow {
     // Phone No. goes to Mobile Phone: the Sales-to-BC sync writes MobilePhone back into Phone No.
     row.set(ImportColumn::MobilePhone, sp.phone.as_str());
     row.set(ImportColumn::AlternateEmail, entry.alternate_email.as_str());
+    row.set(ImportColumn::Department, sp.department.as_str());
+    if let Some(name) = crate::m365::countries::country_name(&sp.country) {
+        row.set(ImportColumn::CountryOrRegion, name);
+    }
     row
 }
 
@@ -341,6 +345,8 @@ fn source_field(column: ImportColumn) -> Field {
         ImportColumn::JobTitle => Field::JobTitle,
         ImportColumn::MobilePhone => Field::PhoneNo,
         ImportColumn::AlternateEmail | ImportColumn::UserName => Field::Email,
+        ImportColumn::Department => Field::Department,
+        ImportColumn::CountryOrRegion => Field::Country,
         _ => Field::Name,
     }
 }

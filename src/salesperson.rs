@@ -43,7 +43,10 @@ pub struct Salesperson {
     pub email2: String,
     pub phone: String,
     pub job_title: String,
+    /// Commission % as a number with a decimal point ("2,5" arrives as "2.5"); empty when not given.
     pub commission_pct: String,
+    /// The department dimension's value, for the import file's Department column.
+    pub department: String,
     pub blocked: bool,
     pub privacy_blocked: bool,
     pub coupled: bool,

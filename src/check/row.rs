@@ -2,6 +2,7 @@
 
 use crate::bc::{ColumnMap, Field};
 use crate::check::{rules, Diagnostic, Location};
+use crate::m365::countries;
 use crate::normalize::{clean_text, split_full_name, text};
 use crate::read::RawRow;
 use crate::salesperson::Salesperson;
@@ -18,12 +19,32 @@ pub fn parse_boolean(value: &str) -> Option<bool> {
     }
 }
 
-/// Reads one row into a salesperson and reports what is wrong with each cell.
+/// Parses a number as Business Central and Excel write it in any locale: "2.5", "2,5", " 3 ", "1.234,5".
+/// Returns it with a decimal point and no grouping, or `None` if it is not a number.
+pub fn parse_decimal(value: &str) -> Option<String> {
+    let value = value.trim().trim_end_matches('%').trim_end();
+    if value.is_empty() {
+        return None;
+    }
+    // The last of "." and "," is the decimal separator when both appear; a lone "," is one too.
+    let normalised = match (value.rfind('.'), value.rfind(',')) {
+        (Some(dot), Some(comma)) if comma > dot => value.replace('.', "").replace(',', "."),
+        (Some(_), Some(_)) => value.replace(',', ""),
+        (None, Some(_)) if value.matches(',').count() == 1 => value.replace(',', "."),
+        _ => value.to_string(),
+    };
+    let number: f64 = normalised.parse().ok()?;
+    number.is_finite().then_some(normalised)
+}
+
+/// Reads one row into a salesperson and reports what is wrong with each cell. `default_country` is
+/// `--country`, for rows that name none.
 pub fn check_row(
     raw: &RawRow,
     columns: &ColumnMap,
     header_len: usize,
     base: &Location,
+    default_country: Option<&str>,
 ) -> (Salesperson, Vec<Diagnostic>) {
     let row_location = Location {
         row: Some(raw.row),
@@ -44,7 +65,7 @@ pub fn check_row(
             Diagnostic::new(
                 &rules::INVALID_TEXT,
                 at(i + 1, &header),
-                "the cell holds bytes that are not valid UTF-8",
+                "the cell holds bytes that are not valid text in the file's encoding (shown as \u{FFFD})",
             )
             .with_value(raw.cells[i].clone()),
         );
@@ -158,11 +179,45 @@ pub fn check_row(
             Field::Email2 => salesperson.email2 = value.to_lowercase(),
             Field::PhoneNo => salesperson.phone = value,
             Field::JobTitle => salesperson.job_title = value,
-            Field::CommissionPct => salesperson.commission_pct = value,
+            Field::CommissionPct if value.is_empty() => {}
+            Field::CommissionPct => match parse_decimal(&value) {
+                Some(number) => salesperson.commission_pct = number,
+                None => diagnostics.push(
+                    Diagnostic::new(
+                        &rules::INVALID_NUMBER,
+                        location,
+                        format!("{} is \"{value}\", not a number", field.caption()),
+                    )
+                    .with_value(value),
+                ),
+            },
+            Field::Department => salesperson.department = value,
+            Field::Country if value.is_empty() => {}
+            Field::Country => match countries::country_code(&value) {
+                Some(code) => salesperson.country = code.to_string(),
+                None => diagnostics.push(
+                    Diagnostic::new(
+                        &rules::UNKNOWN_COUNTRY,
+                        location,
+                        format!(
+                            "{} \"{value}\" is not an ISO 3166 two-letter country code",
+                            field.caption()
+                        ),
+                    )
+                    .with_value(value),
+                ),
+            },
             Field::Blocked | Field::PrivacyBlocked | Field::CoupledToDataverse => {}
         }
     }
     salesperson.person = split_full_name(&salesperson.name);
+    let country_cell_empty = columns
+        .column(Field::Country)
+        .and_then(|c| raw.cells.get(c.index - 1))
+        .map_or(true, |v| v.trim().is_empty());
+    if let (Some(country), true) = (default_country, country_cell_empty) {
+        salesperson.country = country.to_string();
+    }
 
     let cell = |field: Field| columns.locate(field, &row_location);
     if salesperson.code.is_empty() {
@@ -247,6 +302,18 @@ mod tests {
             assert_eq!(parse_boolean(no), Some(false), "{no}");
         }
         assert_eq!(parse_boolean("maybe"), None);
+    }
+
+    #[test]
+    fn decimal_commas_are_numbers() {
+        assert_eq!(parse_decimal("2,5").as_deref(), Some("2.5"));
+        assert_eq!(parse_decimal("2.5").as_deref(), Some("2.5"));
+        assert_eq!(parse_decimal(" 3 ").as_deref(), Some("3"));
+        assert_eq!(parse_decimal("1.234,5").as_deref(), Some("1234.5"));
+        assert_eq!(parse_decimal("1,234.5").as_deref(), Some("1234.5"));
+        assert_eq!(parse_decimal("2,5 %").as_deref(), Some("2.5"));
+        assert_eq!(parse_decimal("two"), None);
+        assert_eq!(parse_decimal("1,2,3"), None);
     }
 
     #[test]

@@ -44,7 +44,13 @@ rules! {
     EMPTY_ROW = "S006", Info, "an empty row is skipped",
         "nothing to do; delete the row to silence this";
     INVALID_TEXT = "S007", Error, "a cell is not valid text in the file's encoding",
-        "save the file again as \"CSV UTF-8\" (Excel: File > Save As > CSV UTF-8)";
+        "save the file again as \"CSV UTF-8\" (Excel: File > Save As > CSV UTF-8), or name its encoding with --encoding";
+    AMBIGUOUS_COLUMN = "S008", Error, "a column header could name two fields",
+        "name the column's field with --map FIELD=HEADER, or rename the column";
+    ENCODING_GUESSED = "S009", Info, "the file's encoding was guessed",
+        "check the accented names in the output; if they are wrong, name the encoding with --encoding";
+    LEGACY_IMPORT_HEADER = "S010", Warning, "a Microsoft 365 import file has the legacy 15-column header",
+        "nothing to do: the file is re-written with the current 16-column header (Microsoft changed it in 2023)";
     EMPTY_CODE = "F001", Error, "the salesperson Code is empty",
         "give the salesperson its Business Central code, or delete the row";
     EMPTY_NAME = "F002", Error, "the salesperson Name is empty",
@@ -65,6 +71,10 @@ rules! {
         "write Yes or No (or TRUE/FALSE, 1/0) in the cell";
     TOO_LONG_FOR_BC = "F010", Warning, "a value is longer than Business Central allows",
         "the export was edited by hand: check the value, Business Central would not hold it";
+    INVALID_NUMBER = "F011", Warning, "a number column holds something else",
+        "write a number such as 2.5 or 2,5 in the cell, or leave it empty";
+    UNKNOWN_COUNTRY = "F012", Error, "the country is not an ISO 3166 two-letter code",
+        "write the two-letter code (BE, NL, DE, FR...) in the Country/Region Code column, or give --country";
     INVALID_USER_NAME = "U001", Error, "the user name breaks Microsoft's rules",
         "user names may hold A-Z a-z 0-9 ' . - _ ! # ^ ~ before \"@\", with no leading, trailing or doubled dot";
     USER_NAME_TOO_LONG = "U002", Error, "the user name is too long",

@@ -1,6 +1,7 @@
 //! Reading an input file into a header and rows of text cells, whatever its format.
 
 pub mod csv;
+pub mod json;
 pub mod xlsx;
 
 use std::path::Path;
@@ -39,8 +40,81 @@ pub struct InputTable {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
-    Csv { delimiter: u8 },
+    Csv {
+        delimiter: u8,
+        encoding: &'static encoding_rs::Encoding,
+        encoding_source: EncodingSource,
+    },
     Workbook,
+    /// Business Central API v2 JSON: rows are the objects of the array, numbered from 1.
+    Json,
+}
+
+impl InputFormat {
+    /// The format in words, as `inspect` and messages show it.
+    pub fn describe(&self) -> String {
+        match self {
+            InputFormat::Csv {
+                delimiter,
+                encoding,
+                encoding_source,
+            } => format!(
+                "CSV, {} ({}), delimiter {}",
+                encoding.name(),
+                encoding_source.describe(),
+                delimiter_name(*delimiter)
+            ),
+            InputFormat::Workbook => "workbook".to_string(),
+            InputFormat::Json => "JSON (Business Central API v2)".to_string(),
+        }
+    }
+}
+
+/// How a CSV's encoding was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncodingSource {
+    /// The file starts with a UTF-8 or UTF-16 byte-order mark.
+    ByteOrderMark,
+    /// `--encoding` named it.
+    Declared,
+    /// No byte-order mark, and the first bytes are valid UTF-8.
+    Detected,
+    /// No byte-order mark and not UTF-8: chardetng guessed from the bytes.
+    Guessed,
+}
+
+impl EncodingSource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            EncodingSource::ByteOrderMark => "byte-order mark",
+            EncodingSource::Declared => "--encoding",
+            EncodingSource::Detected => "valid UTF-8",
+            EncodingSource::Guessed => "guessed from the bytes",
+        }
+    }
+}
+
+/// A delimiter by name: "comma", "semicolon", "tab", "pipe", or the character.
+pub fn delimiter_name(delimiter: u8) -> String {
+    match delimiter {
+        b',' => "comma".into(),
+        b';' => "semicolon".into(),
+        b'\t' => "tab".into(),
+        b'|' => "pipe".into(),
+        other => format!("{:?}", other as char),
+    }
+}
+
+/// Parses `--delimiter`: a name (comma, semicolon, tab, pipe) or one ASCII character.
+pub fn parse_delimiter(text: &str) -> Option<u8> {
+    match text.to_ascii_lowercase().as_str() {
+        "comma" | "," => Some(b','),
+        "semicolon" | ";" => Some(b';'),
+        "tab" | "\\t" | "\t" => Some(b'\t'),
+        "pipe" | "|" => Some(b'|'),
+        other if other.len() == 1 && other.is_ascii() && other != "\"" => Some(other.as_bytes()[0]),
+        _ => None,
+    }
 }
 
 /// Options that decide how inputs are read.
@@ -48,6 +122,10 @@ pub enum InputFormat {
 pub struct ReadOptions {
     /// The worksheet to read (`--sheet`); otherwise the first whose header is recognised.
     pub sheet: Option<String>,
+    /// The CSV encoding (`--encoding`); a byte-order mark still wins.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// The CSV delimiter (`--delimiter`); otherwise sniffed from the header line.
+    pub delimiter: Option<u8>,
 }
 
 /// Whether a candidate header row is a salesperson header; the reader asks the caller, which knows the fields.
@@ -70,9 +148,19 @@ pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Re
         .map(|e| e.to_ascii_lowercase())
         .unwrap_or_default();
     let workbook_extension = matches!(extension.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods");
+    let first_text_byte = signature
+        .iter()
+        .skip(if signature.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        })
+        .find(|b| !b.is_ascii_whitespace());
     if is_zip || is_ole || workbook_extension {
         xlsx::open(path, options, is_header)
+    } else if extension == "json" || matches!(first_text_byte, Some(b'[' | b'{')) {
+        json::open(path)
     } else {
-        csv::open(path, is_header)
+        csv::open(path, options)
     }
 }
