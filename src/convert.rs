@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use crate::bc::fields::header_key;
 use crate::bc::{recognise_header, ColumnMap, HeaderMap};
 use crate::check::{row::check_row, rules, Diagnostic, Location, Severity};
 use crate::cli::{ConvertArgs, InputArgs, TransliterationArg};
@@ -164,6 +165,7 @@ pub fn analyse(
     let mut rows_in = Vec::new();
     let mut empty_rows = 0u64;
     let mut unreadable_rows = 0u64;
+    let mut headers_seen: Vec<String> = Vec::new();
     for (index, path) in paths.iter().enumerate() {
         let table = open_input(path, settings)?;
         let base = Location {
@@ -172,6 +174,7 @@ pub fn analyse(
             ..Location::default()
         };
         file_diagnostics.extend(encoding_note(&table, &base));
+        headers_seen.extend(table.header.iter().cloned());
         let (columns, header_diagnostics) = recognise_header(
             &table.header,
             &header_location(&table, &base),
@@ -233,6 +236,17 @@ pub fn analyse(
             columns,
             rows,
         });
+    }
+    for (field, header) in settings.map.entries() {
+        let found = headers_seen
+            .iter()
+            .any(|h| header_key(h) == header_key(header));
+        if !found {
+            return Err(Error::Usage(format!(
+                "--map {}={header}: no input has a column \"{header}\"",
+                field.map_name()
+            )));
+        }
     }
     let columns: Vec<ColumnMap> = inputs.iter().map(|i| i.columns.clone()).collect();
     let plan = plan(rows_in, &columns, plan_options);
