@@ -5,10 +5,12 @@ use std::path::PathBuf;
 
 use crate::bc::fields::header_key;
 use crate::bc::{recognise_header, ColumnMap, HeaderMap};
-use crate::check::{row::check_row, rules, Diagnostic, Location, Severity};
+use crate::check::row::{check_import_row, check_row};
+use crate::check::{self, rules, Diagnostic, Location, Severity};
 use crate::cli::{ConvertArgs, InputArgs, TransliterationArg};
 use crate::error::{Error, Result};
 use crate::m365::format::write_import_csv;
+use crate::m365::ImportHeader;
 use crate::manifest::{FileRecord, Manifest, Summary};
 use crate::normalize::Transliteration;
 use crate::plan::{plan, Outcome, Plan, PlanOptions, RowInput};
@@ -24,9 +26,34 @@ pub struct InputInfo {
     pub format: InputFormat,
     pub sheet: Option<String>,
     pub header_row: u64,
+    pub kind: InputKind,
     pub columns: ColumnMap,
     /// Data rows read, empty ones included.
     pub rows: u64,
+}
+
+/// What an input holds: Business Central salespeople, or users in a Microsoft 365 import file (prepared
+/// by hand, or written earlier), recognised by Microsoft's exact header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Salespeople,
+    M365Import(ImportHeader),
+}
+
+impl InputKind {
+    pub fn of(header: &[String]) -> InputKind {
+        match ImportHeader::recognise(header) {
+            Some(import) => InputKind::M365Import(import),
+            None => InputKind::Salespeople,
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            InputKind::Salespeople => "Business Central salespeople",
+            InputKind::M365Import(header) => header.describe(),
+        }
+    }
 }
 
 /// Everything learnt from the inputs: what was read, every problem, and the plan.
@@ -147,9 +174,10 @@ fn encoding_note(table: &InputTable, base: &Location) -> Option<Diagnostic> {
 /// Opens an input, finding its header with the caption table and `--map`.
 pub fn open_input(path: &std::path::Path, settings: &InputSettings) -> Result<InputTable> {
     let is_header = |cells: &[String]| {
-        recognise_header(cells, &Location::default(), &settings.map)
-            .0
-            .has_required()
+        ImportHeader::recognise(cells).is_some()
+            || recognise_header(cells, &Location::default(), &settings.map)
+                .0
+                .has_required()
     };
     read::open(path, &settings.read, &is_header)
 }
@@ -175,13 +203,29 @@ pub fn analyse(
         };
         file_diagnostics.extend(encoding_note(&table, &base));
         headers_seen.extend(table.header.iter().cloned());
-        let (columns, header_diagnostics) = recognise_header(
-            &table.header,
-            &header_location(&table, &base),
-            &settings.map,
-        );
-        file_diagnostics.extend(header_diagnostics);
-        let usable = columns.has_required();
+        let kind = InputKind::of(&table.header);
+        let columns = match kind {
+            InputKind::Salespeople => {
+                let (columns, header_diagnostics) = recognise_header(
+                    &table.header,
+                    &header_location(&table, &base),
+                    &settings.map,
+                );
+                file_diagnostics.extend(header_diagnostics);
+                columns
+            }
+            InputKind::M365Import(header) => {
+                if header == ImportHeader::Legacy {
+                    file_diagnostics.push(Diagnostic::new(
+                        &rules::LEGACY_IMPORT_HEADER,
+                        header_location(&table, &base),
+                        "the file has Microsoft's legacy 15-column import header; it is re-written with the current 16 columns",
+                    ));
+                }
+                check::row::import_file_columns(header)
+            }
+        };
+        let usable = kind != InputKind::Salespeople || columns.has_required();
         let header_len = table.header.len();
         let mut rows = 0u64;
         // Empty rows are held back until a data row follows: trailing empty rows are not rows at all.
@@ -213,13 +257,18 @@ pub fn analyse(
                 row: Some(raw.row),
                 ..base.clone()
             };
-            let (salesperson, diagnostics) = check_row(
-                &raw,
-                &columns,
-                header_len,
-                &base,
-                settings.country.as_deref(),
-            );
+            let (salesperson, diagnostics) = match kind {
+                InputKind::Salespeople => check_row(
+                    &raw,
+                    &columns,
+                    header_len,
+                    &base,
+                    settings.country.as_deref(),
+                ),
+                InputKind::M365Import(header) => {
+                    check_import_row(&raw, header, &base, settings.country.as_deref())
+                }
+            };
             rows_in.push(RowInput {
                 input: index,
                 location,
@@ -233,6 +282,7 @@ pub fn analyse(
             format: table.format,
             sheet: table.sheet,
             header_row: table.header_row,
+            kind,
             columns,
             rows,
         });

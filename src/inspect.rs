@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::bc::recognise_header;
+use crate::check::row::import_file_columns;
 use crate::check::{Diagnostic, Location};
 use crate::cli::{InspectArgs, InspectReport};
-use crate::convert::{header_location, open_input, InputSettings};
+use crate::convert::{header_location, open_input, InputKind, InputSettings};
 use crate::error::{Error, Result};
 use crate::read::{delimiter_name, InputFormat};
 
@@ -19,6 +20,8 @@ pub struct InputFindings {
     pub file: String,
     /// "csv", "workbook" or "json".
     pub format: &'static str,
+    /// What the rows are: Business Central salespeople, or users of a Microsoft 365 import file.
+    pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
     /// How the encoding was decided: "byte-order mark", "--encoding", "valid UTF-8", "guessed from the bytes".
@@ -43,7 +46,8 @@ pub struct ColumnFindings {
     /// 1-based.
     pub index: usize,
     pub header: String,
-    /// The field the column is read as (its `--map` name), or `None` when it is ignored.
+    /// The field the column is read as (its `--map` name), `None` when it is ignored, or "kept" for the
+    /// columns of a Microsoft 365 import file, which are written back as they are.
     pub field: Option<&'static str>,
 }
 
@@ -55,11 +59,15 @@ pub fn inspect_input(path: &std::path::Path, settings: &InputSettings) -> Result
         sheet: table.sheet.clone(),
         ..Location::default()
     };
-    let (columns, diagnostics) = recognise_header(
-        &table.header,
-        &header_location(&table, &base),
-        &settings.map,
-    );
+    let kind = InputKind::of(&table.header);
+    let (columns, diagnostics) = match kind {
+        InputKind::Salespeople => recognise_header(
+            &table.header,
+            &header_location(&table, &base),
+            &settings.map,
+        ),
+        InputKind::M365Import(header) => (import_file_columns(header), Vec::new()),
+    };
     let column_findings = table
         .header
         .iter()
@@ -67,10 +75,14 @@ pub fn inspect_input(path: &std::path::Path, settings: &InputSettings) -> Result
         .map(|(i, header)| ColumnFindings {
             index: i + 1,
             header: header.clone(),
-            field: columns
-                .fields()
-                .find(|(_, c)| c.index == i + 1)
-                .map(|(f, _)| f.map_name()),
+            field: match kind {
+                // Every column of an import file is checked and written back in its own place.
+                InputKind::M365Import(_) => Some("kept"),
+                InputKind::Salespeople => columns
+                    .fields()
+                    .find(|(_, c)| c.index == i + 1)
+                    .map(|(f, _)| f.map_name()),
+            },
         })
         .collect();
     let (format, encoding, encoding_source, delimiter) = match table.format {
@@ -100,6 +112,7 @@ pub fn inspect_input(path: &std::path::Path, settings: &InputSettings) -> Result
     Ok(InputFindings {
         file: table.file,
         format,
+        kind: kind.describe(),
         encoding,
         encoding_source,
         delimiter,
@@ -131,6 +144,7 @@ pub fn render_text(findings: &[InputFindings]) -> String {
             _ => "workbook".to_string(),
         };
         out.push_str(&format!("  format:     {format}\n"));
+        out.push_str(&format!("  holds:      {}\n", f.kind));
         if let Some(sheet) = &f.sheet {
             out.push_str(&format!("  sheet:      {sheet}\n"));
         }

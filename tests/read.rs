@@ -218,6 +218,7 @@ fn inspect_says_what_was_detected() {
             "fixtures/bc-rapidstart-en.xlsx",
             "fixtures/bc-api-v2-odata.json",
             "fixtures/bc-personalised-columns-en.csv",
+            "fixtures/reference/m365-sample-15-legacy.csv",
             "--report",
             report,
         ]);
@@ -259,4 +260,67 @@ fn usage_errors_for_bad_options() {
             stderr_of(&output)
         );
     }
+}
+
+#[test]
+fn a_current_microsoft_365_import_file_is_re_written_byte_for_byte() {
+    let (_tmp, out) = convert_case(
+        "m365-sample-16.csv",
+        &["reference/m365-sample-16.csv"],
+        &[],
+        0,
+    );
+    assert_eq!(
+        std::fs::read(out.join("m365-users-US.csv")).unwrap(),
+        std::fs::read(root().join("fixtures/reference/m365-sample-16.csv")).unwrap()
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let first = &manifest["salespeople"][0];
+    assert_eq!(first["usage_location"], "US");
+    assert!(first["coupling"].is_null(), "no BC code, so no coupling");
+}
+
+#[test]
+fn a_legacy_microsoft_365_import_file_is_re_written_with_16_columns() {
+    let (_tmp, out) = convert_case(
+        "m365-sample-15-legacy.csv",
+        &["reference/m365-sample-15-legacy.csv"],
+        &[],
+        0,
+    );
+    m365check(&["contoso.com"], &[out.join("m365-users-US.csv")]);
+    let rows = read_import(&out.join("m365-users-US.csv"));
+    // Every legacy column kept, in its current place; the alternate email is empty.
+    assert_eq!(
+        rows[0],
+        [
+            "chris@contoso.com",
+            "Chris",
+            "Green",
+            "Chris Green",
+            "IT Manager",
+            "Information Technology",
+            "123451",
+            "123-555-1211",
+            "123-555-6641",
+            "123-555-9821",
+            "",
+            "1 Microsoft way",
+            "Redmond",
+            "Wa",
+            "98052",
+            "United States"
+        ]
+    );
+}
+
+#[test]
+fn an_import_file_prepared_by_hand_is_checked_like_an_export() {
+    convert_case(
+        "m365-import-by-hand-nl.csv",
+        &["m365-import-by-hand-nl.csv"],
+        &[],
+        1,
+    );
 }

@@ -361,6 +361,11 @@ pub struct ColumnMap {
 }
 
 impl ColumnMap {
+    /// A map made by the caller, for inputs whose columns are not Business Central captions.
+    pub fn from_columns(columns: Vec<(Field, ColumnRef)>) -> ColumnMap {
+        ColumnMap { columns }
+    }
+
     pub fn column(&self, field: Field) -> Option<&ColumnRef> {
         self.columns
             .iter()

@@ -83,6 +83,8 @@ rules! {
         "give the salesperson an Email on a verified domain, or a name with letters";
     USER_NAME_NUMBERED = "U004", Warning, "the user name was taken, so a number was added",
         "nothing to do if these are two people; if it is one person twice, delete the duplicate row";
+    USER_NAME_OTHER_DOMAIN = "U005", Error, "the User Name of an import file is not on a verified domain",
+        "correct the User Name, or add its domain with --domain if the tenant has verified it";
     DUPLICATE_CODE = "D001", Error, "the salesperson Code appears twice",
         "codes are unique in Business Central: delete the duplicate row or fix its code";
     DUPLICATE_USER_NAME = "D002", Error, "two salespeople have the same user name",

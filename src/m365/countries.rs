@@ -275,6 +275,18 @@ pub fn country_code(code: &str) -> Option<&'static str> {
         .map(|i| COUNTRIES[i].0)
 }
 
+/// The code of a country given by its English short name or its code, case-insensitively, as the
+/// "Country or Region" column of an import file holds it.
+pub fn country_code_for(name_or_code: &str) -> Option<&'static str> {
+    let wanted = name_or_code.trim();
+    country_code(wanted).or_else(|| {
+        COUNTRIES
+            .iter()
+            .find(|(_, name)| name.eq_ignore_ascii_case(wanted))
+            .map(|(code, _)| *code)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,6 +300,9 @@ mod tests {
         assert_eq!(country_name("UK"), None);
         assert_eq!(country_name("BEL"), None);
         assert_eq!(country_code(" fr "), Some("FR"));
+        assert_eq!(country_code_for("belgium"), Some("BE"));
+        assert_eq!(country_code_for("NL"), Some("NL"));
+        assert_eq!(country_code_for("Belgique"), None);
     }
 
     #[test]

@@ -4,5 +4,7 @@ pub mod countries;
 pub mod format;
 pub mod upn;
 
-pub use format::{ImportColumn, ImportRow, HEADER, LEGACY_HEADER, MAX_USERS_PER_FILE};
+pub use format::{
+    ImportColumn, ImportHeader, ImportRow, HEADER, LEGACY_HEADER, MAX_USERS_PER_FILE,
+};
 pub use upn::{UpnProblem, UserPrincipalName};
