@@ -324,3 +324,21 @@ fn an_import_file_prepared_by_hand_is_checked_like_an_export() {
         1,
     );
 }
+
+#[test]
+fn the_first_sheet_with_a_salesperson_header_is_read_or_the_one_named() {
+    let (_tmp, out) = convert_case(
+        "bc-salespeople-notes-sheet-nl.xlsx",
+        &["bc-salespeople-notes-sheet-nl.xlsx"],
+        &[],
+        0,
+    );
+    assert_eq!(read_import(&out.join("m365-users.csv")).len(), 3);
+    // Naming the notes sheet reads it, and its first line is no salesperson header.
+    convert_case(
+        "bc-salespeople-notes-sheet-nl.xlsx--sheet-Toelichting",
+        &["bc-salespeople-notes-sheet-nl.xlsx"],
+        &["--sheet", "Toelichting"],
+        1,
+    );
+}

@@ -440,6 +440,20 @@ mod tests {
     }
 
     #[test]
+    fn an_unpaired_utf16_surrogate_is_an_invalid_cell_on_its_line() {
+        let mut data = utf16("Code\tName\r\nA\tAnn\r\nB\t", false);
+        data.extend([0x00, 0xD8]); // a high surrogate with no low one after it
+        data.extend(&utf16("x\r\nC\tCas\r\n", false)[2..]);
+        let table = table_of(&data, &ReadOptions::default());
+        let rows: Vec<RawRow> = table.rows.map(|r| r.unwrap()).collect();
+        assert!(rows[0].invalid_cells.is_empty());
+        assert_eq!((rows[1].row, rows[1].invalid_cells.clone()), (3, vec![1]));
+        assert_eq!(rows[1].cells[1], "\u{FFFD}x");
+        assert_eq!((rows[2].row, rows[2].cells[1].as_str()), (4, "Cas"));
+        assert!(rows[2].invalid_cells.is_empty());
+    }
+
+    #[test]
     fn windows_1252_is_guessed_and_delimiter_can_be_given() {
         let data = b"Code;Naam;Provisie %\r\nRD;Ren\xE9 Dubo\xEEs;2,5\r\n";
         let table = table_of(data, &ReadOptions::default());
