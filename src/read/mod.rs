@@ -50,26 +50,6 @@ pub enum InputFormat {
     Json,
 }
 
-impl InputFormat {
-    /// The format in words, as `inspect` and messages show it.
-    pub fn describe(&self) -> String {
-        match self {
-            InputFormat::Csv {
-                delimiter,
-                encoding,
-                encoding_source,
-            } => format!(
-                "CSV, {} ({}), delimiter {}",
-                encoding.name(),
-                encoding_source.describe(),
-                delimiter_name(*delimiter)
-            ),
-            InputFormat::Workbook => "workbook".to_string(),
-            InputFormat::Json => "JSON (Business Central API v2)".to_string(),
-        }
-    }
-}
-
 /// How a CSV's encoding was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EncodingSource {
