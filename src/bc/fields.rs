@@ -412,9 +412,29 @@ pub fn recognise_header(
         if text.trim().is_empty() {
             continue;
         }
+        // A field `--map` names in this header is read from that column only: a column the caption
+        // table would also read as it is ignored, not a duplicate.
+        let mapped_here = |field: Field| header.iter().any(|h| mapped.field_for(h) == Some(field));
         let candidates = match mapped.field_for(text) {
             Some(field) => vec![field],
-            None => fields_for_header(text),
+            None => {
+                let found = fields_for_header(text);
+                if let Some(field) = found.iter().copied().find(|f| mapped_here(*f)) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            &rules::UNKNOWN_COLUMN,
+                            at,
+                            format!(
+                                "column \"{text}\" is ignored: --map reads {} from another column",
+                                field.map_name()
+                            ),
+                        )
+                        .with_value(text.clone()),
+                    );
+                    continue;
+                }
+                found
+            }
         };
         if let [first, second, ..] = candidates.as_slice() {
             diagnostics.push(
@@ -555,6 +575,14 @@ mod tests {
         );
         assert_eq!(map.field_for("Werk E-mail"), Some(Field::Email));
         assert!(HeaderMap::parse(&["colour=X".into()]).is_err());
+        let header: Vec<String> = ["Code", "Name", "Email", "Work Email"]
+            .map(String::from)
+            .to_vec();
+        let work = HeaderMap::parse(&["email=Work Email".into()]).unwrap();
+        let (columns, diagnostics) = recognise_header(&header, &Location::file("x.csv"), &work);
+        assert_eq!(columns.column(Field::Email).map(|c| c.index), Some(4));
+        let codes: Vec<_> = diagnostics.iter().map(|d| d.code()).collect();
+        assert_eq!(codes, ["S003"]);
         assert!(HeaderMap::parse(&["email=X".into(), "name=x".into()]).is_err());
     }
 
