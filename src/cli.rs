@@ -30,7 +30,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
-    /// Business Central salesperson exports (CSV or XLSX); several are merged into one run
+    /// Business Central salesperson exports (CSV, XLSX or API v2 JSON) or Microsoft 365 import files;
+    /// several are merged into one run
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
