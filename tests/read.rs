@@ -342,3 +342,46 @@ fn the_first_sheet_with_a_salesperson_header_is_read_or_the_one_named() {
         1,
     );
 }
+
+#[test]
+fn files_are_split_per_country_first_then_per_249_users() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = String::from("Code;Naam;Land-/regiocode\r\n");
+    for i in 0..300 {
+        text.push_str(&format!("B{i:03};Verkoper{i} Peeters;BE\r\n"));
+    }
+    text.push_str("N1;Niels de Lange;NL\r\nN2;Noor Visser;nl\r\nX1;Xavier Dupont;\r\n");
+    let input = tmp.path().join("export.csv");
+    std::fs::write(&input, text).unwrap();
+    let out = tmp.path().join("out");
+    let output = run(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--domain",
+        "contoso.com",
+        "--out",
+        out.to_str().unwrap(),
+        "--country",
+        "LU",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let names: Vec<String> = import_files(&out).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [
+            "m365-users-BE-001.csv",
+            "m365-users-BE-002.csv",
+            "m365-users-LU.csv",
+            "m365-users-NL.csv"
+        ]
+    );
+    let counts: Vec<usize> = names
+        .iter()
+        .map(|n| read_import(&out.join(n)).len())
+        .collect();
+    assert_eq!(counts, [249, 51, 1, 2]);
+    let files: Vec<PathBuf> = names.iter().map(|n| out.join(n)).collect();
+    m365check(&["contoso.com"], &files);
+    assert_eq!(read_import(&files[2])[0][15], "Luxembourg");
+    assert_eq!(read_import(&files[3])[1][15], "Netherlands");
+}
