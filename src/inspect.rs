@@ -10,8 +10,8 @@ use crate::bc::recognise_header;
 use crate::check::row::import_file_columns;
 use crate::check::{Diagnostic, Location};
 use crate::cli::{InspectArgs, InspectReport};
-use crate::convert::{header_location, open_input, InputKind, InputSettings};
 use crate::error::{Error, Result};
+use crate::input::{header_location, open_input, InputKind, InputSettings};
 use crate::read::{delimiter_name, InputFormat};
 
 /// What was found in one input.

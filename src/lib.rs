@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod convert;
 pub mod error;
+pub mod input;
 pub mod inspect;
 pub mod m365;
 pub mod manifest;
