@@ -2,12 +2,16 @@
 
 use std::path::PathBuf;
 
+use crate::bc::fields::header_key;
 use crate::bc::{recognise_header, ColumnMap};
-use crate::check::{row::check_row, rules, Diagnostic, Location, Severity};
+use crate::check::row::{check_import_row, check_row, import_file_columns};
+use crate::check::{rules, Diagnostic, Location, Severity};
 use crate::error::{Error, Result};
+use crate::input::{encoding_note, header_location, open_input, InputKind, InputSettings};
+use crate::m365::ImportHeader;
 use crate::manifest::Summary;
 use crate::plan::{plan, Outcome, Plan, PlanOptions, RowInput, RowKind};
-use crate::read::{self, InputFormat, ReadOptions};
+use crate::read::{self, InputFormat};
 use crate::salesperson::{Salesperson, SkipReason};
 
 /// What was read from one input file.
@@ -20,6 +24,8 @@ pub struct InputInfo {
     pub sheet: Option<String>,
     pub header_row: u64,
     pub header: Vec<String>,
+    /// A Business Central export, or a Microsoft 365 import file.
+    pub kind: InputKind,
     pub columns: ColumnMap,
     /// Data rows read, empty ones between data rows included.
     pub rows: u64,
@@ -82,12 +88,13 @@ impl Analysis {
 /// run reports on every input; only usage errors (such as a missing --sheet) stop it.
 pub fn analyse(
     paths: &[PathBuf],
-    read_options: &ReadOptions,
+    settings: &InputSettings,
     plan_options: &PlanOptions,
 ) -> Result<Analysis> {
     let mut inputs = Vec::new();
     let mut file_diagnostics = Vec::new();
     let mut rows_in = Vec::new();
+    let mut headers_seen: Vec<String> = Vec::new();
     for (index, path) in paths.iter().enumerate() {
         let file = read::display_name(path);
         let mut info = InputInfo {
@@ -97,16 +104,12 @@ pub fn analyse(
             sheet: None,
             header_row: 0,
             header: Vec::new(),
+            kind: InputKind::Salespeople,
             columns: ColumnMap::default(),
             rows: 0,
             stdin_sha256: None,
         };
-        let is_header = |cells: &[String]| {
-            recognise_header(cells, &Location::default())
-                .0
-                .has_required()
-        };
-        let table = match read::open(path, read_options, &is_header) {
+        let table = match open_input(path, settings) {
             Ok(table) => table,
             Err(error @ Error::NoSuchSheet { .. }) => return Err(error),
             Err(Error::EmptyInput { .. }) => {
@@ -137,12 +140,35 @@ pub fn analyse(
             sheet: table.sheet.clone(),
             ..Location::default()
         };
-        let header_location = Location {
-            row: Some(table.header_row),
-            ..base.clone()
+        let header_location = header_location(&table, &base);
+        file_diagnostics.extend(encoding_note(&table, &base));
+        headers_seen.extend(table.header.iter().cloned());
+        let kind = InputKind::of(&table.header);
+        let columns = match kind {
+            InputKind::Salespeople => {
+                let (columns, header_diagnostics) =
+                    recognise_header(&table.header, &header_location, &settings.map);
+                file_diagnostics.extend(header_diagnostics);
+                columns
+            }
+            InputKind::M365Import(header) => {
+                if header == ImportHeader::Legacy {
+                    let (rule, message) = if settings.legacy_is_error {
+                        (
+                            &rules::LEGACY_IMPORT_FILE,
+                            "the file has Microsoft's legacy 15-column import header, which tenants serving the current template refuse",
+                        )
+                    } else {
+                        (
+                            &rules::LEGACY_IMPORT_HEADER,
+                            "the file has Microsoft's legacy 15-column import header; it is re-written with the current 16 columns",
+                        )
+                    };
+                    file_diagnostics.push(Diagnostic::new(rule, header_location.clone(), message));
+                }
+                import_file_columns(header)
+            }
         };
-        let (columns, header_diagnostics) = recognise_header(&table.header, &header_location);
-        file_diagnostics.extend(header_diagnostics);
         let unusable = file_diagnostics
             .iter()
             .filter(|d| d.location.file == base.file && d.rule == &rules::MISSING_COLUMN)
@@ -198,7 +224,15 @@ pub fn analyse(
                     diagnostics: Vec::new(),
                 },
                 None => {
-                    let (salesperson, diagnostics) = check_row(&raw, &columns, header_len, &base);
+                    let country = settings.country.as_deref();
+                    let (salesperson, diagnostics) = match kind {
+                        InputKind::Salespeople => {
+                            check_row(&raw, &columns, header_len, &base, country)
+                        }
+                        InputKind::M365Import(header) => {
+                            check_import_row(&raw, header, &base, country)
+                        }
+                    };
                     RowInput {
                         input: index,
                         location,
@@ -226,10 +260,23 @@ pub fn analyse(
         info.sheet = table.sheet;
         info.header_row = table.header_row;
         info.header = table.header;
+        info.kind = kind;
         info.columns = columns;
         info.rows = rows;
         info.stdin_sha256 = table.stdin_sha256;
         inputs.push(info);
+    }
+    // A --map naming a header no input has is a mistake in the command line, not in the data.
+    for (field, header) in settings.map.entries() {
+        if !headers_seen
+            .iter()
+            .any(|h| header_key(h) == header_key(header))
+        {
+            return Err(Error::Usage(format!(
+                "--map {}={header}: no input has a column \"{header}\"",
+                field.map_name()
+            )));
+        }
     }
     let columns: Vec<ColumnMap> = inputs.iter().map(|i| i.columns.clone()).collect();
     let plan = plan(rows_in, &columns, plan_options);

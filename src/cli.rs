@@ -92,6 +92,9 @@ pub enum Command {
     /// Print the manual page (roff) on stdout
     #[command(after_long_help = MAN_EXAMPLES)]
     Man,
+
+    /// Show what is detected in each input: format, encoding, delimiter, sheet, header, columns, rows
+    Inspect(InspectArgs),
 }
 
 const CONVERT_ABOUT: &str = "Convert salesperson exports into Microsoft 365 import files and a manifest.\n\n\
@@ -140,7 +143,8 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
-    /// Business Central salesperson exports (CSV or XLSX), or - for a CSV on stdin; several are merged
+    /// Business Central salesperson exports (CSV, XLSX or API v2 JSON) or Microsoft 365 import files, or -
+    /// for a CSV on stdin; several are merged into one run
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
@@ -155,9 +159,8 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// The worksheet to read in XLSX inputs (default: the first with a recognised header)
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
 
     /// Write the valid rows even when others are rejected (listed in rejected.csv); exit 1 if any was
     #[arg(long)]
@@ -210,16 +213,16 @@ pub struct SettingsArgs {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Business Central salesperson exports (CSV or XLSX)
+    /// Business Central salesperson exports (CSV, XLSX or API v2 JSON) or Microsoft 365 import files, or -
+    /// for a CSV on stdin
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
     #[command(flatten)]
     pub settings: SettingsArgs,
 
-    /// The worksheet to read in XLSX inputs (default: the first with a recognised header)
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
 
     /// Treat warnings as errors
     #[arg(long)]
@@ -240,6 +243,51 @@ pub enum ReportFormat {
     Text,
     /// One JSON document on stdout: every diagnostic and the summary
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Salesperson exports (CSV, XLSX or JSON) or Microsoft 365 import files
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// How to print what was found
+    #[arg(long, value_enum, default_value_t = InspectReport::Text)]
+    pub report: InspectReport,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InspectReport {
+    Text,
+    Json,
+}
+
+/// How inputs are read and their columns recognised; shared by the commands that read inputs.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// The worksheet to read in XLSX inputs (default: the first with a recognised header)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+
+    /// The encoding of CSV inputs, e.g. utf-8, windows-1252, utf-16le (default: byte-order mark, else detected)
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+
+    /// The delimiter of CSV inputs: comma, semicolon, tab or pipe (default: detected from the header line)
+    #[arg(long, value_name = "DELIMITER")]
+    pub delimiter: Option<String>,
+
+    /// Read FIELD from the column headed HEADER (repeatable); FIELD is one of: code, name, email, email2,
+    /// phone, job-title, commission, blocked, privacy-blocked, coupled, department, country
+    #[arg(long = "map", value_name = "FIELD=HEADER")]
+    pub map: Vec<String>,
+
+    /// The ISO 3166 country code (e.g. BE) of salespeople whose row names no country
+    #[arg(long, value_name = "CODE")]
+    pub country: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

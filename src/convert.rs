@@ -3,14 +3,14 @@
 use std::io::Write;
 
 use crate::analysis::{analyse, Analysis};
-use crate::cli::{ConvertArgs, ReportFormat, SettingsArgs};
+use crate::cli::{ConvertArgs, InputArgs, ReportFormat, SettingsArgs};
 use crate::config::Settings;
 use crate::error::{Error, Result};
+use crate::input::InputSettings;
 use crate::m365::existing::ExistingUsers;
 use crate::m365::format::write_import_csv;
 use crate::manifest::{FileRecord, Manifest};
 use crate::plan::PlanOptions;
-use crate::read::ReadOptions;
 use crate::report::{self, OutputSettings, Verbosity};
 use crate::views;
 use crate::write::{check_target, sha256_file, Staging};
@@ -70,6 +70,18 @@ pub fn prepare(args: &SettingsArgs, strict: bool) -> Result<(Settings, PlanOptio
     Ok((settings, options))
 }
 
+/// How inputs are read: the flags, with the config file's `[columns]` before `--map` (so flags win).
+pub fn input_settings(args: &InputArgs, settings: &Settings) -> Result<InputSettings> {
+    let mut args = args.clone();
+    args.map = settings
+        .column_map
+        .iter()
+        .map(|(field, header)| format!("{field}={header}"))
+        .chain(args.map)
+        .collect();
+    InputSettings::from_args(&args)
+}
+
 /// Prints the report: the text one on stderr (with what was found in each input under --verbose, and
 /// errors only under --quiet), or the JSON one on stdout.
 pub fn print_report(
@@ -108,12 +120,10 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
     let (settings, options) = prepare(&args.settings, args.strict)?;
     crate::read::check_stdin_once(&args.inputs)?;
     check_target(&args.out, args.force, &args.inputs)?;
-    let read_options = ReadOptions {
-        sheet: args.sheet.clone(),
-    };
+    let input_settings = input_settings(&args.input, &settings)?;
     // The staging folder first: an output folder that cannot be written is found before any work.
     let staging = Staging::new(&args.out)?;
-    let analysis = analyse(&args.inputs, &read_options, &options)?;
+    let analysis = analyse(&args.inputs, &input_settings, &options)?;
     print_report(&analysis, args.report, output, stderr);
     let summary_line =
         |wrote: bool| report::text::summary_line(&analysis.summary, analysis.inputs.len(), wrote);
@@ -227,7 +237,7 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
         for file in &outputs {
             let users = file
                 .users
-                .map(|n| format!(" ({n} users)"))
+                .map(|n| format!(" ({n} {})", if n == 1 { "user" } else { "users" }))
                 .unwrap_or_default();
             let _ = writeln!(
                 stderr,

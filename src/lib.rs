@@ -14,6 +14,8 @@ pub mod config;
 pub mod convert;
 pub mod error;
 pub mod explain;
+pub mod input;
+pub mod inspect;
 pub mod m365;
 pub mod manifest;
 pub mod normalize;
@@ -57,6 +59,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Template(args) => template::run(&args),
         Command::Completions(args) => completions::run_completions(&args),
         Command::Man => completions::run_man(),
+        Command::Inspect(args) => inspect::run(&args, &mut std::io::stdout().lock()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

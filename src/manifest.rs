@@ -180,25 +180,29 @@ fn record(entry: &Entry, plan: &Plan, policy: &AccountPolicy) -> SalespersonReco
     } else {
         (Vec::new(), None)
     };
-    let coupling = upn.as_ref().filter(|_| written).map(|upn| Coupling {
-        bc_table: 13,
-        bc_code: sp.code.clone(),
-        sales_entity: "systemuser",
-        match_field: "internalemailaddress",
-        sales_user: upn.clone(),
-        bc_email_now: sp.email_in_bc.clone(),
-        bc_email_after_sync: upn.clone(),
-        note: (sp.email_in_bc != *upn).then(|| {
-            if sp.email_in_bc.is_empty() {
-                format!("BC's Email is empty; the first synchronisation fills it with {upn}")
-            } else {
-                format!(
-                    "BC's Email changes from {} to {upn} at the first synchronisation",
-                    sp.email_in_bc
-                )
-            }
-        }),
-    });
+    // Only a Business Central salesperson (with a Code) is coupled; users read from an import file are not.
+    let coupling = upn
+        .as_ref()
+        .filter(|_| written && !sp.code.is_empty())
+        .map(|upn| Coupling {
+            bc_table: 13,
+            bc_code: sp.code.clone(),
+            sales_entity: "systemuser",
+            match_field: "internalemailaddress",
+            sales_user: upn.clone(),
+            bc_email_now: sp.email_in_bc.clone(),
+            bc_email_after_sync: upn.clone(),
+            note: (sp.email_in_bc != *upn).then(|| {
+                if sp.email_in_bc.is_empty() {
+                    format!("BC's Email is empty; the first synchronisation fills it with {upn}")
+                } else {
+                    format!(
+                        "BC's Email changes from {} to {upn} at the first synchronisation",
+                        sp.email_in_bc
+                    )
+                }
+            }),
+        });
     let private = entry.outcome == Outcome::Skipped(SkipReason::PrivacyBlocked);
     let personal = |value: &str| (!private).then(|| value.to_string());
     SalespersonRecord {

@@ -204,7 +204,41 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
         let skip = sp.skip_reason();
         let mut upn = None;
         let mut alternate_email = String::new();
-        if skip.is_none() {
+        if sp.import_row.is_some() {
+            // A row of a Microsoft 365 import file: its User Name is the user name, checked strictly.
+            diagnostics.extend(duplicates.name(&sp.name, &at(&row, Field::Name)));
+            alternate_email = sp.email2.clone();
+            if !sp.email.is_empty() {
+                let location = at(&row, Field::Email);
+                match UserPrincipalName::parse(&sp.email, &options.domains) {
+                    Ok(name) => match explicit.check(
+                        &rules::DUPLICATE_USER_NAME,
+                        name.key(),
+                        &location,
+                        format!("user name \"{name}\" is already another user's"),
+                        &sp.email,
+                    ) {
+                        Some(d) => diagnostics.push(d),
+                        None => upn = Some(name),
+                    },
+                    Err(problem) => {
+                        let rule = match problem {
+                            UpnProblem::DomainNotVerified(_) => &rules::USER_NAME_OTHER_DOMAIN,
+                            _ if problem.is_length() => &rules::USER_NAME_TOO_LONG,
+                            _ => &rules::INVALID_USER_NAME,
+                        };
+                        diagnostics.push(
+                            Diagnostic::new(
+                                rule,
+                                location,
+                                format!("User Name \"{}\" {problem}", sp.email),
+                            )
+                            .with_value(&sp.email),
+                        );
+                    }
+                }
+            }
+        } else if skip.is_none() {
             diagnostics.extend(duplicates.name(&sp.name, &at(&row, Field::Name)));
             let email_ok =
                 !sp.email.is_empty() && crate::check::row::email_problem(&sp.email).is_none();
@@ -480,11 +514,23 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
             }
             let len = value.chars().count();
             if let Some(max) = column.max_chars().filter(|max| len > *max) {
-                let field = source_field(column);
+                let location = match &entry.salesperson.import_row {
+                    // The import file's own column.
+                    Some(given) => Location {
+                        column: given.header.position(column).map(|index| {
+                            crate::check::ColumnRef {
+                                index,
+                                header: column.header().to_string(),
+                            }
+                        }),
+                        ..entry.location.clone()
+                    },
+                    None => columns[entry.input].locate(source_field(column), &entry.location),
+                };
                 entry.diagnostics.push(
                     Diagnostic::new(
                         &rules::TOO_LONG_FOR_M365,
-                        columns[entry.input].locate(field, &entry.location),
+                        location,
                         format!(
                             "{} would have {len} characters; Microsoft 365 accepts {max}",
                             column.header()
@@ -540,6 +586,20 @@ fn existing_upn(upn: &str) -> Option<UserPrincipalName> {
 
 fn import_row(entry: &Entry) -> ImportRow {
     let sp = &entry.salesperson;
+    if let Some(given) = &sp.import_row {
+        // Re-written as read (cleaned), with the user name decided here and the country's English name
+        // where the row gave none.
+        let mut row = given.row.clone();
+        if let Some(upn) = &entry.upn {
+            row.set(ImportColumn::UserName, upn.as_str());
+        }
+        if row.get(ImportColumn::CountryOrRegion).is_empty() {
+            if let Some(name) = crate::m365::countries::country_name(&sp.country) {
+                row.set(ImportColumn::CountryOrRegion, name);
+            }
+        }
+        return row;
+    }
     let mut row = ImportRow::default();
     if let Some(upn) = &entry.upn {
         row.set(ImportColumn::UserName, upn.as_str());
@@ -551,6 +611,10 @@ fn import_row(entry: &Entry) -> ImportRow {
     // Phone No. goes to Mobile Phone: the Sales-to-BC sync writes MobilePhone back into Phone No.
     row.set(ImportColumn::MobilePhone, sp.phone.as_str());
     row.set(ImportColumn::AlternateEmail, entry.alternate_email.as_str());
+    row.set(ImportColumn::Department, sp.department.as_str());
+    if let Some(name) = crate::m365::countries::country_name(&sp.country) {
+        row.set(ImportColumn::CountryOrRegion, name);
+    }
     row
 }
 
@@ -560,6 +624,8 @@ fn source_field(column: ImportColumn) -> Field {
         ImportColumn::JobTitle => Field::JobTitle,
         ImportColumn::MobilePhone => Field::PhoneNo,
         ImportColumn::AlternateEmail | ImportColumn::UserName => Field::Email,
+        ImportColumn::Department => Field::Department,
+        ImportColumn::CountryOrRegion => Field::Country,
         _ => Field::Name,
     }
 }

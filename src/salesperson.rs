@@ -1,6 +1,7 @@
 //! A Business Central salesperson, read from one input row and cleaned up.
 
 use crate::check::Location;
+use crate::m365::{ImportHeader, ImportRow};
 use crate::normalize::PersonName;
 
 /// Which input row a salesperson came from.
@@ -32,6 +33,13 @@ impl SkipReason {
     }
 }
 
+/// A row of a Microsoft 365 import file read as input, and which of Microsoft's headers the file had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedRow {
+    pub header: ImportHeader,
+    pub row: ImportRow,
+}
+
 /// The salesperson's values, cleaned: trimmed, white space collapsed, Unicode NFC; Email lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Salesperson {
@@ -46,10 +54,17 @@ pub struct Salesperson {
     pub email2: String,
     pub phone: String,
     pub job_title: String,
+    /// Commission % as a number with a decimal point ("2,5" arrives as "2.5"); empty when not given.
     pub commission_pct: String,
+    /// The department dimension's value, for the import file's Department column.
+    pub department: String,
     pub blocked: bool,
     pub privacy_blocked: bool,
     pub coupled: bool,
+    /// For a row of a Microsoft 365 import file read as input: the row as read and cleaned. Its User Name
+    /// is the user name (checked, never rebuilt), its names are used as given, and its columns Business
+    /// Central has no field for (Office Number, Address, City...) are written back unchanged.
+    pub import_row: Option<ImportedRow>,
     /// ISO 3166 alpha-2 country code, upper-case; empty when unknown. Users of different countries never
     /// share an import file.
     pub country: String,

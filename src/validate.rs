@@ -4,9 +4,8 @@ use std::io::Write;
 
 use crate::analysis::analyse;
 use crate::cli::ValidateArgs;
-use crate::convert::{prepare, print_report};
+use crate::convert::{input_settings, prepare, print_report};
 use crate::error::{Error, Result};
-use crate::read::ReadOptions;
 use crate::report;
 
 pub fn run(
@@ -15,11 +14,11 @@ pub fn run(
     stderr: &mut dyn Write,
 ) -> Result<u8> {
     crate::read::check_stdin_once(&args.inputs)?;
-    let (_, options) = prepare(&args.settings, args.strict)?;
-    let read_options = ReadOptions {
-        sheet: args.sheet.clone(),
-    };
-    let analysis = analyse(&args.inputs, &read_options, &options)?;
+    let (settings, options) = prepare(&args.settings, args.strict)?;
+    let mut input_settings = input_settings(&args.input, &settings)?;
+    // A file is validated as it would be uploaded: a legacy import header is an error here.
+    input_settings.legacy_is_error = true;
+    let analysis = analyse(&args.inputs, &input_settings, &options)?;
     print_report(&analysis, args.report, output, stderr);
     if let Some(path) = &args.review {
         if args.inputs.iter().any(|input| same_file(input, path)) {

@@ -3,12 +3,12 @@
 use std::collections::BTreeSet;
 
 use bc2m365::analysis::analyse;
+use bc2m365::input::InputSettings;
 use bc2m365::m365::format::{write_import_csv, ImportColumn, HEADER, MAX_USERS_PER_FILE};
 use bc2m365::m365::UserPrincipalName;
 use bc2m365::normalize::text::{is_phone_number, looks_like_formula};
 use bc2m365::plan::Outcome;
 use bc2m365::plan::PlanOptions;
-use bc2m365::read::ReadOptions;
 use proptest::prelude::*;
 
 const DOMAINS: [&str; 2] = ["contoso.com", "contoso.be"];
@@ -76,7 +76,7 @@ proptest! {
 
         let domains: Vec<String> = DOMAINS.iter().map(|d| d.to_string()).collect();
         let options = PlanOptions { domains: domains.clone(), ..PlanOptions::default() };
-        let analysis = analyse(&[path], &ReadOptions::default(), &options).unwrap();
+        let analysis = analyse(&[path], &InputSettings::default(), &options).unwrap();
         let plan = &analysis.plan;
 
         // Every input row is in the plan exactly once, on the line it was written (header = line 1), unless

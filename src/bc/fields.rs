@@ -4,7 +4,8 @@ use deunicode::deunicode;
 
 use crate::check::{rules, ColumnRef, Diagnostic, Location};
 
-/// A field of table 13 "Salesperson/Purchaser" that the tool reads.
+/// A field of table 13 "Salesperson/Purchaser" that the tool reads, and the two columns people add to it:
+/// the department dimension and the country.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
     Code,
@@ -17,10 +18,14 @@ pub enum Field {
     Blocked,
     PrivacyBlocked,
     CoupledToDataverse,
+    /// The department dimension (Global Dimension 1 or 2 Code, under the dimension's own caption).
+    Department,
+    /// A "Country/Region Code" column added by personalising the page: ISO 3166 alpha-2.
+    Country,
 }
 
 impl Field {
-    pub const ALL: [Field; 10] = [
+    pub const ALL: [Field; 12] = [
         Field::Code,
         Field::Name,
         Field::Email,
@@ -31,11 +36,30 @@ impl Field {
         Field::Blocked,
         Field::PrivacyBlocked,
         Field::CoupledToDataverse,
+        Field::Department,
+        Field::Country,
     ];
 
     /// The current English caption.
     pub fn caption(self) -> &'static str {
         self.spec().captions[0]
+    }
+
+    /// The name `--map FIELD=HEADER` knows the field by.
+    pub fn map_name(self) -> &'static str {
+        self.spec().map_name
+    }
+
+    /// The field `--map` names, by its map name or any of its captions.
+    pub fn from_map_name(name: &str) -> Option<Field> {
+        let key = header_key(name);
+        Field::ALL
+            .into_iter()
+            .find(|f| header_key(f.map_name()) == key)
+            .or_else(|| {
+                let found = fields_for_header(name);
+                (found.len() == 1).then(|| found[0])
+            })
     }
 
     /// Business Central's own length for text fields, where it has one.
@@ -60,72 +84,113 @@ impl Field {
 }
 
 struct FieldSpec {
+    map_name: &'static str,
     bc_max_chars: Option<usize>,
-    /// Captions in English (current first, then older), Dutch, French and German, and the API v2 name.
+    /// Captions: English (current first, then older), Dutch, French and German, then the API v2 name.
     captions: &'static [&'static str],
 }
 
-/// Indexed by `Field as usize`.
-static FIELDS: [FieldSpec; 10] = [
+/// Indexed by `Field as usize`. Captions compare through [`header_key`], so "E-Mail", "E-mail" and "email"
+/// are one entry; the variants are kept where they document a language.
+static FIELDS: [FieldSpec; 12] = [
     FieldSpec {
+        map_name: "code",
         bc_max_chars: Some(20),
         captions: &["Code", "code"],
     },
     FieldSpec {
+        map_name: "name",
         bc_max_chars: Some(50),
         captions: &["Name", "Naam", "Nom", "displayName"],
     },
     FieldSpec {
+        map_name: "email",
         bc_max_chars: Some(80),
-        captions: &["Email", "E-Mail", "E-mail", "Courriel", "Adresse e-mail"],
+        captions: &[
+            "Email",
+            "E-Mail",
+            "E-mailadres",
+            "Courriel",
+            "Adresse e-mail",
+            "E-Mail-Adresse",
+        ],
     },
     FieldSpec {
+        map_name: "phone",
         bc_max_chars: Some(30),
         captions: &[
             "Phone No.",
+            "Phone Number",
             "Telefoonnr.",
             "Telefoonnummer",
             "N° téléphone",
             "N° de téléphone",
+            "Téléphone",
             "Telefonnr.",
             "Telefonnummer",
             "phoneNo",
         ],
     },
     FieldSpec {
+        map_name: "job-title",
         bc_max_chars: Some(30),
-        captions: &["Job Title", "Functie", "Fonction", "Position", "jobTitle"],
+        captions: &[
+            "Job Title",
+            "Functie",
+            "Functietitel",
+            "Fonction",
+            "Poste",
+            "Position",
+            "Berufsbezeichnung",
+            "jobTitle",
+        ],
     },
     FieldSpec {
+        map_name: "commission",
         bc_max_chars: None,
         captions: &[
             "Commission %",
             "Provisie %",
+            "Commissie %",
             "% commission",
+            "Commission (%)",
             "Provision %",
+            "Provision in %",
             "commisionPercent",
             "commissionPercent",
         ],
     },
     FieldSpec {
+        map_name: "email2",
         bc_max_chars: Some(80),
-        captions: &["Email 2", "E-Mail 2", "E-mail 2", "email2"],
+        captions: &[
+            "Email 2",
+            "E-Mail 2",
+            "E-mailadres 2",
+            "Courriel 2",
+            "email2",
+        ],
     },
     FieldSpec {
+        map_name: "blocked",
         bc_max_chars: None,
         captions: &["Blocked", "Geblokkeerd", "Bloqué", "Gesperrt"],
     },
     FieldSpec {
+        map_name: "privacy-blocked",
         bc_max_chars: None,
         captions: &[
             "Privacy Blocked",
             "Geblokkeerd vanwege privacy",
+            "Privacy geblokkeerd",
             "Confidentialité bloquée",
+            "Bloqué pour confidentialité",
             "Datenschutz gesperrt",
             "privacyBlocked",
         ],
     },
     FieldSpec {
+        map_name: "coupled",
         bc_max_chars: None,
         captions: &[
             "Coupled to Dataverse",
@@ -137,9 +202,49 @@ static FIELDS: [FieldSpec; 10] = [
             "Couplé à Dynamics 365 Sales",
             "Mit Dataverse gekoppelt",
             "An Dataverse gekoppelt",
+            "Mit Dynamics 365 Sales gekoppelt",
+        ],
+    },
+    FieldSpec {
+        map_name: "department",
+        bc_max_chars: Some(20),
+        captions: &[
+            "Department Code",
+            "Department",
+            "Afdelingscode",
+            "Afdeling code",
+            "Afdeling",
+            "Code service",
+            "Service",
+            "Code département",
+            "Département",
+            "Abteilungscode",
+            "Abteilung Code",
+            "Abteilung",
+        ],
+    },
+    FieldSpec {
+        map_name: "country",
+        bc_max_chars: Some(10),
+        captions: &[
+            "Country/Region Code",
+            "Country Code",
+            "Country/Region",
+            "Land-/regiocode",
+            "Land/regio-code",
+            "Landcode",
+            "Code pays/région",
+            "Code pays",
+            "Länder-/Regionscode",
+            "Länder-/Regionencode",
+            "Ländercode",
+            "countryRegionCode",
         ],
     },
 ];
+
+/// Suffixes a configuration-package export appends to dimension columns, in its UI languages.
+const DIMENSION_SUFFIXES: [&str; 3] = ["dimension", "dimensie", "axeanalytique"];
 
 /// The form headers are compared in: no case, no accents, no punctuation or spaces, "%" kept as "pct".
 pub fn header_key(header: &str) -> String {
@@ -151,15 +256,102 @@ pub fn header_key(header: &str) -> String {
         .collect()
 }
 
-/// The field a header names, if any.
-pub fn field_for_header(header: &str) -> Option<Field> {
+/// Every field whose captions include `header`; more than one means the header is ambiguous.
+/// A configuration package's " (Dimension)" suffix is ignored.
+pub fn fields_for_header(header: &str) -> Vec<Field> {
+    fields_for_header_in(&FIELDS, header)
+}
+
+fn fields_for_header_in(table: &[FieldSpec], header: &str) -> Vec<Field> {
     let key = header_key(header);
     if key.is_empty() {
-        return None;
+        return Vec::new();
     }
-    Field::ALL
-        .into_iter()
-        .find(|field| field.spec().captions.iter().any(|c| header_key(c) == key))
+    let matching = |key: &str| -> Vec<Field> {
+        Field::ALL
+            .into_iter()
+            .zip(table)
+            .filter(|(_, spec)| spec.captions.iter().any(|c| header_key(c) == key))
+            .map(|(field, _)| field)
+            .collect()
+    };
+    let found = matching(&key);
+    if !found.is_empty() {
+        return found;
+    }
+    let trimmed = header.trim_end();
+    if trimmed.ends_with(')') {
+        if let Some(open) = trimmed.rfind('(') {
+            if DIMENSION_SUFFIXES.contains(&header_key(&trimmed[open..]).as_str()) {
+                return matching(&header_key(&trimmed[..open]));
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// The field a header names, if exactly one.
+pub fn field_for_header(header: &str) -> Option<Field> {
+    match fields_for_header(header).as_slice() {
+        [field] => Some(*field),
+        _ => None,
+    }
+}
+
+/// Columns named on the command line with `--map FIELD=HEADER`; they win over the caption table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeaderMap {
+    entries: Vec<(Field, String)>,
+}
+
+impl HeaderMap {
+    /// Parses `--map` values; an unknown field or a header given twice is a message for the user.
+    pub fn parse(values: &[String]) -> Result<HeaderMap, String> {
+        let mut map = HeaderMap::default();
+        for value in values {
+            let Some((field, header)) = value.split_once('=') else {
+                return Err(format!("--map {value:?} is not FIELD=HEADER"));
+            };
+            let Some(field) = Field::from_map_name(field.trim()) else {
+                let names: Vec<&str> = Field::ALL.iter().map(|f| f.map_name()).collect();
+                return Err(format!(
+                    "--map {value:?}: \"{}\" is not a field; use one of {}",
+                    field.trim(),
+                    names.join(", ")
+                ));
+            };
+            let header = header.trim().to_string();
+            if header_key(&header).is_empty() {
+                return Err(format!("--map {value:?} names no header"));
+            }
+            if let Some((other, _)) = map
+                .entries
+                .iter()
+                .find(|(_, h)| header_key(h) == header_key(&header))
+            {
+                return Err(format!(
+                    "--map names the column \"{header}\" for both {} and {}",
+                    other.map_name(),
+                    field.map_name()
+                ));
+            }
+            map.entries.retain(|(f, _)| *f != field);
+            map.entries.push((field, header));
+        }
+        Ok(map)
+    }
+
+    pub fn field_for(&self, header: &str) -> Option<Field> {
+        let key = header_key(header);
+        self.entries
+            .iter()
+            .find(|(_, h)| header_key(h) == key)
+            .map(|(f, _)| *f)
+    }
+
+    pub fn entries(&self) -> &[(Field, String)] {
+        &self.entries
+    }
 }
 
 /// Which column holds which field, for one input's header.
@@ -169,6 +361,11 @@ pub struct ColumnMap {
 }
 
 impl ColumnMap {
+    /// A map made by the caller, for inputs whose columns are not Business Central captions.
+    pub fn from_columns(columns: Vec<(Field, ColumnRef)>) -> ColumnMap {
+        ColumnMap { columns }
+    }
+
     pub fn column(&self, field: Field) -> Option<&ColumnRef> {
         self.columns
             .iter()
@@ -196,7 +393,11 @@ impl ColumnMap {
 
 /// Recognises the columns of a header row. Unknown columns are reported (and ignored), a field named
 /// twice is an error naming both columns, and a missing Code or Name is an error.
-pub fn recognise_header(header: &[String], location: &Location) -> (ColumnMap, Vec<Diagnostic>) {
+pub fn recognise_header(
+    header: &[String],
+    location: &Location,
+    mapped: &HeaderMap,
+) -> (ColumnMap, Vec<Diagnostic>) {
     let mut map = ColumnMap::default();
     let mut diagnostics = Vec::new();
     for (i, text) in header.iter().enumerate() {
@@ -211,7 +412,46 @@ pub fn recognise_header(header: &[String], location: &Location) -> (ColumnMap, V
         if text.trim().is_empty() {
             continue;
         }
-        match field_for_header(text) {
+        // A field `--map` names in this header is read from that column only: a column the caption
+        // table would also read as it is ignored, not a duplicate.
+        let mapped_here = |field: Field| header.iter().any(|h| mapped.field_for(h) == Some(field));
+        let candidates = match mapped.field_for(text) {
+            Some(field) => vec![field],
+            None => {
+                let found = fields_for_header(text);
+                if let Some(field) = found.iter().copied().find(|f| mapped_here(*f)) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            &rules::UNKNOWN_COLUMN,
+                            at,
+                            format!(
+                                "column \"{text}\" is ignored: --map reads {} from another column",
+                                field.map_name()
+                            ),
+                        )
+                        .with_value(text.clone()),
+                    );
+                    continue;
+                }
+                found
+            }
+        };
+        if let [first, second, ..] = candidates.as_slice() {
+            diagnostics.push(
+                Diagnostic::new(
+                    &rules::AMBIGUOUS_COLUMN,
+                    at,
+                    format!(
+                        "column \"{text}\" could be {} or {}",
+                        first.caption(),
+                        second.caption()
+                    ),
+                )
+                .with_value(text.clone()),
+            );
+            continue;
+        }
+        match candidates.first().copied() {
             Some(field) => {
                 if let Some(first) = map.column(field) {
                     diagnostics.push(
@@ -283,6 +523,67 @@ mod tests {
         assert_eq!(field_for_header("Naam"), Some(Field::Name));
         assert_eq!(field_for_header("Commission"), None);
         assert_eq!(field_for_header("Salesperson Code"), None);
+        assert_eq!(
+            field_for_header("Department Code (Dimension)"),
+            Some(Field::Department)
+        );
+        assert_eq!(
+            field_for_header("Länder-/Regionscode"),
+            Some(Field::Country)
+        );
+    }
+
+    #[test]
+    fn no_caption_names_two_fields() {
+        for field in Field::ALL {
+            for caption in field.spec().captions {
+                assert_eq!(fields_for_header(caption), [field], "{caption}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_caption_in_two_fields_is_ambiguous() {
+        static CLASH: [FieldSpec; 2] = [
+            FieldSpec {
+                map_name: "code",
+                bc_max_chars: None,
+                captions: &["Code", "Nummer"],
+            },
+            FieldSpec {
+                map_name: "name",
+                bc_max_chars: None,
+                captions: &["Name", "nummer"],
+            },
+        ];
+        assert_eq!(
+            fields_for_header_in(&CLASH, "NUMMER"),
+            [Field::Code, Field::Name]
+        );
+    }
+
+    #[test]
+    fn map_entries_win_and_name_fields_by_name_or_caption() {
+        let map = HeaderMap::parse(&[
+            "department=Global Dimension 1 Code".into(),
+            "E-Mail=Werk e-mail".into(),
+        ])
+        .unwrap();
+        assert_eq!(
+            map.field_for("global dimension 1 code"),
+            Some(Field::Department)
+        );
+        assert_eq!(map.field_for("Werk E-mail"), Some(Field::Email));
+        assert!(HeaderMap::parse(&["colour=X".into()]).is_err());
+        let header: Vec<String> = ["Code", "Name", "Email", "Work Email"]
+            .map(String::from)
+            .to_vec();
+        let work = HeaderMap::parse(&["email=Work Email".into()]).unwrap();
+        let (columns, diagnostics) = recognise_header(&header, &Location::file("x.csv"), &work);
+        assert_eq!(columns.column(Field::Email).map(|c| c.index), Some(4));
+        let codes: Vec<_> = diagnostics.iter().map(|d| d.code()).collect();
+        assert_eq!(codes, ["S003"]);
+        assert!(HeaderMap::parse(&["email=X".into(), "name=x".into()]).is_err());
     }
 
     #[test]
@@ -290,7 +591,8 @@ mod tests {
         let header: Vec<String> = ["Code", "Email", "E-Mail", "Region"]
             .map(String::from)
             .to_vec();
-        let (map, diagnostics) = recognise_header(&header, &Location::file("x.csv"));
+        let (map, diagnostics) =
+            recognise_header(&header, &Location::file("x.csv"), &HeaderMap::default());
         let codes: Vec<_> = diagnostics.iter().map(|d| d.code()).collect();
         assert_eq!(codes, ["S002", "S003", "S001"]);
         assert!(diagnostics[0]

@@ -2,4 +2,4 @@
 
 pub mod fields;
 
-pub use fields::{recognise_header, ColumnMap, Field};
+pub use fields::{recognise_header, ColumnMap, Field, HeaderMap};

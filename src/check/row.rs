@@ -2,9 +2,10 @@
 
 use crate::bc::{ColumnMap, Field};
 use crate::check::{rules, Diagnostic, Location};
+use crate::m365::{countries, ImportColumn, ImportHeader, ImportRow};
 use crate::normalize::{clean_text, split_full_name, text};
 use crate::read::RawRow;
-use crate::salesperson::Salesperson;
+use crate::salesperson::{ImportedRow, Salesperson};
 
 /// Parses a Business Central boolean as it arrives: Yes/No in English, Dutch, French and German,
 /// TRUE/FALSE, 1/0; empty is No.
@@ -18,18 +19,37 @@ pub fn parse_boolean(value: &str) -> Option<bool> {
     }
 }
 
-/// Reads one row into a salesperson and reports what is wrong with each cell.
+/// Parses a number as Business Central and Excel write it in any locale: "2.5", "2,5", " 3 ", "1.234,5".
+/// Returns it with a decimal point and no grouping, or `None` if it is not a number.
+pub fn parse_decimal(value: &str) -> Option<String> {
+    let value = value.trim().trim_end_matches('%').trim_end();
+    if value.is_empty() {
+        return None;
+    }
+    // The last of "." and "," is the decimal separator when both appear; a lone "," is one too.
+    let normalised = match (value.rfind('.'), value.rfind(',')) {
+        (Some(dot), Some(comma)) if comma > dot => value.replace('.', "").replace(',', "."),
+        (Some(_), Some(_)) => value.replace(',', ""),
+        (None, Some(_)) if value.matches(',').count() == 1 => value.replace(',', "."),
+        _ => value.to_string(),
+    };
+    let number: f64 = normalised.parse().ok()?;
+    number.is_finite().then_some(normalised)
+}
+
+/// Reads one row into a salesperson and reports what is wrong with each cell. `default_country` is
+/// `--country`, for rows that name none.
 pub fn check_row(
     raw: &RawRow,
     columns: &ColumnMap,
     header_len: usize,
     base: &Location,
+    default_country: Option<&str>,
 ) -> (Salesperson, Vec<Diagnostic>) {
     let row_location = Location {
         row: Some(raw.row),
         ..base.clone()
     };
-    let mut diagnostics = Vec::new();
     let at = |index: usize, header: &str| Location {
         column: Some(crate::check::ColumnRef {
             index,
@@ -37,46 +57,9 @@ pub fn check_row(
         }),
         ..row_location.clone()
     };
-
-    for &i in &raw.invalid_cells {
-        let header = columns_header(columns, i + 1);
-        diagnostics.push(
-            Diagnostic::new(
-                &rules::INVALID_TEXT,
-                at(i + 1, &header),
-                "the cell holds bytes that are not valid UTF-8",
-            )
-            .with_value(raw.cells[i].clone()),
-        );
-    }
-    if raw.cells.len() > header_len {
-        let extra: Vec<&String> = raw.cells[header_len..]
-            .iter()
-            .filter(|c| !c.trim().is_empty())
-            .collect();
-        if let Some(first) = extra.first() {
-            diagnostics.push(
-                Diagnostic::new(
-                    &rules::RAGGED_ROW,
-                    at(header_len + 1, ""),
-                    format!(
-                        "the row has {} cells, the header {header_len}",
-                        raw.cells.len()
-                    ),
-                )
-                .with_value((*first).clone()),
-            );
-        }
-    } else if raw.cells.len() < header_len {
-        diagnostics.push(Diagnostic::new(
-            &rules::SHORT_ROW,
-            row_location.clone(),
-            format!(
-                "the row has {} cells, the header {header_len}",
-                raw.cells.len()
-            ),
-        ));
-    }
+    let mut diagnostics = structure_problems(raw, header_len, &row_location, |i| {
+        columns_header(columns, i)
+    });
 
     let mut salesperson = Salesperson::default();
     for (field, column) in columns.fields() {
@@ -168,11 +151,45 @@ pub fn check_row(
             Field::Email2 => salesperson.email2 = value.to_lowercase(),
             Field::PhoneNo => salesperson.phone = value,
             Field::JobTitle => salesperson.job_title = value,
-            Field::CommissionPct => salesperson.commission_pct = value,
+            Field::CommissionPct if value.is_empty() => {}
+            Field::CommissionPct => match parse_decimal(&value) {
+                Some(number) => salesperson.commission_pct = number,
+                None => diagnostics.push(
+                    Diagnostic::new(
+                        &rules::INVALID_NUMBER,
+                        location,
+                        format!("{} is \"{value}\", not a number", field.caption()),
+                    )
+                    .with_value(value),
+                ),
+            },
+            Field::Department => salesperson.department = value,
+            Field::Country if value.is_empty() => {}
+            Field::Country => match countries::country_code(&value) {
+                Some(code) => salesperson.country = code.to_string(),
+                None => diagnostics.push(
+                    Diagnostic::new(
+                        &rules::UNKNOWN_COUNTRY,
+                        location,
+                        format!(
+                            "{} \"{value}\" is not an ISO 3166 two-letter country code",
+                            field.caption()
+                        ),
+                    )
+                    .with_value(value),
+                ),
+            },
             Field::Blocked | Field::PrivacyBlocked | Field::CoupledToDataverse => {}
         }
     }
     salesperson.person = split_full_name(&salesperson.name);
+    let country_cell_empty = columns
+        .column(Field::Country)
+        .and_then(|c| raw.cells.get(c.index - 1))
+        .map_or(true, |v| v.trim().is_empty());
+    if let (Some(country), true) = (default_country, country_cell_empty) {
+        salesperson.country = country.to_string();
+    }
 
     let cell = |field: Field| columns.locate(field, &row_location);
     if salesperson.code.is_empty() {
@@ -217,6 +234,210 @@ pub fn check_row(
     (salesperson, diagnostics)
 }
 
+/// What is wrong with a row as a whole: cells that were not valid text, and more or fewer cells than
+/// the header. `header_of` names the header of a 1-based column.
+fn structure_problems(
+    raw: &RawRow,
+    header_len: usize,
+    row_location: &Location,
+    header_of: impl Fn(usize) -> String,
+) -> Vec<Diagnostic> {
+    let at = |index: usize, header: &str| Location {
+        column: Some(crate::check::ColumnRef {
+            index,
+            header: header.to_string(),
+        }),
+        ..row_location.clone()
+    };
+    let mut diagnostics = Vec::new();
+    for &i in &raw.invalid_cells {
+        diagnostics.push(
+            Diagnostic::new(
+                &rules::INVALID_TEXT,
+                at(i + 1, &header_of(i + 1)),
+                "the cell holds bytes that are not valid text in the file's encoding (shown as \u{FFFD})",
+            )
+            .with_value(raw.cells.get(i).cloned().unwrap_or_default()),
+        );
+    }
+    if raw.cells.len() > header_len {
+        let extra: Vec<&String> = raw.cells[header_len..]
+            .iter()
+            .filter(|c| !c.trim().is_empty())
+            .collect();
+        if let Some(first) = extra.first() {
+            diagnostics.push(
+                Diagnostic::new(
+                    &rules::RAGGED_ROW,
+                    at(header_len + 1, ""),
+                    format!(
+                        "the row has {} cells, the header {header_len}",
+                        raw.cells.len()
+                    ),
+                )
+                .with_value((*first).clone()),
+            );
+        }
+    } else if raw.cells.len() < header_len {
+        diagnostics.push(Diagnostic::new(
+            &rules::SHORT_ROW,
+            row_location.clone(),
+            format!(
+                "the row has {} cells, the header {header_len}",
+                raw.cells.len()
+            ),
+        ));
+    }
+    diagnostics
+}
+
+/// The columns of a Microsoft 365 import file as the salesperson fields they hold, so that problems
+/// point at the right cell: User Name is where the user name is, Display Name the name, and so on.
+pub fn import_file_columns(header: ImportHeader) -> ColumnMap {
+    let field_of = |column: ImportColumn| match column {
+        ImportColumn::UserName => Some(Field::Email),
+        ImportColumn::DisplayName => Some(Field::Name),
+        ImportColumn::JobTitle => Some(Field::JobTitle),
+        ImportColumn::MobilePhone => Some(Field::PhoneNo),
+        ImportColumn::AlternateEmail => Some(Field::Email2),
+        ImportColumn::Department => Some(Field::Department),
+        ImportColumn::CountryOrRegion => Some(Field::Country),
+        _ => None,
+    };
+    ColumnMap::from_columns(
+        header
+            .columns()
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, column)| {
+                field_of(column).map(|field| {
+                    (
+                        field,
+                        crate::check::ColumnRef {
+                            index: i + 1,
+                            header: column.header().to_string(),
+                        },
+                    )
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Reads one row of a Microsoft 365 import file: every value cleaned and checked as Business Central
+/// values are, names taken as given (never re-split), the User Name kept for the plan to check.
+pub fn check_import_row(
+    raw: &RawRow,
+    header: ImportHeader,
+    base: &Location,
+    default_country: Option<&str>,
+) -> (Salesperson, Vec<Diagnostic>) {
+    let row_location = Location {
+        row: Some(raw.row),
+        ..base.clone()
+    };
+    let columns = header.columns();
+    let header_of = |index: usize| {
+        columns
+            .get(index.wrapping_sub(1))
+            .map(|c| c.header().to_string())
+            .unwrap_or_default()
+    };
+    let mut diagnostics = structure_problems(raw, columns.len(), &row_location, header_of);
+    let as_read = ImportRow::from_cells(header, &raw.cells);
+    let mut row = ImportRow::default();
+    for (i, column) in columns.iter().copied().enumerate() {
+        let raw_value = as_read.get(column);
+        let location = Location {
+            column: Some(crate::check::ColumnRef {
+                index: i + 1,
+                header: column.header().to_string(),
+            }),
+            ..row_location.clone()
+        };
+        if let Some(c) = text::find_control_char(raw_value) {
+            diagnostics.push(
+                Diagnostic::new(
+                    &rules::CONTROL_CHARACTER,
+                    location.clone(),
+                    format!(
+                        "{} holds the control character U+{:04X}",
+                        column.header(),
+                        c as u32
+                    ),
+                )
+                .with_value(raw_value),
+            );
+        }
+        let value = clean_text(raw_value);
+        if text::looks_like_formula(&value, column.is_phone()) {
+            diagnostics.push(
+                Diagnostic::new(
+                    &rules::FORMULA_LIKE,
+                    location.clone(),
+                    format!(
+                        "{} \"{value}\" starts like a spreadsheet formula",
+                        column.header()
+                    ),
+                )
+                .with_value(value.clone()),
+            );
+        }
+        row.set(column, value);
+    }
+    let user_name = row.get(ImportColumn::UserName).to_lowercase();
+    row.set(ImportColumn::UserName, user_name.clone());
+    let alternate = row.get(ImportColumn::AlternateEmail).to_lowercase();
+    row.set(ImportColumn::AlternateEmail, alternate.clone());
+
+    let mut salesperson = Salesperson {
+        name: row.get(ImportColumn::DisplayName).to_string(),
+        person: crate::normalize::PersonName {
+            first: row.get(ImportColumn::FirstName).to_string(),
+            last: row.get(ImportColumn::LastName).to_string(),
+        },
+        email: user_name,
+        email2: alternate,
+        phone: row.get(ImportColumn::MobilePhone).to_string(),
+        job_title: row.get(ImportColumn::JobTitle).to_string(),
+        department: row.get(ImportColumn::Department).to_string(),
+        ..Salesperson::default()
+    };
+    let country = row.get(ImportColumn::CountryOrRegion);
+    match countries::country_code_for(country) {
+        Some(code) => salesperson.country = code.to_string(),
+        None if country.is_empty() => {
+            salesperson.country = default_country.unwrap_or_default().to_string();
+        }
+        // Free text Microsoft 365 accepts as it is; the file just gets no country of its own.
+        None => {}
+    }
+    let columns_map = import_file_columns(header);
+    let cell = |field: Field| columns_map.locate(field, &row_location);
+    if salesperson.name.is_empty() {
+        diagnostics.push(Diagnostic::new(
+            &rules::EMPTY_NAME,
+            cell(Field::Name),
+            "the Display Name is empty",
+        ));
+    }
+    if let Some(problem) = email_problem(&salesperson.email2) {
+        diagnostics.push(
+            Diagnostic::new(
+                problem,
+                cell(Field::Email2),
+                format!(
+                    "Alternate email address \"{}\" is not a valid e-mail address",
+                    salesperson.email2
+                ),
+            )
+            .with_value(salesperson.email2.clone()),
+        );
+    }
+    salesperson.import_row = Some(ImportedRow { header, row });
+    (salesperson, diagnostics)
+}
+
 /// The rule an e-mail address breaks, if any. Empty is fine: the field is optional.
 pub fn email_problem(value: &str) -> Option<&'static crate::check::Rule> {
     use validator::ValidateEmail;
@@ -257,6 +478,18 @@ mod tests {
             assert_eq!(parse_boolean(no), Some(false), "{no}");
         }
         assert_eq!(parse_boolean("maybe"), None);
+    }
+
+    #[test]
+    fn decimal_commas_are_numbers() {
+        assert_eq!(parse_decimal("2,5").as_deref(), Some("2.5"));
+        assert_eq!(parse_decimal("2.5").as_deref(), Some("2.5"));
+        assert_eq!(parse_decimal(" 3 ").as_deref(), Some("3"));
+        assert_eq!(parse_decimal("1.234,5").as_deref(), Some("1234.5"));
+        assert_eq!(parse_decimal("1,234.5").as_deref(), Some("1234.5"));
+        assert_eq!(parse_decimal("2,5 %").as_deref(), Some("2.5"));
+        assert_eq!(parse_decimal("two"), None);
+        assert_eq!(parse_decimal("1,2,3"), None);
     }
 
     #[test]

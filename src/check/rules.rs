@@ -74,7 +74,7 @@ Example: `AV,Annelies Vermeulen` under `Code,Name,Email,Phone No.`: Email and Ph
 after the last data row are not rows at all and are not reported.";
 
     INVALID_TEXT = "S007", Error, "a cell is not valid text in the file's encoding",
-        "save the file again as \"CSV UTF-8\" (Excel: File > Save As > CSV UTF-8)",
+        "save the file again as \"CSV UTF-8\" (Excel: File > Save As > CSV UTF-8), or name its encoding with --encoding",
         "The cell holds bytes that are not valid in the file's encoding, so its text cannot be known for sure. \
 It is never silently replaced: the row is rejected.\n\n\
 Example: a file saved by Excel as \"CSV\" (Windows-1252) with one line pasted from a UTF-8 file. Save the \
@@ -92,6 +92,33 @@ Example: `salespeople.xlsx` copied from a mail attachment that was cut off. Expo
         "The input is empty, or holds a header and no data rows. Converting it would write an import file \
 with no users, which Microsoft refuses.\n\n\
 Example: an export made with a filter that matched nobody.";
+
+    AMBIGUOUS_COLUMN = "S010", Error, "a column header could name two fields",
+        "name the column's field with --map FIELD=HEADER, or rename the column",
+        "The header matches the captions of two different fields (in some UI language), so it is not clear \
+which one the column holds. Name it explicitly: --map email=\"Mail\".";
+
+    ENCODING_GUESSED = "S011", Info, "the file's encoding was guessed",
+        "check the accented names in the output; if they are wrong, name the encoding with --encoding",
+        "The file has no byte-order mark and is not valid UTF-8, so its encoding was detected from its bytes \
+(Excel's \"CSV\" in Western European locales writes Windows-1252). The detection is right for ordinary \
+names; if accented letters come out wrong, give the encoding with --encoding (e.g. --encoding windows-1252).";
+
+    LEGACY_IMPORT_HEADER = "S012", Warning, "a Microsoft 365 import file has the legacy 15-column header",
+        "nothing to do for convert: the file is re-written with the current 16-column header (Microsoft changed it in 2023)",
+        "In February 2023 Microsoft added \"Alternate email address\" as the 11th column of the admin center's \
+bulk-import file. Tenants that serve the new template reject the old 15-column header, and the reverse. \
+`bc2m365 convert` reads a legacy file and writes it in the current format; `bc2m365 validate` reports the \
+legacy header as an error, since the file would be refused as it is.\n\n\
+Example: a header ending in `Fax,Address,City,...` without `Alternate email address`. Run \
+`bc2m365 convert old.csv --domain contoso.com` to get the current format.";
+
+    LEGACY_IMPORT_FILE = "S013", Error, "a Microsoft 365 import file has the legacy 15-column header",
+        "convert it to the current format: bc2m365 convert FILE --domain DOMAIN writes it with all 16 columns",
+        "In February 2023 Microsoft added \"Alternate email address\" as the 11th column of the admin center's \
+bulk-import file. A tenant that serves the current template refuses a file with the old 15-column header, so \
+`validate` reports it as an error. `bc2m365 convert old.csv --domain contoso.com` reads it, checks every row and \
+writes it in the current 16-column format, keeping every value.";
 
     EMPTY_CODE = "F001", Error, "the salesperson Code is empty",
         "give the salesperson its Business Central code, or delete the row",
@@ -158,6 +185,17 @@ value did not come from Business Central, and the synchronisation could not writ
 or other characters there are usually a note typed into the wrong field.\n\n\
 Example: `0475 12 34 56 (not after 6pm)`.";
 
+    INVALID_NUMBER = "F012", Warning, "a number column holds something else",
+        "write a number such as 2.5 or 2,5 in the cell, or leave it empty",
+        "Commission % is a number in Business Central. Decimal commas (2,5) and points (2.5) are both read; \
+anything else is reported and the value is not carried into the manifest.";
+
+    UNKNOWN_COUNTRY = "F013", Error, "the country is not an ISO 3166 two-letter code",
+        "write the two-letter code (BE, NL, DE, FR...) in the Country/Region Code column, or give --country",
+        "The country decides the usage location (licences depend on it) and which import file a user goes to, \
+so it must be an ISO 3166 alpha-2 code as Business Central stores it.\n\n\
+Example: `UK` (the code is GB) or `NLD` (three letters).";
+
     INVALID_USER_NAME = "U001", Error, "the user name breaks Microsoft's rules",
         "user names may hold A-Z a-z 0-9 ' . - _ ! # ^ ~ before \"@\", with no leading, trailing or doubled dot",
         "Microsoft accepts only A-Z a-z 0-9 ' . - _ ! # ^ ~ before the \"@\" of a user name, no dot at its start \
@@ -179,6 +217,12 @@ Example: a Name `---`.";
         "nothing to do if these are two people; if it is one person twice, delete the duplicate row",
         "A built user name was already taken by another salesperson (from their Email, or built before), so a \
 number was added, in input order: jan.peeters2, jan.peeters3...";
+
+    USER_NAME_OTHER_DOMAIN = "U005", Error, "the User Name of an import file is not on a verified domain",
+        "correct the User Name, or add its domain with --domain if the tenant has verified it",
+        "A Microsoft 365 import file names each user's User Name. Microsoft accepts only the tenant's verified \
+domains after \"@\", so a User Name on another domain fails the upload.\n\n\
+Example: `chris@fabrikam.com` with --domain contoso.com.";
 
     DUPLICATE_CODE = "D001", Error, "the salesperson Code appears twice",
         "codes are unique in Business Central: delete the duplicate row or fix its code",

@@ -43,6 +43,55 @@ pub const LEGACY_HEADER: [&str; 15] = [
     "Country or Region",
 ];
 
+/// Which of Microsoft's two import headers an input file has: such a file is read back as users
+/// (a file prepared by hand, or an earlier run's output), and always re-written with the current header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportHeader {
+    /// The 16-column header used since February 2023.
+    Current,
+    /// The 15-column header from before 2023, without "Alternate email address".
+    Legacy,
+}
+
+impl ImportHeader {
+    /// The header a row holds, compared exactly (cell by cell, surrounding spaces ignored).
+    pub fn recognise(cells: &[String]) -> Option<ImportHeader> {
+        let same = |wanted: &[&str]| {
+            cells.len() == wanted.len() && cells.iter().zip(wanted).all(|(c, w)| c.trim() == *w)
+        };
+        if same(&HEADER) {
+            Some(ImportHeader::Current)
+        } else if same(&LEGACY_HEADER) {
+            Some(ImportHeader::Legacy)
+        } else {
+            None
+        }
+    }
+
+    /// The columns of this header, in its order.
+    pub fn columns(self) -> Vec<ImportColumn> {
+        ImportColumn::ALL
+            .into_iter()
+            .filter(|c| self == ImportHeader::Current || *c != ImportColumn::AlternateEmail)
+            .collect()
+    }
+
+    /// Where `column` is in this header (1-based), if it has it.
+    pub fn position(self, column: ImportColumn) -> Option<usize> {
+        self.columns()
+            .iter()
+            .position(|c| *c == column)
+            .map(|i| i + 1)
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            ImportHeader::Current => "Microsoft 365 import file (16 columns)",
+            ImportHeader::Legacy => "Microsoft 365 import file (legacy 15 columns)",
+        }
+    }
+}
+
 /// 250 rows per file including the header.
 pub const MAX_USERS_PER_FILE: usize = 249;
 
@@ -137,6 +186,15 @@ impl ImportRow {
     pub fn values(&self) -> &[String; 16] {
         &self.values
     }
+
+    /// A row of an import file as read, in the current layout (a legacy row gets an empty alternate email).
+    pub fn from_cells(header: ImportHeader, cells: &[String]) -> ImportRow {
+        let mut row = ImportRow::default();
+        for (i, column) in header.columns().into_iter().enumerate() {
+            row.set(column, cells.get(i).cloned().unwrap_or_default());
+        }
+        row
+    }
 }
 
 /// Writes one import file: BOM, the exact header, CRLF line ends, quotes only where CSV needs them.
@@ -187,6 +245,24 @@ mod tests {
             .collect();
         let legacy: Vec<_> = LEGACY_HEADER.iter().collect();
         assert_eq!(current, legacy);
+    }
+
+    #[test]
+    fn both_headers_are_recognised_exactly() {
+        let current: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
+        let legacy: Vec<String> = LEGACY_HEADER.iter().map(|h| h.to_string()).collect();
+        assert_eq!(
+            ImportHeader::recognise(&current),
+            Some(ImportHeader::Current)
+        );
+        assert_eq!(ImportHeader::recognise(&legacy), Some(ImportHeader::Legacy));
+        let mut lower = current.clone();
+        lower[10] = "Alternate Email Address".into();
+        assert_eq!(ImportHeader::recognise(&lower), None);
+        let row = ImportRow::from_cells(ImportHeader::Legacy, &legacy);
+        assert_eq!(row.get(ImportColumn::AlternateEmail), "");
+        assert_eq!(row.get(ImportColumn::Address), "Address");
+        assert_eq!(ImportHeader::Legacy.position(ImportColumn::City), Some(12));
     }
 
     #[test]

@@ -1,16 +1,19 @@
-//! CSV input: streamed record by record, with the delimiter detected from the header line.
+//! CSV input: streamed record by record, decoded from its encoding (byte-order mark, `--encoding`, or a
+//! guess from the bytes), with the delimiter detected from the header line or given with `--delimiter`.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{BufReader, Cursor, Read};
+use std::io::{self, BufReader, Cursor, Read};
 use std::path::Path;
 use std::rc::Rc;
 
-use super::{HeaderTest, InputFormat, InputTable, RawRow};
+use encoding_rs::{Decoder, DecoderResult, Encoding, UTF_8};
+
+use super::{EncodingSource, InputFormat, InputTable, RawRow, ReadOptions};
 use crate::error::{Error, Result};
 
-/// How much of the file is looked at to detect the delimiter.
+/// How much of the file is looked at to detect the encoding and the delimiter.
 const SNIFF_BYTES: usize = 64 * 1024;
 
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
@@ -38,34 +41,71 @@ pub fn sniff_delimiter(head: &[u8]) -> u8 {
     }
 }
 
-pub fn open(path: &Path, is_header: HeaderTest<'_>) -> Result<InputTable> {
+/// The file's encoding: a byte-order mark wins, then `--encoding`, then UTF-8 if the first bytes are valid
+/// UTF-8, then chardetng's guess (windows-1252 for Excel's "CSV" in Western European locales).
+pub fn detect_encoding(
+    head: &[u8],
+    declared: Option<&'static Encoding>,
+) -> (&'static Encoding, EncodingSource) {
+    if let Some((encoding, _)) = Encoding::for_bom(head) {
+        return (encoding, EncodingSource::ByteOrderMark);
+    }
+    if let Some(encoding) = declared {
+        return (encoding, EncodingSource::Declared);
+    }
+    if utf8_up_to_a_cut_char(head) {
+        return (UTF_8, EncodingSource::Detected);
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(head, head.len() < SNIFF_BYTES);
+    (
+        detector.guess(None, chardetng::Utf8Detection::Allow),
+        EncodingSource::Guessed,
+    )
+}
+
+/// Whether `head` is valid UTF-8, allowing a character cut at the end of the sniffed bytes.
+fn utf8_up_to_a_cut_char(head: &[u8]) -> bool {
+    match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() && head.len() >= SNIFF_BYTES,
+    }
+}
+
+pub fn open(path: &Path, options: &ReadOptions) -> Result<InputTable> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    open_reader(path, file, is_header)
+    open_reader(path, file, options)
 }
 
 /// Reads a CSV from `file`; `path` names it in messages.
 pub fn open_reader(
     path: &Path,
     mut file: impl Read + 'static,
-    is_header: HeaderTest<'_>,
+    options: &ReadOptions,
 ) -> Result<InputTable> {
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     (&mut file)
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)
         .map_err(|e| Error::io(path, e))?;
-    let body_start = if head.starts_with(b"\xEF\xBB\xBF") {
-        3
-    } else {
-        0
-    };
-    if head[body_start..].iter().all(|b| b.is_ascii_whitespace()) {
+    let (encoding, encoding_source) = detect_encoding(&head, options.encoding);
+    // The head decoded, only to see whether there is anything and to find the delimiter.
+    let (head_text, _) = encoding.decode_with_bom_removal(&head);
+    if head_text.trim().is_empty() {
         return Err(Error::EmptyInput { path: path.into() });
     }
-    let delimiter = sniff_delimiter(&head[body_start..]);
+    let delimiter = options
+        .delimiter
+        .unwrap_or_else(|| sniff_delimiter(head_text.as_bytes()));
     let lines = Rc::new(RefCell::new(LineTracker::default()));
+    let malformed = Rc::new(RefCell::new(VecDeque::new()));
+    let decoded = DecodingRead::new(
+        Cursor::new(head).chain(BufReader::new(file)),
+        encoding.new_decoder_with_bom_removal(),
+        Rc::clone(&malformed),
+    );
     let source = TrackedRead {
-        inner: Cursor::new(head).chain(BufReader::new(file)),
+        inner: decoded,
         lines: Rc::clone(&lines),
     };
     let mut reader = csv::ReaderBuilder::new()
@@ -74,7 +114,7 @@ pub fn open_reader(
         .delimiter(delimiter)
         .from_reader(source);
 
-    let display = path.display().to_string();
+    let display = super::display_name(path);
     let owned_path = path.to_path_buf();
     let mut record = csv::ByteRecord::new();
     let mut next = move || -> Result<Option<RawRow>> {
@@ -85,8 +125,17 @@ pub fn open_reader(
             return Ok(None);
         }
         let start = record.position().map(|p| p.byte()).unwrap_or(0);
+        let end = reader.position().byte();
         let line = lines.borrow_mut().line_of_record_at(start);
-        Ok(Some(decode_record(&record, line)))
+        let has_malformed = {
+            let mut malformed = malformed.borrow_mut();
+            let mut found = false;
+            while malformed.front().is_some_and(|&at| at < end) {
+                found |= malformed.pop_front().is_some_and(|at| at >= start);
+            }
+            found
+        };
+        Ok(Some(decode_record(&record, line, has_malformed)))
     };
 
     let mut first = next()?.ok_or_else(|| Error::EmptyInput { path: path.into() })?;
@@ -99,11 +148,14 @@ pub fn open_reader(
     while first.cells.last().is_some_and(|c| c.trim().is_empty()) {
         first.cells.pop();
     }
-    let _ = is_header; // a CSV's first record is its header; the test matters for workbooks' metadata rows
     let rows = std::iter::from_fn(move || next().transpose());
     Ok(InputTable {
         file: display,
-        format: InputFormat::Csv { delimiter },
+        format: InputFormat::Csv {
+            delimiter,
+            encoding,
+            encoding_source,
+        },
         sheet: None,
         header_row: first.row,
         header: first.cells,
@@ -111,6 +163,91 @@ pub fn open_reader(
         rows: Box::new(rows),
         stdin_sha256: None,
     })
+}
+
+/// A reader that decodes its input into UTF-8 as it goes, never silently: each malformed sequence becomes
+/// U+FFFD and its offset in the decoded stream is recorded, so the row and cell can be reported.
+struct DecodingRead<R> {
+    inner: R,
+    decoder: Decoder,
+    out: Vec<u8>,
+    out_pos: usize,
+    /// Decoded bytes handed out before `out`.
+    produced: u64,
+    finished: bool,
+    malformed: Rc<RefCell<VecDeque<u64>>>,
+}
+
+impl<R: Read> DecodingRead<R> {
+    fn new(inner: R, decoder: Decoder, malformed: Rc<RefCell<VecDeque<u64>>>) -> Self {
+        DecodingRead {
+            inner,
+            decoder,
+            out: Vec::new(),
+            out_pos: 0,
+            produced: 0,
+            finished: false,
+            malformed,
+        }
+    }
+
+    fn fill(&mut self) -> io::Result<()> {
+        self.produced += self.out.len() as u64;
+        self.out.clear();
+        self.out_pos = 0;
+        let mut raw = [0u8; 8192];
+        while self.out.is_empty() && !self.finished {
+            let n = loop {
+                match self.inner.read(&mut raw) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                }
+            };
+            let last = n == 0;
+            let mut src = &raw[..n];
+            loop {
+                let room = self
+                    .decoder
+                    .max_utf8_buffer_length_without_replacement(src.len())
+                    .unwrap_or(src.len() * 3 + 16)
+                    .max(16);
+                let start = self.out.len();
+                self.out.resize(start + room, 0);
+                let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
+                    src,
+                    &mut self.out[start..],
+                    last,
+                );
+                self.out.truncate(start + written);
+                src = &src[read..];
+                match result {
+                    DecoderResult::InputEmpty => break,
+                    DecoderResult::OutputFull => {}
+                    DecoderResult::Malformed(_, _) => {
+                        self.malformed
+                            .borrow_mut()
+                            .push_back(self.produced + self.out.len() as u64);
+                        self.out.extend_from_slice("\u{FFFD}".as_bytes());
+                    }
+                }
+            }
+            self.finished = last;
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for DecodingRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.out_pos == self.out.len() {
+            self.fill()?;
+        }
+        let n = buf.len().min(self.out.len() - self.out_pos);
+        buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
+        self.out_pos += n;
+        Ok(n)
+    }
 }
 
 /// Line numbers for records, from their byte offsets.
@@ -166,17 +303,19 @@ impl<R: Read> Read for TrackedRead<R> {
     }
 }
 
-fn decode_record(record: &csv::ByteRecord, line: u64) -> RawRow {
+/// The record's cells as text. The decoder already made every cell valid UTF-8; where it met malformed
+/// bytes inside this record, the cells holding its replacement characters are the invalid ones.
+fn decode_record(record: &csv::ByteRecord, line: u64, has_malformed: bool) -> RawRow {
     let mut invalid_cells = Vec::new();
     let cells = record
         .iter()
         .enumerate()
-        .map(|(i, bytes)| match std::str::from_utf8(bytes) {
-            Ok(text) => text.to_string(),
-            Err(_) => {
+        .map(|(i, bytes)| {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            if has_malformed && text.contains('\u{FFFD}') {
                 invalid_cells.push(i);
-                String::from_utf8_lossy(bytes).into_owned()
             }
+            text
         })
         .collect();
     RawRow {
@@ -202,11 +341,15 @@ fn csv_error(path: &Path, error: csv::Error) -> Error {
 mod tests {
     use super::*;
 
-    fn lines_of(data: &[u8]) -> Vec<(String, u64)> {
+    fn table_of(data: &[u8], options: &ReadOptions) -> InputTable {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.csv");
         std::fs::write(&path, data).unwrap();
-        let table = open(&path, &|_| true).unwrap();
+        open(&path, options).unwrap()
+    }
+
+    fn lines_of(data: &[u8]) -> Vec<(String, u64)> {
+        let table = table_of(data, &ReadOptions::default());
         let mut out = vec![(table.header[0].clone(), table.header_row)];
         for row in table.rows {
             let row = row.unwrap();
@@ -240,6 +383,108 @@ mod tests {
             lines_of(b"\xEF\xBB\xBFh1,h2\r\na,b\r\nc,d\r\n\r\ne,f\r\n\"g\r\nx\",h\r\ni,j"),
             crlf
         );
+    }
+
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        let mut bytes = if big_endian {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for unit in text.encode_utf16() {
+            let pair = if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            };
+            bytes.extend(pair);
+        }
+        bytes
+    }
+
+    #[test]
+    fn utf16_records_keep_their_line_numbers() {
+        let text = "Code\tNaam\r\nA\tZoë\r\n\r\n\"B\r\nb\"\tx\r\nC\tÉmile\r\n";
+        let expected: Vec<(String, u64)> = [("Code", 1), ("A", 2), ("B\r\nb", 4), ("C", 6)]
+            .iter()
+            .map(|(s, n)| (s.to_string(), *n))
+            .collect();
+        for big_endian in [false, true] {
+            assert_eq!(lines_of(&utf16(text, big_endian)), expected);
+            let table = table_of(&utf16(text, big_endian), &ReadOptions::default());
+            assert!(matches!(
+                table.format,
+                InputFormat::Csv {
+                    delimiter: b'\t',
+                    encoding_source: EncodingSource::ByteOrderMark,
+                    ..
+                }
+            ));
+            let last = table.rows.last().unwrap().unwrap();
+            assert_eq!(last.cells, ["C", "Émile"]);
+        }
+    }
+
+    #[test]
+    fn invalid_bytes_are_reported_on_their_line_never_replaced_silently() {
+        // Windows-1252 "é" (0xE9) in a file that is otherwise UTF-8: the first bytes decide UTF-8.
+        let mut data = b"Code,Name\nA,Zo\xC3\xAB\n".to_vec();
+        data.extend(vec![b'x'; SNIFF_BYTES]);
+        data.extend(b",y\n\nB,Ren\xE9\n");
+        let table = table_of(&data, &ReadOptions::default());
+        let rows: Vec<RawRow> = table.rows.map(|r| r.unwrap()).collect();
+        assert!(rows[0].invalid_cells.is_empty());
+        assert!(rows[1].invalid_cells.is_empty());
+        assert_eq!(rows[2].row, 5);
+        assert_eq!(rows[2].invalid_cells, [1]);
+        assert_eq!(rows[2].cells[1], "Ren\u{FFFD}");
+
+        // Declared UTF-8 with the same bytes at the start: still an invalid cell, not a guess.
+        let declared = ReadOptions {
+            encoding: Some(UTF_8),
+            ..ReadOptions::default()
+        };
+        let table = table_of(b"Code;Name\r\nB;Ren\xE9\r\n", &declared);
+        let rows: Vec<RawRow> = table.rows.map(|r| r.unwrap()).collect();
+        assert_eq!((rows[0].row, rows[0].invalid_cells.clone()), (2, vec![1]));
+    }
+
+    #[test]
+    fn an_unpaired_utf16_surrogate_is_an_invalid_cell_on_its_line() {
+        let mut data = utf16("Code\tName\r\nA\tAnn\r\nB\t", false);
+        data.extend([0x00, 0xD8]); // a high surrogate with no low one after it
+        data.extend(&utf16("x\r\nC\tCas\r\n", false)[2..]);
+        let table = table_of(&data, &ReadOptions::default());
+        let rows: Vec<RawRow> = table.rows.map(|r| r.unwrap()).collect();
+        assert!(rows[0].invalid_cells.is_empty());
+        assert_eq!((rows[1].row, rows[1].invalid_cells.clone()), (3, vec![1]));
+        assert_eq!(rows[1].cells[1], "\u{FFFD}x");
+        assert_eq!((rows[2].row, rows[2].cells[1].as_str()), (4, "Cas"));
+        assert!(rows[2].invalid_cells.is_empty());
+    }
+
+    #[test]
+    fn windows_1252_is_guessed_and_delimiter_can_be_given() {
+        let data = b"Code;Naam;Provisie %\r\nRD;Ren\xE9 Dubo\xEEs;2,5\r\n";
+        let table = table_of(data, &ReadOptions::default());
+        assert_eq!(
+            table.format,
+            InputFormat::Csv {
+                delimiter: b';',
+                encoding: encoding_rs::WINDOWS_1252,
+                encoding_source: EncodingSource::Guessed,
+            }
+        );
+        let rows: Vec<RawRow> = table.rows.map(|r| r.unwrap()).collect();
+        assert_eq!(rows[0].cells, ["RD", "René Duboîs", "2,5"]);
+        assert!(rows[0].invalid_cells.is_empty());
+
+        let pipe = ReadOptions {
+            delimiter: Some(b'|'),
+            ..ReadOptions::default()
+        };
+        let table = table_of(b"Code|Name;x\nA|B;c\n", &pipe);
+        assert_eq!(table.header, ["Code", "Name;x"]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Reading an input file into a header and rows of text cells, whatever its format.
 
 pub mod csv;
+pub mod json;
 pub mod xlsx;
 
 use std::path::Path;
@@ -47,17 +48,104 @@ pub const STDIN_NAME: &str = "<stdin>";
 
 /// An input's name in messages and the manifest: the path as given, or `<stdin>` for `-`.
 pub fn display_name(path: &Path) -> String {
-    if path.as_os_str() == "-" {
+    if path.as_os_str() == STDIN_PATH {
         STDIN_NAME.to_string()
     } else {
         path.display().to_string()
     }
 }
 
+/// Stdin can be read once: `-` given twice is a usage error, not an empty second input.
+pub fn check_stdin_once(paths: &[std::path::PathBuf]) -> Result<()> {
+    if paths.iter().filter(|p| *p == Path::new(STDIN_PATH)).count() > 1 {
+        return Err(Error::Usage(
+            "- (stdin) can be given only once as an input".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Reads all of stdin into memory (the encoding and delimiter are sniffed from its start and the manifest
+/// needs its hash), then reads it as a CSV named `<stdin>`.
+fn open_stdin(options: &ReadOptions) -> Result<InputTable> {
+    use std::io::Read;
+    let name = Path::new(STDIN_NAME);
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(name, e))?;
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(Error::Unreadable {
+            path: name.into(),
+            format: "CSV",
+            reason: "it is a workbook, and only a CSV can be read from stdin".into(),
+            help: "give the workbook's path instead of -",
+        });
+    }
+    let sha256 = crate::write::sha256_hex(&bytes);
+    let mut table = csv::open_reader(name, std::io::Cursor::new(bytes), options)?;
+    table.stdin_sha256 = Some(sha256);
+    Ok(table)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
-    Csv { delimiter: u8 },
+    Csv {
+        delimiter: u8,
+        encoding: &'static encoding_rs::Encoding,
+        encoding_source: EncodingSource,
+    },
     Workbook,
+    /// Business Central API v2 JSON: rows are the objects of the array, numbered from 1.
+    Json,
+}
+
+/// How a CSV's encoding was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncodingSource {
+    /// The file starts with a UTF-8 or UTF-16 byte-order mark.
+    ByteOrderMark,
+    /// `--encoding` named it.
+    Declared,
+    /// No byte-order mark, and the first bytes are valid UTF-8.
+    Detected,
+    /// No byte-order mark and not UTF-8: chardetng guessed from the bytes.
+    Guessed,
+}
+
+impl EncodingSource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            EncodingSource::ByteOrderMark => "byte-order mark",
+            EncodingSource::Declared => "--encoding",
+            EncodingSource::Detected => "valid UTF-8",
+            EncodingSource::Guessed => "guessed from the bytes",
+        }
+    }
+}
+
+/// A delimiter by name: "comma", "semicolon", "tab", "pipe", or the character.
+pub fn delimiter_name(delimiter: u8) -> String {
+    match delimiter {
+        b',' => "comma".into(),
+        b';' => "semicolon".into(),
+        b'\t' => "tab".into(),
+        b'|' => "pipe".into(),
+        other => format!("{:?}", other as char),
+    }
+}
+
+/// Parses `--delimiter`: a name (comma, semicolon, tab, pipe) or one ASCII character.
+pub fn parse_delimiter(text: &str) -> Option<u8> {
+    match text.to_ascii_lowercase().as_str() {
+        "comma" | "," => Some(b','),
+        "semicolon" | ";" => Some(b';'),
+        "tab" | "\\t" | "\t" => Some(b'\t'),
+        "pipe" | "|" => Some(b'|'),
+        other if other.len() == 1 && other.is_ascii() && other != "\"" => Some(other.as_bytes()[0]),
+        _ => None,
+    }
 }
 
 /// Options that decide how inputs are read.
@@ -65,16 +153,19 @@ pub enum InputFormat {
 pub struct ReadOptions {
     /// The worksheet to read (`--sheet`); otherwise the first whose header is recognised.
     pub sheet: Option<String>,
+    /// The CSV encoding (`--encoding`); a byte-order mark still wins.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// The CSV delimiter (`--delimiter`); otherwise sniffed from the header line.
+    pub delimiter: Option<u8>,
 }
 
 /// Whether a candidate header row is a salesperson header; the reader asks the caller, which knows the fields.
 pub type HeaderTest<'a> = &'a dyn Fn(&[String]) -> bool;
 
 /// Opens `path` as a workbook or a CSV, by its content first (a ZIP or OLE signature) and its extension second.
-/// The path `-` reads a CSV from stdin.
 pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Result<InputTable> {
     if path == Path::new(STDIN_PATH) {
-        return open_stdin(is_header);
+        return open_stdin(options);
     }
     let mut head = [0u8; 8];
     let n = {
@@ -91,6 +182,14 @@ pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Re
         .map(|e| e.to_ascii_lowercase())
         .unwrap_or_default();
     let workbook_extension = matches!(extension.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods");
+    let first_text_byte = signature
+        .iter()
+        .skip(if signature.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        })
+        .find(|b| !b.is_ascii_whitespace());
     if workbook_extension && !is_zip && !is_ole {
         let looks_like_text = signature
             .iter()
@@ -109,41 +208,9 @@ pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Re
     }
     if is_zip || is_ole || workbook_extension {
         xlsx::open(path, options, is_header)
+    } else if extension == "json" || matches!(first_text_byte, Some(b'[' | b'{')) {
+        json::open(path)
     } else {
-        csv::open(path, is_header)
+        csv::open(path, options)
     }
-}
-
-/// Stdin can be read once: `-` given twice is a usage error, not an empty second input.
-pub fn check_stdin_once(paths: &[std::path::PathBuf]) -> Result<()> {
-    if paths.iter().filter(|p| *p == Path::new(STDIN_PATH)).count() > 1 {
-        return Err(Error::Usage(
-            "- (stdin) can be given only once as an input".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// Reads all of stdin into memory (the delimiter is sniffed from its start and the manifest needs its hash),
-/// then reads it as a CSV named `<stdin>`.
-fn open_stdin(is_header: HeaderTest<'_>) -> Result<InputTable> {
-    use std::io::Read;
-    let name = Path::new(STDIN_NAME);
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(name, e))?;
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(Error::Unreadable {
-            path: name.into(),
-            format: "CSV",
-            reason: "it is a workbook, and only a CSV can be read from stdin".into(),
-            help: "give the workbook's path instead of -",
-        });
-    }
-    let sha256 = crate::write::sha256_hex(&bytes);
-    let mut table = csv::open_reader(name, std::io::Cursor::new(bytes), is_header)?;
-    table.stdin_sha256 = Some(sha256);
-    Ok(table)
 }

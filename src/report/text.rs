@@ -146,7 +146,11 @@ pub fn summary_line(summary: &Summary, inputs: usize, wrote: bool) -> String {
 pub fn input_line(info: &InputInfo) -> String {
     let mut out = format!("{}: ", info.file);
     match info.format {
-        Some(InputFormat::Csv { delimiter }) => {
+        Some(InputFormat::Csv {
+            delimiter,
+            encoding,
+            ..
+        }) => {
             let name = match delimiter {
                 b',' => "comma".to_string(),
                 b';' => "semicolon".to_string(),
@@ -156,9 +160,13 @@ pub fn input_line(info: &InputInfo) -> String {
             };
             let _ = write!(
                 out,
-                "CSV, {name}-separated, header on line {}",
+                "CSV ({}), {name}-separated, header on line {}",
+                encoding.name(),
                 info.header_row
             );
+        }
+        Some(InputFormat::Json) => {
+            out.push_str("API v2 JSON, rows numbered by their place in the array")
         }
         None => out.push_str("not readable"),
         Some(InputFormat::Workbook) => {

@@ -1,0 +1,199 @@
+//! `bc2m365 inspect`: what is detected in each input (format, encoding, delimiter, sheet, header row,
+//! each column and the field it is read as, row count), without checking or writing anything.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::bc::recognise_header;
+use crate::check::row::import_file_columns;
+use crate::check::{Diagnostic, Location};
+use crate::cli::{InspectArgs, InspectReport};
+use crate::error::{Error, Result};
+use crate::input::{header_location, open_input, InputKind, InputSettings};
+use crate::read::{delimiter_name, InputFormat};
+
+/// What was found in one input.
+#[derive(Debug, Serialize)]
+pub struct InputFindings {
+    pub file: String,
+    /// "csv", "workbook" or "json".
+    pub format: &'static str,
+    /// What the rows are: Business Central salespeople, or users of a Microsoft 365 import file.
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// How the encoding was decided: "byte-order mark", "--encoding", "valid UTF-8", "guessed from the bytes".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding_source: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// The header's row or line; absent for JSON, whose header is the objects' property names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_row: Option<u64>,
+    pub columns: Vec<ColumnFindings>,
+    /// Data rows after the header, trailing empty rows not counted.
+    pub rows: u64,
+    /// Problems with the header: unknown, duplicate, ambiguous or missing columns.
+    pub header_problems: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ColumnFindings {
+    /// 1-based.
+    pub index: usize,
+    pub header: String,
+    /// The field the column is read as (its `--map` name), `None` when it is ignored, or "kept" for the
+    /// columns of a Microsoft 365 import file, which are written back as they are.
+    pub field: Option<&'static str>,
+}
+
+/// Looks at one input.
+pub fn inspect_input(path: &std::path::Path, settings: &InputSettings) -> Result<InputFindings> {
+    let table = open_input(path, settings)?;
+    let base = Location {
+        file: table.file.clone(),
+        sheet: table.sheet.clone(),
+        ..Location::default()
+    };
+    let kind = InputKind::of(&table.header);
+    let (columns, diagnostics) = match kind {
+        InputKind::Salespeople => recognise_header(
+            &table.header,
+            &header_location(&table, &base),
+            &settings.map,
+        ),
+        InputKind::M365Import(header) => (import_file_columns(header), Vec::new()),
+    };
+    let column_findings = table
+        .header
+        .iter()
+        .enumerate()
+        .map(|(i, header)| ColumnFindings {
+            index: i + 1,
+            header: header.clone(),
+            field: match kind {
+                // Every column of an import file is checked and written back in its own place.
+                InputKind::M365Import(_) => Some("kept"),
+                InputKind::Salespeople => columns
+                    .fields()
+                    .find(|(_, c)| c.index == i + 1)
+                    .map(|(f, _)| f.map_name()),
+            },
+        })
+        .collect();
+    let (format, encoding, encoding_source, delimiter) = match table.format {
+        InputFormat::Csv {
+            delimiter,
+            encoding,
+            encoding_source,
+        } => (
+            "csv",
+            Some(encoding.name().to_string()),
+            Some(encoding_source.describe()),
+            Some(delimiter_name(delimiter)),
+        ),
+        InputFormat::Workbook => ("workbook", None, None, None),
+        InputFormat::Json => ("json", None, None, None),
+    };
+    let mut rows = 0u64;
+    let mut pending_empty = 0u64;
+    for raw in table.rows {
+        if raw?.is_empty() {
+            pending_empty += 1;
+        } else {
+            rows += pending_empty + 1;
+            pending_empty = 0;
+        }
+    }
+    Ok(InputFindings {
+        file: table.file,
+        format,
+        kind: kind.describe(),
+        encoding,
+        encoding_source,
+        delimiter,
+        sheet: table.sheet,
+        header_row: (table.header_row > 0).then_some(table.header_row),
+        columns: column_findings,
+        rows,
+        header_problems: diagnostics.iter().map(problem_text).collect(),
+    })
+}
+
+fn problem_text(d: &Diagnostic) -> String {
+    format!("{}[{}]: {}", d.severity().as_str(), d.code(), d.message)
+}
+
+/// Renders the findings as text, one block per input.
+pub fn render_text(findings: &[InputFindings]) -> String {
+    let mut out = String::new();
+    for (n, f) in findings.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        out.push_str(&format!("{}\n", f.file));
+        let format = match (&f.encoding, f.encoding_source, &f.delimiter) {
+            (Some(encoding), Some(source), Some(delimiter)) => {
+                format!("CSV, encoding {encoding} ({source}), delimiter {delimiter}")
+            }
+            _ if f.format == "json" => "JSON (Business Central API v2)".to_string(),
+            _ => "workbook".to_string(),
+        };
+        out.push_str(&format!("  format:     {format}\n"));
+        out.push_str(&format!("  holds:      {}\n", f.kind));
+        if let Some(sheet) = &f.sheet {
+            out.push_str(&format!("  sheet:      {sheet}\n"));
+        }
+        match f.header_row {
+            Some(row) => out.push_str(&format!("  header row: {row}\n")),
+            None => out.push_str("  header row: none (property names)\n"),
+        }
+        out.push_str(&format!("  rows:       {}\n", f.rows));
+        out.push_str("  columns:\n");
+        for c in &f.columns {
+            let field = c.field.unwrap_or("(ignored)");
+            out.push_str(&format!(
+                "    {:>2}  {:<32} -> {field}\n",
+                c.index, c.header
+            ));
+        }
+        for problem in &f.header_problems {
+            out.push_str(&format!("  {problem}\n"));
+        }
+    }
+    out
+}
+
+pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<u8> {
+    let settings = InputSettings::from_args(&args.input)?;
+    let findings = args
+        .inputs
+        .iter()
+        .map(|path| inspect_input(path, &settings))
+        .collect::<Result<Vec<_>>>()?;
+    let text = match args.report {
+        InspectReport::Text => render_text(&findings),
+        InspectReport::Json => {
+            let mut json = serde_json::to_string_pretty(&findings)
+                .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
+            json.push('\n');
+            json
+        }
+    };
+    write_stdout(stdout, &text)?;
+    Ok(crate::EXIT_OK)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn write_stdout(stdout: &mut dyn Write, text: &str) -> Result<()> {
+    match stdout.write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::io(PathBuf::from("<stdout>"), e))
+        }
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,90 @@
+//! Business Central API v2 JSON (`salespeoplePurchasers`): a bare array of objects, or an OData answer
+//! `{"value": [...]}`. The header is every property name, in the order first seen; a row's number is the
+//! object's 1-based position in the array.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::{InputFormat, InputTable, RawRow};
+use crate::error::{Error, Result};
+
+/// Properties the API adds that are not salesperson data; they are left out rather than reported.
+const API_BOOKKEEPING: [&str; 3] = ["@odata.etag", "id", "lastModifiedDateTime"];
+
+pub fn open(path: &Path) -> Result<InputTable> {
+    let unreadable = |reason: String| {
+        Error::Unreadable {
+        path: path.into(),
+        format: "JSON",
+        reason,
+        help: "give the answer of the Business Central API v2 salespeoplePurchasers endpoint, as returned",
+    }
+    };
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|e| unreadable(format!("not UTF-8 text ({e})")))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Error::EmptyInput { path: path.into() });
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| unreadable(e.to_string()))?;
+    let objects = match value {
+        Value::Array(items) => items,
+        Value::Object(mut answer) => match answer.remove("value") {
+            Some(Value::Array(items)) => items,
+            _ => {
+                return Err(unreadable(
+                    "an object without a \"value\" array of salespeople".into(),
+                ))
+            }
+        },
+        _ => return Err(unreadable("neither an array nor an object".into())),
+    };
+
+    let mut header: Vec<String> = Vec::new();
+    for object in &objects {
+        if let Value::Object(map) = object {
+            for key in map.keys() {
+                if !API_BOOKKEEPING.contains(&key.as_str()) && !header.contains(key) {
+                    header.push(key.clone());
+                }
+            }
+        }
+    }
+    let rows: Vec<RawRow> = objects
+        .iter()
+        .enumerate()
+        .map(|(i, object)| RawRow {
+            row: i as u64 + 1,
+            cells: header
+                .iter()
+                .map(|key| object.get(key).map(cell_text).unwrap_or_default())
+                .collect(),
+            invalid_cells: Vec::new(),
+        })
+        .collect();
+    Ok(InputTable {
+        file: path.display().to_string(),
+        format: InputFormat::Json,
+        sheet: None,
+        // The header is the objects' property names; there is no header line.
+        header_row: 0,
+        header,
+        header_invalid_cells: Vec::new(),
+        rows: Box::new(rows.into_iter().map(Ok)),
+        stdin_sha256: None,
+    })
+}
+
+/// A JSON value as the text of a cell: strings as they are, booleans TRUE/FALSE, null empty.
+fn cell_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Bool(true) => "TRUE".into(),
+        Value::Bool(false) => "FALSE".into(),
+        Value::Number(n) => n.to_string(),
+        other => other.to_string(),
+    }
+}
