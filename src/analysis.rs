@@ -73,14 +73,16 @@ impl Analysis {
     pub fn has_unreadable_file(&self) -> bool {
         self.file_diagnostics
             .iter()
-            .any(|d| d.rule == &rules::UNREADABLE_FILE)
+            .any(|d| d.rule == &rules::UNREADABLE_FILE || d.rule == &rules::LIMIT_EXCEEDED)
     }
 
     /// A file that could not be read, or holds no salespeople: nothing is written.
     pub fn has_broken_file(&self) -> bool {
-        self.file_diagnostics
-            .iter()
-            .any(|d| d.rule == &rules::UNREADABLE_FILE || d.rule == &rules::NO_DATA)
+        self.file_diagnostics.iter().any(|d| {
+            d.rule == &rules::UNREADABLE_FILE
+                || d.rule == &rules::NO_DATA
+                || d.rule == &rules::LIMIT_EXCEEDED
+        })
     }
 }
 
@@ -118,6 +120,11 @@ pub fn analyse(
                     Location::file(&file),
                     "the file is empty",
                 ));
+                inputs.push(info);
+                continue;
+            }
+            Err(Error::LimitExceeded { what, flag, .. }) => {
+                file_diagnostics.push(over_limit(&file, None, what, flag));
                 inputs.push(info);
                 continue;
             }
@@ -175,6 +182,20 @@ pub fn analyse(
             .map(|d| format!("{}: {}", d.code(), d.message))
             .next();
         let header_len = table.header.len();
+        let limits = settings.read.limits;
+        if header_len > limits.columns {
+            file_diagnostics.push(over_limit(
+                &file,
+                Some(table.header_row),
+                format!(
+                    "the header has {header_len} columns, more than the {} limit",
+                    limits.columns
+                ),
+                "--max-columns",
+            ));
+            inputs.push(info);
+            continue;
+        }
         let mut rows = 0u64;
         // Empty rows are held back until a data row follows: trailing empty rows are not rows at all.
         let mut pending_empty = Vec::new();
@@ -197,6 +218,28 @@ pub fn analyse(
                 row: Some(raw.row),
                 ..base.clone()
             };
+            if rows + pending_empty.len() as u64 >= limits.rows {
+                file_diagnostics.push(over_limit(
+                    &file,
+                    Some(raw.row),
+                    format!("the file has more than {} data rows", limits.rows),
+                    "--max-rows",
+                ));
+                break;
+            }
+            if raw.cells.len() > limits.columns {
+                file_diagnostics.push(over_limit(
+                    &file,
+                    Some(raw.row),
+                    format!(
+                        "the row has {} cells, more than the {} limit",
+                        raw.cells.len(),
+                        limits.columns
+                    ),
+                    "--max-columns",
+                ));
+                break;
+            }
             if raw.is_empty() {
                 pending_empty.push(RowInput {
                     input: index,
@@ -233,6 +276,13 @@ pub fn analyse(
                             check_import_row(&raw, header, &base, country)
                         }
                     };
+                    let mut diagnostics = diagnostics;
+                    diagnostics.extend(long_cells(
+                        &raw.cells,
+                        &table.header,
+                        &location,
+                        limits.cell_chars,
+                    ));
                     RowInput {
                         input: index,
                         location,
@@ -289,6 +339,50 @@ pub fn analyse(
         summary,
         strict: plan_options.strict,
     })
+}
+
+/// An input over a safety limit (S014): it is refused whole, so no row of it is half-read.
+fn over_limit(file: &str, row: Option<u64>, what: String, flag: &'static str) -> Diagnostic {
+    Diagnostic::new(
+        &rules::LIMIT_EXCEEDED,
+        Location {
+            row,
+            ..Location::file(file)
+        },
+        what,
+    )
+    .with_note(format!(
+        "raise the limit with {flag} if the file is what you expect"
+    ))
+}
+
+/// Cells longer than the cell limit (F014): the row is rejected rather than cut.
+fn long_cells(
+    cells: &[String],
+    header: &[String],
+    row: &Location,
+    max_chars: usize,
+) -> Vec<Diagnostic> {
+    cells
+        .iter()
+        .enumerate()
+        .filter(|(_, cell)| cell.len() > max_chars && cell.chars().count() > max_chars)
+        .map(|(i, cell)| {
+            let count = cell.chars().count();
+            Diagnostic::new(
+                &rules::CELL_TOO_LONG,
+                Location {
+                    column: Some(crate::check::ColumnRef {
+                        index: i + 1,
+                        header: header.get(i).cloned().unwrap_or_default(),
+                    }),
+                    ..row.clone()
+                },
+                format!("the cell has {count} characters, more than the {max_chars} limit"),
+            )
+            .with_value(cell.chars().take(60).collect::<String>() + "...")
+        })
+        .collect()
 }
 
 fn unreadable_message(error: &Error) -> String {

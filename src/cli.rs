@@ -288,6 +288,26 @@ pub struct InputArgs {
     /// The ISO 3166 country code (e.g. BE) of salespeople whose row names no country
     #[arg(long, value_name = "CODE")]
     pub country: Option<String>,
+
+    /// Refuse an input file larger than this (e.g. 512M, 2G)
+    #[arg(long, value_name = "SIZE", default_value = "512M")]
+    pub max_input_size: String,
+
+    /// Refuse a workbook whose worksheet or shared strings unpack to more than this (a "zip bomb")
+    #[arg(long, value_name = "SIZE", default_value = "1G")]
+    pub max_sheet_size: String,
+
+    /// Refuse an input with more data rows than this
+    #[arg(long, value_name = "N", default_value_t = 2_000_000)]
+    pub max_rows: u64,
+
+    /// Refuse an input with more columns than this
+    #[arg(long, value_name = "N", default_value_t = 1_000)]
+    pub max_columns: usize,
+
+    /// Reject a row with a cell longer than this many characters
+    #[arg(long, value_name = "N", default_value_t = 32_767)]
+    pub max_cell_chars: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -27,6 +27,13 @@ pub enum Error {
         help: &'static str,
     },
 
+    #[error("{path}: {what}\n  help: raise the limit with {flag} if the file is what you expect")]
+    LimitExceeded {
+        path: PathBuf,
+        what: String,
+        flag: &'static str,
+    },
+
     #[error("{path}: the file is empty\n  help: export the salespeople again; the file holds no header and no rows")]
     EmptyInput { path: PathBuf },
 

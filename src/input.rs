@@ -8,6 +8,7 @@ use crate::check::{rules, Diagnostic, Location};
 use crate::cli::InputArgs;
 use crate::error::{Error, Result};
 use crate::m365::ImportHeader;
+use crate::read::limits::{parse_size, Limits};
 use crate::read::{self, EncodingSource, InputFormat, InputTable, ReadOptions};
 
 /// What an input holds: Business Central salespeople, or users in a Microsoft 365 import file (prepared
@@ -83,6 +84,15 @@ impl InputSettings {
                 sheet: args.sheet.clone(),
                 encoding,
                 delimiter,
+                limits: Limits {
+                    input_bytes: parse_size(&args.max_input_size)
+                        .map_err(|e| Error::Usage(format!("--max-input-size {e}")))?,
+                    sheet_bytes: parse_size(&args.max_sheet_size)
+                        .map_err(|e| Error::Usage(format!("--max-sheet-size {e}")))?,
+                    rows: args.max_rows,
+                    columns: args.max_columns,
+                    cell_chars: args.max_cell_chars,
+                },
             },
             map: HeaderMap::parse(&args.map).map_err(Error::Usage)?,
             country,

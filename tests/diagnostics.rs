@@ -26,6 +26,9 @@ const FIXTURES: &[&str] = &[
     "fixtures/bc-countries-mistakes.csv",
     "fixtures/m365-import-by-hand-nl.csv",
     "fixtures/reference/m365-sample-15-legacy.csv",
+    "fixtures/bad/zip-bomb.xlsx",
+    "fixtures/bad/unbalanced-quote.csv",
+    "fixtures/bad/huge-cell.csv",
 ];
 
 /// Rules no file can trigger today, with the reason; each has unit tests instead.

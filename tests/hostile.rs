@@ -155,3 +155,118 @@ fn it_needs_no_network() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     assert_eq!(folder_contents(&online), folder_contents(&offline));
 }
+
+/// Converts a broken file: the exit code, the code and place in the report, and no import file or
+/// manifest (a file that cannot be read at all, or holds nothing, gets no output of any kind).
+fn broken_file(name: &str, exit: i32, code: &str, place: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let input = format!("fixtures/bad/{name}");
+    let output = run(&[
+        "convert",
+        &input,
+        "--domain",
+        "contoso.com",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(exit), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains(&format!("error[{code}]")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("  --> {input}{place}")),
+        "{stderr}"
+    );
+    let written: Vec<String> = if out.exists() {
+        folder_contents(&out).into_iter().map(|(n, _)| n).collect()
+    } else {
+        Vec::new()
+    };
+    let whole_file_refused = exit == 2 || code == "S009";
+    if whole_file_refused {
+        assert!(written.is_empty(), "{written:?}");
+    } else {
+        assert_eq!(written, ["review.xlsx"], "only the review after errors");
+    }
+    // validate says the same.
+    let validated = run(&["validate", &input, "--domain", "contoso.com"]);
+    assert_eq!(validated.status.code(), Some(exit));
+    assert!(stderr_of(&validated).contains(&format!("error[{code}]")));
+}
+
+macro_rules! broken_files {
+    ($($test:ident: $name:literal => exit $exit:literal, $code:literal at $place:literal;)*) => {
+        $(
+            #[test]
+            fn $test() {
+                broken_file($name, $exit, $code, $place);
+            }
+        )*
+    };
+}
+
+broken_files! {
+    an_empty_file: "empty.csv" => exit 1, "S009" at "\n";
+    a_header_only: "header-only.csv" => exit 1, "S009" at ":1\n";
+    no_recognised_column: "no-recognised-column.csv" => exit 1, "S001" at ":1\n";
+    a_truncated_workbook: "truncated.xlsx" => exit 2, "S008" at "\n";
+    a_csv_renamed_to_xlsx: "csv-renamed.xlsx" => exit 2, "S008" at "\n";
+    binary_junk: "binary-junk.csv" => exit 2, "S008" at "\n";
+    a_nul_byte_in_a_cell: "nul-bytes.csv" => exit 1, "F008" at ":3:2";
+    an_unbalanced_quote: "unbalanced-quote.csv" => exit 1, "S015" at ":3\n";
+    invalid_bytes_for_the_encoding: "invalid-bytes.csv" => exit 1, "S007" at ":3:2";
+    a_zip_bomb: "zip-bomb.xlsx" => exit 2, "S014" at "\n";
+    a_cell_longer_than_the_limit: "huge-cell.csv" => exit 1, "F014" at ":2:3";
+}
+
+#[test]
+fn every_limit_has_a_flag_that_raises_it() {
+    let cases: [(&str, &[&str], &str); 5] = [
+        (
+            "fixtures/bc-salespeople-en.csv",
+            &["--max-input-size", "1K"],
+            "--max-input-size",
+        ),
+        (
+            "fixtures/bc-salespeople-en.xlsx",
+            &["--max-sheet-size", "1K"],
+            "--max-sheet-size",
+        ),
+        (
+            "fixtures/bc-salespeople-en.csv",
+            &["--max-rows", "10"],
+            "--max-rows",
+        ),
+        (
+            "fixtures/bc-salespeople-en.csv",
+            &["--max-columns", "5"],
+            "--max-columns",
+        ),
+        (
+            "fixtures/bc-salespeople-en.csv",
+            &["--max-cell-chars", "12"],
+            "--max-cell-chars",
+        ),
+    ];
+    for (input, limit, flag) in cases {
+        let mut args = vec!["validate", input, "--domain", "contoso.com"];
+        args.extend_from_slice(limit);
+        let output = run(&args);
+        let stderr = stderr_of(&output);
+        assert_ne!(output.status.code(), Some(0), "{flag}: {stderr}");
+        assert!(stderr.contains(flag), "the message names {flag}: {stderr}");
+        // The defaults let the same file through.
+        let fine = run(&["validate", input, "--domain", "contoso.com"]);
+        assert_eq!(fine.status.code(), Some(0), "{}", stderr_of(&fine));
+    }
+    let wrong = run(&[
+        "validate",
+        "fixtures/bc-salespeople-en.csv",
+        "--domain",
+        "contoso.com",
+        "--max-input-size",
+        "lots",
+    ]);
+    assert_eq!(wrong.status.code(), Some(2));
+}

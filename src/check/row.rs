@@ -250,6 +250,16 @@ fn structure_problems(
         ..row_location.clone()
     };
     let mut diagnostics = Vec::new();
+    if let Some(last) = raw.unclosed_quote_until {
+        diagnostics.push(Diagnostic::new(
+            &rules::UNCLOSED_QUOTE,
+            row_location.clone(),
+            format!(
+                "a quoted value on this row is never closed: lines {} to {last} were read as one row",
+                raw.row
+            ),
+        ));
+    }
     for &i in &raw.invalid_cells {
         diagnostics.push(
             Diagnostic::new(

@@ -120,6 +120,21 @@ bulk-import file. A tenant that serves the current template refuses a file with 
 `validate` reports it as an error. `bc2m365 convert old.csv --domain contoso.com` reads it, checks every row and \
 writes it in the current 16-column format, keeping every value.";
 
+    LIMIT_EXCEEDED = "S014", Error, "an input is over a safety limit",
+        "if the file is what you expect, raise the limit with the flag the note names",
+        "bc2m365 refuses inputs beyond its safety limits before doing the work they would cost, so a wrong or \
+hostile file (a multi-gigabyte export, a \"zip bomb\" workbook) is refused in seconds and within bounded \
+memory. The whole input is refused: nothing is written. Limits and their flags: file size 512 MiB \
+(--max-input-size), a worksheet or the shared strings unpacked 1 GiB (--max-sheet-size), 2,000,000 data rows \
+(--max-rows), 1,000 columns (--max-columns). Exit code 2.";
+
+    UNCLOSED_QUOTE = "S015", Error, "a quoted value is never closed",
+        "add the missing closing quote (\") on the row named, or remove the opening one",
+        "In a CSV, a value that starts with a quote runs until the next quote. When that quote is missing, \
+everything to the end of the file is read as one value and the rows after it disappear into it. The row \
+where the value starts is rejected, and the report says how many lines it swallowed.\n\n\
+Example: `AV,\"Vermeulen, Annelies,+32 475 12 34 56` (no closing quote after Annelies).";
+
     EMPTY_CODE = "F001", Error, "the salesperson Code is empty",
         "give the salesperson its Business Central code, or delete the row",
         "The Code is the salesperson's key in Business Central: the coupling to the Sales user is made on it. \
@@ -195,6 +210,12 @@ anything else is reported and the value is not carried into the manifest.";
         "The country decides the usage location (licences depend on it) and which import file a user goes to, \
 so it must be an ISO 3166 alpha-2 code as Business Central stores it.\n\n\
 Example: `UK` (the code is GB) or `NLD` (three letters).";
+
+    CELL_TOO_LONG = "F014", Error, "a cell is longer than the cell limit",
+        "shorten the value, or raise the limit with --max-cell-chars if it is what you expect",
+        "No salesperson field needs more than a few hundred characters, and Excel holds at most 32,767 in a cell. \
+A longer cell is usually a broken file (an unclosed quote, binary data), so its row is rejected rather than \
+cut. The limit is 32,767 characters (--max-cell-chars).";
 
     INVALID_USER_NAME = "U001", Error, "the user name breaks Microsoft's rules",
         "user names may hold A-Z a-z 0-9 ' . - _ ! # ^ ~ before \"@\", with no leading, trailing or doubled dot",

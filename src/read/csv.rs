@@ -64,6 +64,19 @@ pub fn detect_encoding(
     )
 }
 
+/// Binary data rather than text: more than 5% of the first bytes are control characters other than tab
+/// and line ends (UTF-16 has NULs in every other byte, so it is judged after decoding). A stray NUL in a
+/// text file is not enough: that is reported on its row.
+fn looks_binary(head: &[u8], encoding: &'static Encoding) -> bool {
+    let (text, _) = encoding.decode_with_bom_removal(head);
+    let total = text.chars().count();
+    let control = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
+        .count();
+    total >= 16 && control * 20 > total
+}
+
 /// Whether `head` is valid UTF-8, allowing a character cut at the end of the sniffed bytes.
 fn utf8_up_to_a_cut_char(head: &[u8]) -> bool {
     match std::str::from_utf8(head) {
@@ -89,6 +102,15 @@ pub fn open_reader(
         .read_to_end(&mut head)
         .map_err(|e| Error::io(path, e))?;
     let (encoding, encoding_source) = detect_encoding(&head, options.encoding);
+    if looks_binary(&head, encoding) {
+        return Err(Error::Unreadable {
+            path: path.into(),
+            format: "CSV",
+            reason: "it is not a text file (its first bytes are mostly control characters)".into(),
+            help:
+                "check that this is the export you meant; a workbook must have its .xlsx extension",
+        });
+    }
     // The head decoded, only to see whether there is anything and to find the delimiter.
     let (head_text, _) = encoding.decode_with_bom_removal(&head);
     if head_text.trim().is_empty() {
@@ -135,7 +157,14 @@ pub fn open_reader(
             }
             found
         };
-        Ok(Some(decode_record(&record, line, has_malformed)))
+        let mut raw = decode_record(&record, line, has_malformed);
+        // An odd number of quotes in the record's bytes: the parser reached the end of the file inside a
+        // quoted value.
+        let lines_ref = lines.borrow();
+        if lines_ref.quotes_between(start, end) % 2 == 1 {
+            raw.unclosed_quote_until = Some(line + lines_ref.newlines_between(start, end));
+        }
+        Ok(Some(raw))
     };
 
     let mut first = next()?.ok_or_else(|| Error::EmptyInput { path: path.into() })?;
@@ -265,6 +294,37 @@ struct LineTracker {
 }
 
 impl LineTracker {
+    /// The bytes from `start` to `end`, as far as they are still held (from the last record's start on).
+    fn bytes_between(&self, start: u64, end: u64) -> impl Iterator<Item = &u8> {
+        let skip = start.saturating_sub(self.offset) as usize;
+        let take = end.saturating_sub(start) as usize;
+        self.pending.iter().skip(skip).take(take)
+    }
+
+    fn quotes_between(&self, start: u64, end: u64) -> usize {
+        self.bytes_between(start, end)
+            .filter(|b| **b == b'"')
+            .count()
+    }
+
+    /// Line breaks inside the record: leftover line ends before it and the line end after it not counted.
+    fn newlines_between(&self, start: u64, end: u64) -> u64 {
+        let bytes: Vec<u8> = self.bytes_between(start, end).copied().collect();
+        let is_line_end = |b: &u8| matches!(b, b'\r' | b'\n');
+        let first = bytes
+            .iter()
+            .position(|b| !is_line_end(b))
+            .unwrap_or(bytes.len());
+        let last = bytes
+            .iter()
+            .rposition(|b| !is_line_end(b))
+            .map_or(first, |i| i + 1);
+        bytes[first..last.max(first)]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64
+    }
+
     /// The 1-based line where the record that the parser began scanning at `start` has its first byte:
     /// leftover line ends and blank lines before it are skipped, as the parser skips them.
     fn line_of_record_at(&mut self, start: u64) -> u64 {
@@ -322,6 +382,7 @@ fn decode_record(record: &csv::ByteRecord, line: u64, has_malformed: bool) -> Ra
         row: line,
         cells,
         invalid_cells,
+        unclosed_quote_until: None,
     }
 }
 

@@ -62,6 +62,7 @@ pub fn open(path: &Path) -> Result<InputTable> {
                 .map(|key| object.get(key).map(cell_text).unwrap_or_default())
                 .collect(),
             invalid_cells: Vec::new(),
+            unclosed_quote_until: None,
         })
         .collect();
     Ok(InputTable {

@@ -2,11 +2,13 @@
 
 pub mod csv;
 pub mod json;
+pub mod limits;
 pub mod xlsx;
 
 use std::path::Path;
 
 use crate::error::{Error, Result};
+pub use limits::Limits;
 
 /// One row of cells as read, numbered as the person sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +19,9 @@ pub struct RawRow {
     /// Cells (0-based) whose bytes were not valid in the file's encoding; their text holds replacement
     /// characters and the row must be rejected, never written.
     pub invalid_cells: Vec<usize>,
+    /// For CSV: the last line of a record whose quoted value was never closed (it ran to the end of the
+    /// file and swallowed every line after its start).
+    pub unclosed_quote_until: Option<u64>,
 }
 
 impl RawRow {
@@ -73,8 +78,19 @@ fn open_stdin(options: &ReadOptions) -> Result<InputTable> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .lock()
+        .take(options.limits.input_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(name, e))?;
+    if bytes.len() as u64 > options.limits.input_bytes {
+        return Err(limits::exceeded(
+            name,
+            format!(
+                "it is more than the {} limit",
+                limits::describe_size(options.limits.input_bytes)
+            ),
+            "--max-input-size",
+        ));
+    }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(Error::Unreadable {
             path: name.into(),
@@ -157,6 +173,7 @@ pub struct ReadOptions {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// The CSV delimiter (`--delimiter`); otherwise sniffed from the header line.
     pub delimiter: Option<u8>,
+    pub limits: Limits,
 }
 
 /// Whether a candidate header row is a salesperson header; the reader asks the caller, which knows the fields.
@@ -167,6 +184,7 @@ pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Re
     if path == Path::new(STDIN_PATH) {
         return open_stdin(options);
     }
+    limits::check_file_size(path, &options.limits)?;
     let mut head = [0u8; 8];
     let n = {
         use std::io::Read;
@@ -205,6 +223,9 @@ pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Re
             help:
                 "if it is a CSV, rename it to .csv; otherwise open it in Excel and save it as .xlsx",
         });
+    }
+    if is_zip {
+        limits::check_workbook(path, &options.limits)?;
     }
     if is_zip || is_ole || workbook_extension {
         xlsx::open(path, options, is_header)

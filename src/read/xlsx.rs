@@ -11,11 +11,19 @@ use crate::error::{Error, Result};
 const HEADER_SEARCH_ROWS: usize = 10;
 
 pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Result<InputTable> {
-    let mut workbook = open_workbook_auto(path).map_err(|e| Error::Unreadable {
-        path: path.into(),
-        format: "a workbook",
-        reason: e.to_string(),
-        help: "open the file in Excel and save it again as .xlsx, or export it as CSV",
+    let mut workbook = open_workbook_auto(path).map_err(|e| {
+        let detail = e.to_string();
+        let reason = if detail.contains("Zip error") {
+            format!("the workbook is damaged or incomplete, as a cut-off download or copy leaves it ({detail})")
+        } else {
+            detail
+        };
+        Error::Unreadable {
+            path: path.into(),
+            format: "a workbook",
+            reason,
+            help: "open the file in Excel and save it again as .xlsx, or export it as CSV",
+        }
     })?;
     let names = workbook.sheet_names();
     if let Some(wanted) = &options.sheet {
@@ -94,6 +102,7 @@ fn table(
             row: data_first_row + i as u64,
             cells,
             invalid_cells: Vec::new(),
+            unclosed_quote_until: None,
         })
     });
     InputTable {

@@ -1,0 +1,180 @@
+//! Safety limits on inputs, each checked before the work it guards and each raised by a flag, so a
+//! hostile or mistaken file is refused in seconds and within bounded memory.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// The limits in force; `Default` gives the documented defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of one input file (`--max-input-size`).
+    pub input_bytes: u64,
+    /// Uncompressed bytes of one worksheet or of the shared strings of a workbook (`--max-sheet-size`).
+    pub sheet_bytes: u64,
+    /// Data rows of one input (`--max-rows`).
+    pub rows: u64,
+    /// Columns of one input (`--max-columns`).
+    pub columns: usize,
+    /// Characters of one cell (`--max-cell-chars`).
+    pub cell_chars: usize,
+}
+
+pub const MIB: u64 = 1024 * 1024;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            input_bytes: 512 * MIB,
+            sheet_bytes: 1024 * MIB,
+            rows: 2_000_000,
+            columns: 1_000,
+            cell_chars: 32_767,
+        }
+    }
+}
+
+/// A size as given on the command line: bytes, or a number with K, M, G (powers of 1024; KiB, MB... too).
+pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size such as 512M or 2G"))?;
+    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1024,
+        "m" | "mb" | "mib" => MIB,
+        "g" | "gb" | "gib" => 1024 * MIB,
+        _ => return Err(format!("{text:?} is not a size such as 512M or 2G")),
+    };
+    number
+        .checked_mul(factor)
+        .ok_or_else(|| format!("{text:?} is too large"))
+}
+
+/// A size for people: 512 MiB, 1.5 GiB.
+pub fn describe_size(bytes: u64) -> String {
+    if bytes >= 1024 * MIB {
+        format!("{:.1} GiB", bytes as f64 / (1024 * MIB) as f64)
+    } else if bytes >= MIB {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// The error for an input over a limit, naming the limit and the flag that raises it.
+pub fn exceeded(path: &Path, what: String, flag: &'static str) -> Error {
+    Error::LimitExceeded {
+        path: path.into(),
+        what,
+        flag,
+    }
+}
+
+/// Refuses a file larger than the input limit, before anything is read from it.
+pub fn check_file_size(path: &Path, limits: &Limits) -> Result<()> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    if size > limits.input_bytes {
+        return Err(exceeded(
+            path,
+            format!(
+                "the file has {}, more than the {} limit",
+                describe_size(size),
+                describe_size(limits.input_bytes)
+            ),
+            "--max-input-size",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a workbook whose worksheets or shared strings would unpack to more than the sheet limit, or
+/// whose worksheets declare more rows than the row limit, from the ZIP directory and the first bytes of
+/// each sheet: a "zip bomb" is refused before it is unpacked.
+pub fn check_workbook(path: &Path, limits: &Limits) -> Result<()> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    // Not a readable ZIP: the workbook reader reports it properly.
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return Ok(());
+    };
+    for i in 0..archive.len() {
+        let Ok(mut entry) = archive.by_index(i) else {
+            continue;
+        };
+        let name = entry.name().to_string();
+        let is_sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
+        if !is_sheet && name != "xl/sharedStrings.xml" {
+            continue;
+        }
+        if entry.size() > limits.sheet_bytes {
+            return Err(exceeded(
+                path,
+                format!(
+                    "{name} unpacks to {}, more than the {} limit",
+                    describe_size(entry.size()),
+                    describe_size(limits.sheet_bytes)
+                ),
+                "--max-sheet-size",
+            ));
+        }
+        if is_sheet {
+            let mut head = Vec::with_capacity(4096);
+            let _ = (&mut entry).take(4096).read_to_end(&mut head);
+            if let Some(rows) = declared_rows(&String::from_utf8_lossy(&head)) {
+                if rows > limits.rows {
+                    return Err(exceeded(
+                        path,
+                        format!(
+                            "{name} declares {rows} rows, more than the {} limit",
+                            limits.rows
+                        ),
+                        "--max-rows",
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The last row of a worksheet's `<dimension ref="A1:Q5000"/>`, if it has one.
+fn declared_rows(xml: &str) -> Option<u64> {
+    let start = xml.find("<dimension")?;
+    let rest = &xml[start..];
+    let reference = rest.split("ref=\"").nth(1)?.split('"').next()?;
+    let last = reference.rsplit(':').next()?;
+    last.trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '$')
+        .parse()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(parse_size("512M"), Ok(512 * MIB));
+        assert_eq!(parse_size("2GiB"), Ok(2048 * MIB));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999999G").is_err());
+        assert_eq!(describe_size(512 * MIB), "512.0 MiB");
+    }
+
+    #[test]
+    fn dimension_rows() {
+        assert_eq!(
+            declared_rows(r#"<worksheet><dimension ref="A1:Q5000"/>"#),
+            Some(5000)
+        );
+        assert_eq!(declared_rows(r#"<dimension ref="B3"/>"#), Some(3));
+        assert_eq!(declared_rows("<sheetData>"), None);
+    }
+}
