@@ -270,3 +270,45 @@ fn every_limit_has_a_flag_that_raises_it() {
     ]);
     assert_eq!(wrong.status.code(), Some(2));
 }
+
+#[test]
+fn a_full_disk_is_a_clear_error_and_leaves_nothing() {
+    // A 24 KiB RAM disk in a private mount namespace: too small for all the outputs.
+    let tmp = tempfile::tempdir().unwrap();
+    let mount_point = tmp.path().join("small");
+    std::fs::create_dir(&mount_point).unwrap();
+    let script = format!(
+        "mount -t tmpfs -o size=24k tmpfs {dir} || exit 99; \
+         {bin} convert fixtures/bc-salespeople-en.csv --domain contoso.com --out {dir}/out -q; \
+         echo \"exit=$?\"; ls -A {dir}",
+        dir = mount_point.display(),
+        bin = env!("CARGO_BIN_EXE_bc2m365"),
+    );
+    let output = Command::new("unshare")
+        .args(["-m", "sh", "-c", &script])
+        .current_dir(root())
+        .output();
+    let Ok(output) = output else {
+        eprintln!("skipped: unshare is not available");
+        return;
+    };
+    if output.status.code() == Some(99) || !output.status.success() {
+        eprintln!(
+            "skipped: this machine does not allow mounting a small disk: {}",
+            stderr_of(&output)
+        );
+        return;
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("exit=2\n"), "{stdout}");
+    assert_eq!(
+        stdout.trim_end(),
+        "exit=2",
+        "nothing is left on the full disk: {stdout}"
+    );
+    assert!(
+        stderr_of(&output).contains("No space left on device"),
+        "{}",
+        stderr_of(&output)
+    );
+}
