@@ -124,13 +124,12 @@ pub struct CountryCode(String);
 
 impl CountryCode {
     pub fn parse(value: &str) -> Result<Self, String> {
-        let code = value.trim().to_ascii_uppercase();
-        if code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()) {
-            Ok(CountryCode(code))
-        } else {
-            Err(format!(
-                "{value:?} is not a two-letter country code such as BE"
-            ))
+        // One country check for the whole tool: ISO 3166 alpha-2, as Microsoft's usage location is.
+        match crate::m365::countries::country_code(value) {
+            Some(code) => Ok(CountryCode(code.to_string())),
+            None => Err(format!(
+                "{value:?} is not an ISO 3166 two-letter country code such as BE"
+            )),
         }
     }
 

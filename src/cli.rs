@@ -49,7 +49,7 @@ const CLI_EXAMPLES: &str = "Examples:\n  \
     bc2m365 template --sample\n\n\
 Exit codes:\n  \
     0  outputs written (warnings allowed)\n  \
-    1  the input has errors; nothing was written\n  \
+    1  the input has errors; no import file or manifest was written (--keep-going: some rows were not)\n  \
     2  usage error, unreadable file, refused output folder, or I/O error\n\n\
 Environment:\n  \
     NO_COLOR  when set (and not empty), --color auto never colours";
@@ -98,9 +98,10 @@ pub enum Command {
 }
 
 const CONVERT_ABOUT: &str = "Convert salesperson exports into Microsoft 365 import files and a manifest.\n\n\
-Writes into --out: m365-users.csv (or m365-users-001.csv, -002.csv... past 249 users, and one file per country) \
-and manifest.json. Every row is written, skipped or rejected, with the reason in the report on stderr. Nothing \
-is written when an input has errors (exit code 1).";
+Writes into --out: m365-users.csv (or m365-users-001.csv, -002.csv... past 249 users, and one file per country), \
+manifest.json, review.xlsx, role-assignments.csv, coupling.csv and next-steps.txt. Every row is written, \
+skipped or rejected, with the reason in the report on stderr. When an input has errors only review.xlsx is \
+written (exit code 1), unless --keep-going.";
 
 const CONVERT_EXAMPLES: &str = "Examples:\n  \
     bc2m365 convert salespeople.xlsx --domain contoso.com\n  \
@@ -232,9 +233,13 @@ pub struct ValidateArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub report: ReportFormat,
 
-    /// Also write the review workbook to this file
+    /// Also write the review workbook to this file (a new file, unless --force)
     #[arg(long, value_name = "FILE")]
     pub review: Option<PathBuf>,
+
+    /// Replace an existing --review file
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

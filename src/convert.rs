@@ -84,9 +84,11 @@ pub fn input_settings(args: &InputArgs, settings: &Settings) -> Result<InputSett
 
 /// Prints the report: the text one on stderr (with what was found in each input under --verbose, and
 /// errors only under --quiet), or the JSON one on stdout.
+/// `imports_written` tells scripts reading the JSON whether import files and a manifest were written.
 pub fn print_report(
     analysis: &Analysis,
     format: ReportFormat,
+    imports_written: bool,
     output: &OutputSettings,
     stderr: &mut dyn Write,
 ) {
@@ -110,7 +112,7 @@ pub fn print_report(
         }
         ReportFormat::Json => {
             let mut stdout = std::io::stdout().lock();
-            let _ = stdout.write_all(report::json::render(analysis).as_bytes());
+            let _ = stdout.write_all(report::json::render(analysis, imports_written).as_bytes());
             let _ = stdout.flush();
         }
     }
@@ -124,7 +126,8 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
     // The staging folder first: an output folder that cannot be written is found before any work.
     let staging = Staging::new(&args.out)?;
     let analysis = analyse(&args.inputs, &input_settings, &options)?;
-    print_report(&analysis, args.report, output, stderr);
+    let blocked = analysis.has_broken_file() || (analysis.has_errors() && !args.keep_going);
+    print_report(&analysis, args.report, !blocked, output, stderr);
     let summary_line =
         |wrote: bool| report::text::summary_line(&analysis.summary, analysis.inputs.len(), wrote);
 
@@ -141,7 +144,6 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
         };
         return Ok(code);
     }
-    let blocked = analysis.has_errors() && !args.keep_going;
 
     let mut outputs = Vec::new();
     if !blocked {
@@ -249,8 +251,9 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
     if blocked {
         let _ = writeln!(
             stderr,
-            "{}\nno import file written: fix the errors above (review.xlsx shows each one) and run again, or pass --keep-going to write the valid rows",
-            summary_line(false)
+            "{}\nno import file written: fix the {} above (review.xlsx shows each one) and run again, or pass --keep-going to write the valid rows",
+            summary_line(false),
+            if analysis.summary.errors == 0 { "warnings (errors under --strict)" } else { "errors" }
         );
         return Ok(crate::EXIT_INPUT_ERRORS);
     }

@@ -11,7 +11,8 @@ use crate::m365::existing::ExistingUsers;
 use crate::m365::format::{ImportColumn, ImportRow, MAX_USERS_PER_FILE};
 use crate::m365::upn::UpnProblem;
 use crate::m365::UserPrincipalName;
-use crate::normalize::{build_alias, text, Transliteration, UserNamePattern};
+use crate::normalize::username::build_alias_within;
+use crate::normalize::{text, Transliteration, UserNamePattern};
 use crate::salesperson::{Salesperson, SkipReason};
 
 /// The choices that shape a plan.
@@ -290,6 +291,15 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
                     }
                 }
             }
+            // Email 2 is the alternate email address where Email does not already fill it (Email is the
+            // user name, or empty), so a second address in Business Central is not lost.
+            if alternate_email.is_empty()
+                && !sp.email2.is_empty()
+                && crate::check::row::email_problem(&sp.email2).is_none()
+                && !sp.email2.eq_ignore_ascii_case(&sp.email)
+            {
+                alternate_email = sp.email2.clone();
+            }
         }
         let rejected = diagnostics.iter().any(|d| options.rejects(d));
         let outcome = if rejected {
@@ -365,13 +375,17 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
         let name_location = columns[entry.input].locate(Field::Name, &entry.location);
         let mut suffix = None;
         let mut existing_user = None;
+        // The whole user name may have 79 characters: a long domain leaves less than 50 before "@".
+        let alias_room =
+            crate::m365::upn::MAX_UPN_CHARS.saturating_sub(first_domain.chars().count() + 1);
         let chosen = loop {
-            let Some(alias) = build_alias(
+            let Some(alias) = build_alias_within(
                 &options.user_name,
                 &person.first,
                 &person.last,
                 options.transliteration,
                 suffix,
+                alias_room,
             ) else {
                 break None;
             };
@@ -397,12 +411,13 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
         match chosen.map(|c| UserPrincipalName::parse(&c, &options.domains)) {
             Some(Ok(name)) => {
                 if suffix.is_some() {
-                    let base = build_alias(
+                    let base = build_alias_within(
                         &options.user_name,
                         &person.first,
                         &person.last,
                         options.transliteration,
                         None,
+                        alias_room,
                     )
                     .unwrap_or_default();
                     let base_key = format!("{base}@{first_domain}").to_lowercase();
@@ -503,7 +518,7 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
                         &rules::CONTROL_CHARACTER,
                         location(),
                         format!(
-                            "{} would hold the control character U+{:04X}",
+                            "{} would hold the control or invisible character U+{:04X}",
                             column.header(),
                             c as u32
                         ),
@@ -587,16 +602,14 @@ fn existing_upn(upn: &str) -> Option<UserPrincipalName> {
 fn import_row(entry: &Entry) -> ImportRow {
     let sp = &entry.salesperson;
     if let Some(given) = &sp.import_row {
-        // Re-written as read (cleaned), with the user name decided here and the country's English name
-        // where the row gave none.
+        // Re-written as read (cleaned), with the user name decided here and the country always as its
+        // English short name ("BE" and "Belgium" are one country, and one file).
         let mut row = given.row.clone();
         if let Some(upn) = &entry.upn {
             row.set(ImportColumn::UserName, upn.as_str());
         }
-        if row.get(ImportColumn::CountryOrRegion).is_empty() {
-            if let Some(name) = crate::m365::countries::country_name(&sp.country) {
-                row.set(ImportColumn::CountryOrRegion, name);
-            }
+        if let Some(name) = crate::m365::countries::country_name(&sp.country) {
+            row.set(ImportColumn::CountryOrRegion, name);
         }
         return row;
     }

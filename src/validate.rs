@@ -14,12 +14,7 @@ pub fn run(
     stderr: &mut dyn Write,
 ) -> Result<u8> {
     crate::read::check_stdin_once(&args.inputs)?;
-    let (settings, options) = prepare(&args.settings, args.strict)?;
-    let mut input_settings = input_settings(&args.input, &settings)?;
-    // A file is validated as it would be uploaded: a legacy import header is an error here.
-    input_settings.legacy_is_error = true;
-    let analysis = analyse(&args.inputs, &input_settings, &options)?;
-    print_report(&analysis, args.report, output, stderr);
+    // The review file is checked before any work: never an input, never an existing file unless --force.
     if let Some(path) = &args.review {
         if args.inputs.iter().any(|input| same_file(input, path)) {
             return Err(Error::Usage(format!(
@@ -27,6 +22,20 @@ pub fn run(
                 path.display()
             )));
         }
+        if path.exists() && !args.force {
+            return Err(Error::Usage(format!(
+                "--review {} already exists; pass --force to replace it, or name a new file",
+                path.display()
+            )));
+        }
+    }
+    let (settings, options) = prepare(&args.settings, args.strict)?;
+    let mut input_settings = input_settings(&args.input, &settings)?;
+    // A file is validated as it would be uploaded: a legacy import header is an error here.
+    input_settings.legacy_is_error = true;
+    let analysis = analyse(&args.inputs, &input_settings, &options)?;
+    print_report(&analysis, args.report, false, output, stderr);
+    if let Some(path) = &args.review {
         let bytes = report::review::render(&analysis).map_err(|e| Error::Io {
             path: path.clone(),
             source: std::io::Error::other(e.to_string()),

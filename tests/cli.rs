@@ -367,6 +367,7 @@ fn no_color_and_pipes_get_no_colour_unless_asked() {
     assert_eq!(never.stderr, plain.stderr);
 
     // Errors that stop the run are labelled the same way.
+    let scratch = tempfile::tempdir().unwrap();
     let missing = run(&[
         "convert",
         "fixtures/bc-salespeople-en.xlsx",
@@ -376,6 +377,8 @@ fn no_color_and_pipes_get_no_colour_unless_asked() {
         "contoso.com",
         "--color",
         "always",
+        "--out",
+        scratch.path().join("out").to_str().unwrap(),
     ]);
     assert!(
         stderr_of(&missing)
@@ -429,12 +432,15 @@ fn a_terminal_gets_colour_unless_no_color_is_set() {
 
 #[test]
 fn quiet_reports_only_errors_and_the_summary() {
+    let scratch = tempfile::tempdir().unwrap();
     let output = run(&[
         "convert",
         "fixtures/bc-salespeople-mistakes.csv",
         "--domain",
         "contoso.com",
         "--quiet",
+        "--out",
+        scratch.path().join("out").to_str().unwrap(),
     ]);
     assert_eq!(output.status.code(), Some(1));
     let quiet = stderr_of(&output);

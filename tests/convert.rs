@@ -342,3 +342,133 @@ fn more_than_249_users_are_split_into_numbered_files() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_long_domain_shortens_built_user_names_to_79_characters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("long.csv");
+    std::fs::write(
+        &input,
+        "Code,Name\r\nL3,Anna-Maria Alexandrovna Konstantinopolskaya-Rimsky\r\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let domain = "northwind-traders-international-holdings.com";
+    let output = run(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--domain",
+        domain,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let user = &read_import(&out.join("m365-users.csv"))[0][0];
+    assert_eq!(user.chars().count(), 79, "{user}");
+    m365check(&[domain], &[out.join("m365-users.csv")]);
+}
+
+#[test]
+fn email_2_becomes_the_alternate_email_when_email_leaves_it_free() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("e2.csv");
+    std::fs::write(
+        &input,
+        "Code,Name,Email,Email 2\r\nS1,Sam Lambrechts,,sam@gmail.com\r\nT1,Tom Thys,tom.thys@contoso.com,tom@gmail.com\r\nP1,Pia Peeters,pia@gmail.com,pia2@gmail.com\r\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let output = run(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--domain",
+        "contoso.com",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let alternates: Vec<(String, String)> = read_import(&out.join("m365-users.csv"))
+        .into_iter()
+        .map(|r| (r[0].clone(), r[10].clone()))
+        .collect();
+    assert_eq!(
+        alternates,
+        [
+            (
+                "sam.lambrechts@contoso.com".to_string(),
+                "sam@gmail.com".to_string()
+            ),
+            (
+                "tom.thys@contoso.com".to_string(),
+                "tom@gmail.com".to_string()
+            ),
+            // Email itself is the private address here, so it is the alternate one.
+            (
+                "pia.peeters@contoso.com".to_string(),
+                "pia@gmail.com".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn one_file_given_twice_is_a_usage_error() {
+    let output = run(&[
+        "validate",
+        "fixtures/bc-salespeople-en.csv",
+        "./fixtures/bc-salespeople-en.csv",
+        "--domain",
+        "contoso.com",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("are the same file"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn an_import_file_gets_one_country_name_per_file_and_unknown_countries_are_errors() {
+    let header = String::from_utf8(
+        std::fs::read(root().join("fixtures/reference/m365-sample-16.csv")).unwrap(),
+    )
+    .unwrap()
+    .lines()
+    .next()
+    .unwrap()
+    .to_string();
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("hand.csv");
+    let rows = [
+        "dan@contoso.com,Dan,D,Dan D,,,,,,,,,,,,BE",
+        "eve@contoso.com,Eve,E,Eve E,,,,,,,,,,,,Belgium",
+        "gus@contoso.com,Gus,G,Gus G,,,,,,,,,,,,Wakanda",
+    ];
+    std::fs::write(&input, format!("{header}\r\n{}\r\n", rows.join("\r\n"))).unwrap();
+    let out = tmp.path().join("out");
+    let args = [
+        "convert",
+        input.to_str().unwrap(),
+        "--domain",
+        "contoso.com",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let output = run(&args);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr_of(&output).contains("error[F013]: Country or Region \"Wakanda\""),
+        "{}",
+        stderr_of(&output)
+    );
+    let output = run(&[&args[..], &["--keep-going", "--force"]].concat());
+    assert_eq!(output.status.code(), Some(1));
+    let file = out.join("m365-users-BE.csv");
+    let countries: Vec<String> = read_import(&file)
+        .into_iter()
+        .map(|r| r[15].clone())
+        .collect();
+    assert_eq!(countries, ["Belgium", "Belgium"]);
+    m365check(&["contoso.com"], &[file]);
+}

@@ -551,3 +551,70 @@ fn the_review_marks_problem_cells_and_holds_no_formula() {
         "a link to the unknown header cell"
     );
 }
+
+#[test]
+fn a_review_file_is_never_written_over_an_existing_file_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mine = tmp.path().join("customer-export.csv");
+    std::fs::write(&mine, "Code,Name\r\nA1,Ann A\r\n").unwrap();
+    let args = [
+        "validate",
+        "fixtures/bc-salespeople-mistakes.csv",
+        "--domain",
+        "contoso.com",
+        "--review",
+        mine.to_str().unwrap(),
+    ];
+    let output = run(&args);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("already exists; pass --force"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&mine).unwrap(),
+        "Code,Name\r\nA1,Ann A\r\n"
+    );
+    let forced = run(&[&args[..], &["--force"]].concat());
+    assert_eq!(forced.status.code(), Some(1));
+    assert!(std::fs::read(&mine).unwrap().starts_with(b"PK"));
+}
+
+#[test]
+fn the_json_report_says_whether_import_files_were_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (input, extra, written) in [
+        ("fixtures/bc-salespeople-mistakes.csv", None, false),
+        (
+            "fixtures/bc-salespeople-mistakes.csv",
+            Some("--keep-going"),
+            true,
+        ),
+        ("fixtures/bc-salespeople-en.csv", None, true),
+    ] {
+        let out = tmp
+            .path()
+            .join(format!("out-{}", written as u8))
+            .join(extra.unwrap_or("plain"));
+        let mut args = vec![
+            "convert",
+            input,
+            "--domain",
+            "contoso.com",
+            "--report",
+            "json",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        let output = run(&args);
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(report["imports_written"], written, "{input} {extra:?}");
+        assert_eq!(out.join("manifest.json").exists(), written);
+    }
+    assert_eq!(
+        validate_json("fixtures/bc-salespeople-en.csv").1["imports_written"],
+        false
+    );
+}

@@ -218,6 +218,7 @@ broken_files! {
     invalid_bytes_for_the_encoding: "invalid-bytes.csv" => exit 1, "S007" at ":3:2";
     a_zip_bomb: "zip-bomb.xlsx" => exit 2, "S014" at "\n";
     a_cell_longer_than_the_limit: "huge-cell.csv" => exit 1, "F014" at ":2:3";
+    json_elements_that_are_not_salespeople: "json-not-objects.json" => exit 2, "S008" at "\n";
 }
 
 #[test]

@@ -75,7 +75,7 @@ pub fn check_row(
                     &rules::CONTROL_CHARACTER,
                     location.clone(),
                     format!(
-                        "{} holds the control character U+{:04X}",
+                        "{} holds the control or invisible character U+{:04X}",
                         field.caption(),
                         c as u32
                     ),
@@ -371,7 +371,7 @@ pub fn check_import_row(
                     &rules::CONTROL_CHARACTER,
                     location.clone(),
                     format!(
-                        "{} holds the control character U+{:04X}",
+                        "{} holds the control or invisible character U+{:04X}",
                         column.header(),
                         c as u32
                     ),
@@ -419,11 +419,22 @@ pub fn check_import_row(
         None if country.is_empty() => {
             salesperson.country = default_country.unwrap_or_default().to_string();
         }
-        // Free text Microsoft 365 accepts as it is; the file just gets no country of its own.
         None => {}
     }
     let columns_map = import_file_columns(header);
     let cell = |field: Field| columns_map.locate(field, &row_location);
+    if salesperson.country.is_empty() && !country.is_empty() {
+        // A country no one can map would share a file with other countries' users, which the wizard's
+        // one location per file cannot serve.
+        diagnostics.push(
+            Diagnostic::new(
+                &rules::UNKNOWN_COUNTRY,
+                cell(Field::Country),
+                format!("Country or Region \"{country}\" is neither a country's English short name nor its ISO 3166 code"),
+            )
+            .with_value(country),
+        );
+    }
     if salesperson.name.is_empty() {
         diagnostics.push(Diagnostic::new(
             &rules::EMPTY_NAME,

@@ -81,7 +81,7 @@ Example: a file saved by Excel as \"CSV\" (Windows-1252) with one line pasted fr
 whole file again as \"CSV UTF-8\".";
 
     UNREADABLE_FILE = "S008", Error, "a file cannot be read",
-        "check the path and the file's permissions, or export the file again",
+        "the note says what to do where there is one; otherwise check the path, or export the file again",
         "The input cannot be opened or is not a file of the kind it claims to be: a workbook that is damaged or \
 truncated, a CSV renamed to .xlsx, a file that does not exist. Nothing is read from it, and bc2m365 exits \
 with code 2.\n\n\
@@ -206,7 +206,7 @@ Example: `0475 12 34 56 (not after 6pm)`.";
 anything else is reported and the value is not carried into the manifest.";
 
     UNKNOWN_COUNTRY = "F013", Error, "the country is not an ISO 3166 two-letter code",
-        "write the two-letter code (BE, NL, DE, FR...) in the Country/Region Code column, or give --country",
+        "write the ISO two-letter code (BE, NL, DE...), or in a Microsoft 365 import file the English name (Belgium)",
         "The country decides the usage location (licences depend on it) and which import file a user goes to, \
 so it must be an ISO 3166 alpha-2 code as Business Central stores it.\n\n\
 Example: `UK` (the code is GB) or `NLD` (three letters).";

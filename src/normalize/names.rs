@@ -37,6 +37,8 @@ pub fn split_full_name(name: &str) -> PersonName {
             };
         }
     }
+    // A stray comma ("Smit," or ", Anna") is not a name part.
+    let name = name.trim_matches(|c: char| c == ',' || c.is_whitespace());
     let words: Vec<&str> = name.split(' ').filter(|w| !w.is_empty()).collect();
     if words.len() < 2 {
         return PersonName {
@@ -79,6 +81,8 @@ mod tests {
             ("Siobhán".into(), "O'Brien".into())
         );
         assert_eq!(split("Madonna"), ("Madonna".into(), "".into()));
+        assert_eq!(split("Smit,"), ("Smit".into(), "".into()));
+        assert_eq!(split(", Anna"), ("Anna".into(), "".into()));
     }
 
     #[test]

@@ -22,9 +22,29 @@ pub fn clean_text(value: &str) -> String {
     }
 }
 
-/// The first control character in `value`, if any (tab, line break, NUL and the like).
+/// The first control or invisible formatting character in `value`, if any: tab, line break, NUL and the
+/// like, and the zero-width, soft-hyphen and bidirectional characters that hide in names pasted from
+/// elsewhere (a right-to-left override can make a name display as another).
 pub fn find_control_char(value: &str) -> Option<char> {
-    value.chars().find(|c| c.is_control())
+    value
+        .chars()
+        .find(|c| c.is_control() || is_invisible_format(*c))
+}
+
+/// Unicode's invisible format characters (category Cf) that occur in pasted text.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+    )
 }
 
 /// Whether a spreadsheet would take `value` for a formula: it starts with `=`, `+`, `-` or `@`.
@@ -57,6 +77,14 @@ mod tests {
         );
         assert_eq!(clean_text(""), "");
         assert_eq!(clean_text(" \t "), "");
+    }
+
+    #[test]
+    fn invisible_characters_are_found() {
+        assert_eq!(find_control_char("Jan\u{200B}Peeters"), Some('\u{200B}'));
+        assert_eq!(find_control_char("An\u{AD}na"), Some('\u{AD}'));
+        assert_eq!(find_control_char("Rik\u{202E}Vos"), Some('\u{202E}'));
+        assert_eq!(find_control_char("Zoë Van den Broeck"), None);
     }
 
     #[test]

@@ -203,6 +203,19 @@ pub fn build_alias(
     style: Transliteration,
     suffix: Option<u32>,
 ) -> Option<String> {
+    build_alias_within(pattern, first, last, style, suffix, MAX_ALIAS_CHARS)
+}
+
+/// As [`build_alias`], shortened to `max_chars` (at most 50) so that with a long domain the whole user
+/// name still fits Microsoft's 79 characters.
+pub fn build_alias_within(
+    pattern: &UserNamePattern,
+    first: &str,
+    last: &str,
+    style: Transliteration,
+    suffix: Option<u32>,
+    max_chars: usize,
+) -> Option<String> {
     let first = alias_part(first, style);
     let last = alias_part(last, style);
     if first.is_empty() && last.is_empty() {
@@ -220,10 +233,13 @@ pub fn build_alias(
         return None;
     }
     let suffix = suffix.map(|n| n.to_string()).unwrap_or_default();
-    let room = MAX_ALIAS_CHARS - suffix.len();
+    let room = max_chars.min(MAX_ALIAS_CHARS).saturating_sub(suffix.len());
     let mut alias: String = base.chars().take(room).collect();
     while alias.ends_with(['.', '-']) {
         alias.pop();
+    }
+    if alias.is_empty() {
+        return None;
     }
     alias.push_str(&suffix);
     debug_assert!(alias.chars().all(is_alias_char));

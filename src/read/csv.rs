@@ -74,7 +74,7 @@ fn looks_binary(head: &[u8], encoding: &'static Encoding) -> bool {
         .chars()
         .filter(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
         .count();
-    total >= 16 && control * 20 > total
+    control > 8 && control * 20 > total
 }
 
 /// Whether `head` is valid UTF-8, allowing a character cut at the end of the sniffed bytes.

@@ -42,6 +42,27 @@ pub fn open(path: &Path) -> Result<InputTable> {
         _ => return Err(unreadable("neither an array nor an object".into())),
     };
 
+    // Every element must be one salesperson: an object of plain values. Anything else is refused with its
+    // place, never dropped or read as an empty row.
+    for (i, object) in objects.iter().enumerate() {
+        let Value::Object(map) = object else {
+            return Err(unreadable(format!(
+                "element {} of the array is not an object (a salesperson) but {}",
+                i + 1,
+                kind_of(object)
+            )));
+        };
+        if let Some((key, value)) = map
+            .iter()
+            .find(|(_, v)| matches!(v, Value::Object(_) | Value::Array(_)))
+        {
+            return Err(unreadable(format!(
+                "element {}: \"{key}\" holds {}, not a value",
+                i + 1,
+                kind_of(value)
+            )));
+        }
+    }
     let mut header: Vec<String> = Vec::new();
     for object in &objects {
         if let Value::Object(map) = object {
@@ -79,6 +100,17 @@ pub fn open(path: &Path) -> Result<InputTable> {
 }
 
 /// A JSON value as the text of a cell: strings as they are, booleans TRUE/FALSE, null empty.
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 fn cell_text(value: &Value) -> String {
     match value {
         Value::Null => String::new(),

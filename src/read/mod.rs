@@ -60,12 +60,27 @@ pub fn display_name(path: &Path) -> String {
     }
 }
 
-/// Stdin can be read once: `-` given twice is a usage error, not an empty second input.
+/// Each input once: `-` given twice is a usage error, not an empty second input, and one file given
+/// twice (under any path) would report every row as its own duplicate.
 pub fn check_stdin_once(paths: &[std::path::PathBuf]) -> Result<()> {
     if paths.iter().filter(|p| *p == Path::new(STDIN_PATH)).count() > 1 {
         return Err(Error::Usage(
             "- (stdin) can be given only once as an input".into(),
         ));
+    }
+    let mut seen: Vec<(std::path::PathBuf, &std::path::PathBuf)> = Vec::new();
+    for path in paths.iter().filter(|p| *p != Path::new(STDIN_PATH)) {
+        let Ok(canonical) = std::fs::canonicalize(path) else {
+            continue;
+        };
+        if let Some((_, first)) = seen.iter().find(|(c, _)| *c == canonical) {
+            return Err(Error::Usage(format!(
+                "{} and {} are the same file; give each input once",
+                first.display(),
+                path.display()
+            )));
+        }
+        seen.push((canonical, path));
     }
     Ok(())
 }

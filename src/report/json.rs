@@ -8,6 +8,7 @@ use crate::manifest::Summary;
 
 #[derive(Serialize)]
 struct Report<'a> {
+    imports_written: bool,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     summary: &'a Summary,
 }
@@ -49,8 +50,11 @@ fn json_diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
 }
 
 /// The whole report as pretty JSON, ending in a newline.
-pub fn render(analysis: &Analysis) -> String {
+/// `imports_written`: whether this run wrote import files and a manifest (never for `validate`, nor
+/// for a `convert` stopped by errors), so the summary's `written` count is read as "valid" otherwise.
+pub fn render(analysis: &Analysis, imports_written: bool) -> String {
     let report = Report {
+        imports_written,
         diagnostics: analysis
             .diagnostics()
             .into_iter()

@@ -65,7 +65,7 @@ pub fn render(analysis: &Analysis) -> io::Result<Vec<u8>> {
                 .collect();
             let codes: Vec<&str> = blocking.iter().map(|d| d.code()).collect();
             let mut record = vec![
-                input.file.clone(),
+                spreadsheet_safe(&input.file).into_owned(),
                 entry
                     .location
                     .row

@@ -65,15 +65,31 @@ pub fn paint(text: &str, severity: Severity, color: bool) -> String {
     format!("{style}{text}{style:#}")
 }
 
+/// Longest text shown for a message, value or header: a 20 MB cell must not flood the terminal. The
+/// JSON report and review.xlsx keep the whole value.
+const SHOWN_CHARS: usize = 200;
+
+/// Text as the report shows it: control characters made visible (no escape sequence from a file reaches
+/// the terminal) and cut to [`SHOWN_CHARS`].
+fn shown(text: &str) -> String {
+    let visible = crate::report::visible_text(text);
+    let count = visible.chars().count();
+    if count <= SHOWN_CHARS {
+        return visible.into_owned();
+    }
+    let cut: String = visible.chars().take(SHOWN_CHARS).collect();
+    format!("{cut}... ({} more characters)", count - SHOWN_CHARS)
+}
+
 fn render_one(out: &mut String, d: &Diagnostic, color: bool) {
     let _ = writeln!(
         out,
         "{}: {}",
         label(d.severity(), d.code(), color),
-        d.message
+        shown(&d.message)
     );
     let l = &d.location;
-    let mut place = l.file.clone();
+    let mut place = shown(&l.file);
     if let Some(row) = l.row {
         let _ = write!(place, ":{row}");
         if let Some(column) = &l.column {
@@ -85,7 +101,7 @@ fn render_one(out: &mut String, d: &Diagnostic, color: bool) {
         detail.push(cell);
     }
     if let Some(column) = l.column.as_ref().filter(|c| !c.header.is_empty()) {
-        detail.push(format!("column \"{}\"", column.header));
+        detail.push(format!("column \"{}\"", shown(&column.header)));
     }
     if detail.is_empty() {
         let _ = writeln!(out, "  --> {place}");
@@ -93,10 +109,11 @@ fn render_one(out: &mut String, d: &Diagnostic, color: bool) {
         let _ = writeln!(out, "  --> {place} ({})", detail.join(", "));
     }
     if let Some(value) = &d.value {
-        let _ = writeln!(out, "   = value: {value:?}");
+        let quoted = format!("{value:?}");
+        let _ = writeln!(out, "   = value: {}", shown(&quoted));
     }
     if let Some(note) = &d.note {
-        let _ = writeln!(out, "   = note: {note}");
+        let _ = writeln!(out, "   = note: {}", shown(note));
     }
     let _ = writeln!(out, "   = help: {}\n", d.help());
 }
