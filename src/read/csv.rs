@@ -116,8 +116,18 @@ pub fn open_reader(
     if head_text.trim().is_empty() {
         return Err(Error::EmptyInput { path: path.into() });
     }
+    // Excel's "sep=;" first line names the delimiter; it is not the header.
+    let sep_line = head_text
+        .trim_start_matches('\u{feff}')
+        .strip_prefix("sep=")
+        .and_then(|rest| {
+            let mut chars = rest.chars();
+            let delimiter = chars.next().filter(|c| c.is_ascii() && *c != '"')?;
+            matches!(chars.next(), Some('\r' | '\n') | None).then_some(delimiter as u8)
+        });
     let delimiter = options
         .delimiter
+        .or(sep_line)
         .unwrap_or_else(|| sniff_delimiter(head_text.as_bytes()));
     let lines = Rc::new(RefCell::new(LineTracker::default()));
     let malformed = Rc::new(RefCell::new(VecDeque::new()));
@@ -168,6 +178,9 @@ pub fn open_reader(
     };
 
     let mut first = next()?.ok_or_else(|| Error::EmptyInput { path: path.into() })?;
+    if sep_line.is_some() {
+        first = next()?.ok_or_else(|| Error::EmptyInput { path: path.into() })?;
+    }
     if let Some(cell) = first.cells.first_mut() {
         if let Some(stripped) = cell.strip_prefix('\u{feff}') {
             *cell = stripped.to_string();
@@ -407,6 +420,23 @@ mod tests {
         let path = dir.path().join("x.csv");
         std::fs::write(&path, data).unwrap();
         open(&path, options).unwrap()
+    }
+
+    #[test]
+    fn excels_sep_line_names_the_delimiter_and_is_not_the_header() {
+        let table = table_of(
+            b"sep=;\r\nCode;Name\r\nAV;Annelies, Vermeulen\r\n",
+            &ReadOptions::default(),
+        );
+        assert_eq!(
+            (table.header_row, table.header.clone()),
+            (2, vec!["Code".to_string(), "Name".to_string()])
+        );
+        let rows: Vec<RawRow> = table.rows.map(|r| r.unwrap()).collect();
+        assert_eq!(
+            (rows[0].row, rows[0].cells[1].as_str()),
+            (3, "Annelies, Vermeulen")
+        );
     }
 
     fn lines_of(data: &[u8]) -> Vec<(String, u64)> {

@@ -142,14 +142,11 @@ pub fn summary_line(summary: &Summary, inputs: usize, wrote: bool) -> String {
     if summary.coupled > 0 {
         let _ = write!(line, ", {} already coupled", summary.coupled);
     }
-    let _ = write!(
-        line,
-        ", {} skipped, {} rejected",
-        summary.skipped, summary.rejected
-    );
+    let _ = write!(line, ", {} skipped", summary.skipped);
     if summary.empty_rows > 0 {
-        let _ = write!(line, ", {} empty", summary.empty_rows);
+        let _ = write!(line, " ({} of them empty)", summary.empty_rows);
     }
+    let _ = write!(line, ", {} rejected", summary.rejected);
     let _ = write!(
         line,
         "; {} errors, {} warnings",
