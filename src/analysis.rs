@@ -173,6 +173,27 @@ pub fn analyse(
                     };
                     file_diagnostics.push(Diagnostic::new(rule, header_location.clone(), message));
                 }
+                for (index, found, exact) in header.misspelt(&table.header) {
+                    let rule = if settings.legacy_is_error {
+                        &rules::IMPORT_HEADER_REFUSED
+                    } else {
+                        &rules::IMPORT_HEADER_SPELLING
+                    };
+                    file_diagnostics.push(
+                        Diagnostic::new(
+                            rule,
+                            Location {
+                                column: Some(crate::check::ColumnRef {
+                                    index,
+                                    header: found.clone(),
+                                }),
+                                ..header_location.clone()
+                            },
+                            format!("column {index} is \"{found}\"; Microsoft's import header has \"{exact}\""),
+                        )
+                        .with_value(found),
+                    );
+                }
                 import_file_columns(header)
             }
         };

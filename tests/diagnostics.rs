@@ -29,6 +29,7 @@ const FIXTURES: &[&str] = &[
     "fixtures/bad/zip-bomb.xlsx",
     "fixtures/bad/unbalanced-quote.csv",
     "fixtures/bad/huge-cell.csv",
+    "fixtures/m365-import-header-case.csv",
 ];
 
 /// Rules no file can trigger today, with the reason; each has unit tests instead.
@@ -91,8 +92,20 @@ fn every_rule_is_triggered_by_a_fixture_and_explained() {
         ],
         &[en, "--config", "fixtures/config/account-roles.toml"],
     ];
-    // S012 is what convert (not validate) says of a legacy import file.
+    // S012 and S016 are what convert (not validate) says of a legacy or misspelt import file.
     let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("case");
+    let output = run(&[
+        "convert",
+        "fixtures/m365-import-header-case.csv",
+        "--domain",
+        "contoso.com",
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+        "json",
+    ]);
+    seen.extend(codes(&serde_json::from_slice(&output.stdout).unwrap()));
     let out = tmp.path().join("out");
     let output = run(&[
         "convert",

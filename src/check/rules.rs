@@ -120,6 +120,18 @@ bulk-import file. A tenant that serves the current template refuses a file with 
 `validate` reports it as an error. `bc2m365 convert old.csv --domain contoso.com` reads it, checks every row and \
 writes it in the current 16-column format, keeping every value.";
 
+    IMPORT_HEADER_SPELLING = "S016", Warning, "a Microsoft 365 import file's header is not spelt exactly as Microsoft's",
+        "nothing to do for convert: the file is re-written with Microsoft's exact header",
+        "The admin center accepts only its own header, byte for byte (\"Alternate email address\" with a lower-case \
+e and a, for example). A header typed by hand that differs only in case or blanks is still read as an import \
+file; `convert` writes Microsoft's exact header, and `validate` reports it as an error (S017).";
+
+    IMPORT_HEADER_REFUSED = "S017", Error, "a Microsoft 365 import file's header would be refused",
+        "correct the column's header to Microsoft's exact text, or let bc2m365 convert write the file",
+        "The admin center refuses an import file whose header differs from its template, even in case. \
+`bc2m365 convert FILE --domain DOMAIN` re-writes the file with the exact header.\n\n\
+Example: `Alternate Email Address` must be `Alternate email address`.";
+
     LIMIT_EXCEEDED = "S014", Error, "an input is over a safety limit",
         "if the file is what you expect, raise the limit with the flag the note names",
         "bc2m365 refuses inputs beyond its safety limits before doing the work they would cost, so a wrong or \

@@ -55,9 +55,15 @@ pub enum ImportHeader {
 
 impl ImportHeader {
     /// The header a row holds, compared exactly (cell by cell, surrounding spaces ignored).
+    /// Microsoft's header, current or legacy, compared without case or surrounding blanks (a header typed
+    /// by hand is still recognised; [`ImportHeader::misspelt`] says where it differs from the exact one).
     pub fn recognise(cells: &[String]) -> Option<ImportHeader> {
         let same = |wanted: &[&str]| {
-            cells.len() == wanted.len() && cells.iter().zip(wanted).all(|(c, w)| c.trim() == *w)
+            cells.len() == wanted.len()
+                && cells
+                    .iter()
+                    .zip(wanted)
+                    .all(|(c, w)| c.trim().eq_ignore_ascii_case(w))
         };
         if same(&HEADER) {
             Some(ImportHeader::Current)
@@ -66,6 +72,18 @@ impl ImportHeader {
         } else {
             None
         }
+    }
+
+    /// Columns (1-based) whose text is not byte for byte Microsoft's, with the text as found and as it
+    /// must be: the admin center refuses a header that differs.
+    pub fn misspelt(self, cells: &[String]) -> Vec<(usize, String, &'static str)> {
+        self.columns()
+            .iter()
+            .zip(cells)
+            .enumerate()
+            .filter(|(_, (column, cell))| cell.as_str() != column.header())
+            .map(|(i, (column, cell))| (i + 1, cell.clone(), column.header()))
+            .collect()
     }
 
     /// The columns of this header, in its order.
@@ -248,7 +266,7 @@ mod tests {
     }
 
     #[test]
-    fn both_headers_are_recognised_exactly() {
+    fn both_headers_are_recognised_and_misspellings_named() {
         let current: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
         let legacy: Vec<String> = LEGACY_HEADER.iter().map(|h| h.to_string()).collect();
         assert_eq!(
@@ -256,9 +274,20 @@ mod tests {
             Some(ImportHeader::Current)
         );
         assert_eq!(ImportHeader::recognise(&legacy), Some(ImportHeader::Legacy));
-        let mut lower = current.clone();
-        lower[10] = "Alternate Email Address".into();
-        assert_eq!(ImportHeader::recognise(&lower), None);
+        assert!(ImportHeader::Current.misspelt(&current).is_empty());
+        let mut typed = current.clone();
+        typed[10] = "Alternate Email Address".into();
+        assert_eq!(ImportHeader::recognise(&typed), Some(ImportHeader::Current));
+        assert_eq!(
+            ImportHeader::Current.misspelt(&typed),
+            [(
+                11,
+                "Alternate Email Address".to_string(),
+                "Alternate email address"
+            )]
+        );
+        typed[10] = "Alternate mail".into();
+        assert_eq!(ImportHeader::recognise(&typed), None);
         let row = ImportRow::from_cells(ImportHeader::Legacy, &legacy);
         assert_eq!(row.get(ImportColumn::AlternateEmail), "");
         assert_eq!(row.get(ImportColumn::Address), "Address");
