@@ -219,6 +219,8 @@ broken_files! {
     a_zip_bomb: "zip-bomb.xlsx" => exit 2, "S014" at "\n";
     a_cell_longer_than_the_limit: "huge-cell.csv" => exit 1, "F014" at ":2:3";
     json_elements_that_are_not_salespeople: "json-not-objects.json" => exit 2, "S008" at "\n";
+    // Found by the workbook fuzzer: the workbook library panicked on it.
+    a_workbook_pointing_at_text_it_lacks: "xlsx-missing-shared-string.xlsx" => exit 2, "S008" at "\n";
 }
 
 #[test]

@@ -10,7 +10,31 @@ use crate::error::{Error, Result};
 /// How many rows from the top may come before the header (a configuration-package export has two).
 const HEADER_SEARCH_ROWS: usize = 10;
 
+/// Reads a workbook. The workbook library can panic on a damaged file (it trusts indexes found in the
+/// file), so any panic in here is contained and reported as a damaged workbook: no input may crash the
+/// tool. The whole sheet is loaded here, so no library call happens after this returns.
 pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Result<InputTable> {
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        open_unguarded(path, options, is_header)
+    }));
+    std::panic::set_hook(quiet);
+    result.unwrap_or_else(|_| {
+        Err(Error::Unreadable {
+            path: path.into(),
+            format: "a workbook",
+            reason: "the workbook is damaged: its parts do not fit together".into(),
+            help: "open the file in Excel and save it again as .xlsx, or export it as CSV",
+        })
+    })
+}
+
+fn open_unguarded(
+    path: &Path,
+    options: &ReadOptions,
+    is_header: HeaderTest<'_>,
+) -> Result<InputTable> {
     let mut workbook = open_workbook_auto(path).map_err(|e| {
         let detail = e.to_string();
         let reason = if detail.contains("Zip error") {
