@@ -242,6 +242,28 @@ impl AccountPolicy {
     /// integration user named.
     pub fn check(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
+        // The Sales licences Microsoft's licensing reference names; another SKU may be right, but a typo is
+        // likelier, and the wizard would fail on it only after the upload.
+        const SALES_LICENCES: [&str; 4] = [
+            "DYN365_ENTERPRISE_PLAN1",
+            "DYN365_ENTERPRISE_SALES",
+            "DYN365_SALES_PREMIUM",
+            "D365_SALES_PRO",
+        ];
+        if !SALES_LICENCES.contains(&self.licence.as_str()) {
+            out.push(
+                Diagnostic::new(
+                    &rules::UNKNOWN_LICENCE,
+                    Location::file("--licence"),
+                    format!(
+                        "licence {} is not one of the Dynamics 365 Sales licences ({})",
+                        self.licence.as_str(),
+                        SALES_LICENCES.join(", ")
+                    ),
+                )
+                .with_value(self.licence.as_str()),
+            );
+        }
         match (&self.administrator, &self.integration_user) {
             (Some(admin), Some(integration)) if admin.name == integration.name => {
                 out.push(

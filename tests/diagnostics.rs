@@ -79,7 +79,8 @@ fn every_rule_is_triggered_by_a_fixture_and_explained() {
     }
     // The account rules need the accounts named.
     let en = "fixtures/bc-salespeople-en.csv";
-    let account_cases: [&[&str]; 5] = [
+    let account_cases: [&[&str]; 6] = [
+        &[en, "--licence", "DYN365_ENTERPRISE_SALE"],
         &[en, "--existing", "fixtures/m365-active-users.csv"],
         &[en, "--integration-user", "Annelies.Vermeulen@contoso.com"],
         &[en, "--admin", "dirk.vanderberg@contoso.com"],

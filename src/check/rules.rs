@@ -297,6 +297,15 @@ not carried into any output.";
 with the same display name. The user is not imported again, but stays in the manifest with status `existing`, \
 so the licence, the Salesperson role and the coupling still happen.";
 
+    UNKNOWN_LICENCE = "A007", Warning, "the licence is not a Dynamics 365 Sales licence",
+        "check the skuPartNumber: DYN365_ENTERPRISE_SALES, DYN365_ENTERPRISE_PLAN1, DYN365_SALES_PREMIUM or D365_SALES_PRO",
+        "The manifest, role-assignments.csv and next-steps.txt tell people which licence to assign, by Microsoft's \
+skuPartNumber. bc2m365 knows the Sales licences of Microsoft's licensing reference: Dynamics 365 for Sales \
+Enterprise (DYN365_ENTERPRISE_SALES, the default), Dynamics 365 Plan 1 Enterprise (DYN365_ENTERPRISE_PLAN1, \
+the \"Customer Engagement Plan\" of the Business Central documentation), Sales Premium (DYN365_SALES_PREMIUM) \
+and Sales Professional (D365_SALES_PRO). Another licence may be right for your tenant; a typo is more likely.\n\n\
+Example: --licence DYN365_ENTERPRISE_SALE (the final S missing).";
+
     SALESPERSON_IS_INTEGRATION_USER = "A001", Error, "a salesperson is the integration user",
         "changes made by the integration user are never synchronised: give the salesperson their own address, or name another --integration-user",
         "Business Central and Sales never synchronise changes made by the integration user (that prevents endless \
