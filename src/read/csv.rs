@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use encoding_rs::{Decoder, DecoderResult, Encoding, UTF_8};
 
-use super::{EncodingSource, InputFormat, InputTable, RawRow, ReadOptions};
+use super::{EncodingSource, HeaderTest, InputFormat, InputTable, RawRow, ReadOptions};
 use crate::error::{Error, Result};
 
 /// How much of the file is looked at to detect the encoding and the delimiter.
@@ -64,6 +64,17 @@ pub fn detect_encoding(
     )
 }
 
+/// How many records from the top may come before the header.
+const HEADER_SEARCH_RECORDS: usize = 10;
+
+fn strip_bom(record: &mut RawRow) {
+    if let Some(cell) = record.cells.first_mut() {
+        if let Some(stripped) = cell.strip_prefix('\u{feff}') {
+            *cell = stripped.to_string();
+        }
+    }
+}
+
 /// Binary data rather than text: more than 5% of the first bytes are control characters other than tab
 /// and line ends (UTF-16 has NULs in every other byte, so it is judged after decoding). A stray NUL in a
 /// text file is not enough: that is reported on its row.
@@ -85,9 +96,9 @@ fn utf8_up_to_a_cut_char(head: &[u8]) -> bool {
     }
 }
 
-pub fn open(path: &Path, options: &ReadOptions) -> Result<InputTable> {
+pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Result<InputTable> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    open_reader(path, file, options)
+    open_reader(path, file, options, is_header)
 }
 
 /// Reads a CSV from `file`; `path` names it in messages.
@@ -95,6 +106,8 @@ pub fn open_reader(
     path: &Path,
     mut file: impl Read + 'static,
     options: &ReadOptions,
+
+    is_header: HeaderTest<'_>,
 ) -> Result<InputTable> {
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     (&mut file)
@@ -181,16 +194,37 @@ pub fn open_reader(
     if sep_line.is_some() {
         first = next()?.ok_or_else(|| Error::EmptyInput { path: path.into() })?;
     }
-    if let Some(cell) = first.cells.first_mut() {
-        if let Some(stripped) = cell.strip_prefix('\u{feff}') {
-            *cell = stripped.to_string();
+    strip_bom(&mut first);
+    // The header may come after a few lines of metadata (a configuration package saved as CSV has it on
+    // line 3). Records read while looking are given back as rows when no header is found.
+    let mut held_back: Vec<RawRow> = Vec::new();
+    if !is_header(&first.cells) {
+        let mut looked_at = vec![first];
+        let mut found = None;
+        while looked_at.len() < HEADER_SEARCH_RECORDS {
+            let Some(record) = next()? else { break };
+            if is_header(&record.cells) {
+                found = Some(record);
+                break;
+            }
+            looked_at.push(record);
+        }
+        match found {
+            Some(header) => first = header,
+            None => {
+                first = looked_at.remove(0);
+                held_back = looked_at;
+            }
         }
     }
     // Trailing empty header cells are columns nobody named.
     while first.cells.last().is_some_and(|c| c.trim().is_empty()) {
         first.cells.pop();
     }
-    let rows = std::iter::from_fn(move || next().transpose());
+    let rows = held_back
+        .into_iter()
+        .map(Ok)
+        .chain(std::iter::from_fn(move || next().transpose()));
     Ok(InputTable {
         file: display,
         format: InputFormat::Csv {
@@ -419,7 +453,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.csv");
         std::fs::write(&path, data).unwrap();
-        open(&path, options).unwrap()
+        open(&path, options, &|_| true).unwrap()
+    }
+
+    #[test]
+    fn the_header_may_come_after_metadata_lines() {
+        let data = b"PKG001,Salesperson/Purchaser,13\r\n\r\nCode,Name\r\nAV,Annelies Vermeulen\r\n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("package.csv");
+        std::fs::write(&path, data).unwrap();
+        let is_header = |cells: &[String]| cells.first().is_some_and(|c| c == "Code");
+        let table = open(&path, &ReadOptions::default(), &is_header).unwrap();
+        assert_eq!(table.header_row, 3);
+        let rows: Vec<RawRow> = table.rows.map(|r| r.unwrap()).collect();
+        assert_eq!((rows.len(), rows[0].row), (1, 4));
+        // Without a recognised header, the first record is the header and nothing is held back.
+        let table = open(&path, &ReadOptions::default(), &|_| false).unwrap();
+        assert_eq!(table.header_row, 1);
+        assert_eq!(table.rows.count(), 2);
     }
 
     #[test]

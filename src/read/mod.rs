@@ -87,7 +87,7 @@ pub fn check_stdin_once(paths: &[std::path::PathBuf]) -> Result<()> {
 
 /// Reads all of stdin into memory (the encoding and delimiter are sniffed from its start and the manifest
 /// needs its hash), then reads it as a CSV named `<stdin>`.
-fn open_stdin(options: &ReadOptions) -> Result<InputTable> {
+fn open_stdin(options: &ReadOptions, is_header: HeaderTest<'_>) -> Result<InputTable> {
     use std::io::Read;
     let name = Path::new(STDIN_NAME);
     let mut bytes = Vec::new();
@@ -115,7 +115,7 @@ fn open_stdin(options: &ReadOptions) -> Result<InputTable> {
         });
     }
     let sha256 = crate::write::sha256_hex(&bytes);
-    let mut table = csv::open_reader(name, std::io::Cursor::new(bytes), options)?;
+    let mut table = csv::open_reader(name, std::io::Cursor::new(bytes), options, is_header)?;
     table.stdin_sha256 = Some(sha256);
     Ok(table)
 }
@@ -197,7 +197,7 @@ pub type HeaderTest<'a> = &'a dyn Fn(&[String]) -> bool;
 /// Opens `path` as a workbook or a CSV, by its content first (a ZIP or OLE signature) and its extension second.
 pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Result<InputTable> {
     if path == Path::new(STDIN_PATH) {
-        return open_stdin(options);
+        return open_stdin(options, is_header);
     }
     limits::check_file_size(path, &options.limits)?;
     let mut head = [0u8; 8];
@@ -247,6 +247,6 @@ pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Re
     } else if extension == "json" || matches!(first_text_byte, Some(b'[' | b'{')) {
         json::open(path)
     } else {
-        csv::open(path, options)
+        csv::open(path, options, is_header)
     }
 }
