@@ -69,20 +69,7 @@ pub fn check_row(
             .map(String::as_str)
             .unwrap_or("");
         let location = at(column.index, &column.header);
-        if let Some(c) = text::find_control_char(raw_value) {
-            diagnostics.push(
-                Diagnostic::new(
-                    &rules::CONTROL_CHARACTER,
-                    location.clone(),
-                    format!(
-                        "{} holds the control or invisible character U+{:04X}",
-                        field.caption(),
-                        c as u32
-                    ),
-                )
-                .with_value(raw_value),
-            );
-        }
+        diagnostics.extend(control_character(field.caption(), raw_value, &location));
         let value = clean_text(raw_value);
         if field.is_boolean() {
             match parse_boolean(&value) {
@@ -102,19 +89,12 @@ pub fn check_row(
             }
             continue;
         }
-        if text::looks_like_formula(&value, *field == Field::PhoneNo) {
-            diagnostics.push(
-                Diagnostic::new(
-                    &rules::FORMULA_LIKE,
-                    location.clone(),
-                    format!(
-                        "{} \"{value}\" starts like a spreadsheet formula",
-                        field.caption()
-                    ),
-                )
-                .with_value(value.clone()),
-            );
-        }
+        diagnostics.extend(formula_like(
+            field.caption(),
+            &value,
+            *field == Field::PhoneNo,
+            &location,
+        ));
         if *field == Field::PhoneNo && !value.is_empty() && !text::is_phone_number(&value) {
             diagnostics.push(
                 Diagnostic::new(
@@ -232,6 +212,39 @@ pub fn check_row(
         }
     }
     (salesperson, diagnostics)
+}
+
+/// F008 when a cell as read holds a control or invisible character: refused, never cleaned away.
+fn control_character(name: &str, raw_value: &str, location: &Location) -> Option<Diagnostic> {
+    let c = text::find_control_char(raw_value)?;
+    Some(
+        Diagnostic::new(
+            &rules::CONTROL_CHARACTER,
+            location.clone(),
+            format!(
+                "{name} holds the control or invisible character U+{:04X}",
+                c as u32
+            ),
+        )
+        .with_value(raw_value),
+    )
+}
+
+/// F007 when a cleaned value starts like a spreadsheet formula (a phone number is not one).
+fn formula_like(
+    name: &str,
+    value: &str,
+    is_phone: bool,
+    location: &Location,
+) -> Option<Diagnostic> {
+    text::looks_like_formula(value, is_phone).then(|| {
+        Diagnostic::new(
+            &rules::FORMULA_LIKE,
+            location.clone(),
+            format!("{name} \"{value}\" starts like a spreadsheet formula"),
+        )
+        .with_value(value)
+    })
 }
 
 /// What is wrong with a row as a whole: cells that were not valid text, and more or fewer cells than
@@ -365,34 +378,14 @@ pub fn check_import_row(
             }),
             ..row_location.clone()
         };
-        if let Some(c) = text::find_control_char(raw_value) {
-            diagnostics.push(
-                Diagnostic::new(
-                    &rules::CONTROL_CHARACTER,
-                    location.clone(),
-                    format!(
-                        "{} holds the control or invisible character U+{:04X}",
-                        column.header(),
-                        c as u32
-                    ),
-                )
-                .with_value(raw_value),
-            );
-        }
+        diagnostics.extend(control_character(column.header(), raw_value, &location));
         let value = clean_text(raw_value);
-        if text::looks_like_formula(&value, column.is_phone()) {
-            diagnostics.push(
-                Diagnostic::new(
-                    &rules::FORMULA_LIKE,
-                    location.clone(),
-                    format!(
-                        "{} \"{value}\" starts like a spreadsheet formula",
-                        column.header()
-                    ),
-                )
-                .with_value(value.clone()),
-            );
-        }
+        diagnostics.extend(formula_like(
+            column.header(),
+            &value,
+            column.is_phone(),
+            &location,
+        ));
         row.set(column, value);
     }
     let user_name = row.get(ImportColumn::UserName).to_lowercase();
