@@ -95,8 +95,10 @@ pub fn analyse(
     let mut file_diagnostics = Vec::new();
     let mut rows_in = Vec::new();
     let mut headers_seen: Vec<String> = Vec::new();
+    let mut progress = crate::progress::Progress::new(settings.progress);
     for (index, path) in paths.iter().enumerate() {
         let file = read::display_name(path);
+        progress.stage(format!("reading {file}:"));
         let mut info = InputInfo {
             path: path.clone(),
             file: file.clone(),
@@ -244,6 +246,7 @@ pub fn analyse(
                 }
             };
             rows_in.push(row);
+            progress.rows(rows);
         }
         if rows == 0
             && !file_diagnostics
@@ -279,7 +282,9 @@ pub fn analyse(
         }
     }
     let columns: Vec<ColumnMap> = inputs.iter().map(|i| i.columns.clone()).collect();
+    progress.stage("planning");
     let plan = plan(rows_in, &columns, plan_options);
+    progress.finish();
     file_diagnostics.extend(plan_options.accounts.check());
     let summary = summarise(&plan, &file_diagnostics);
     Ok(Analysis {

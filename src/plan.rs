@@ -189,7 +189,7 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
     let mut entries: Vec<Entry> = Vec::with_capacity(rows.len());
 
     // Pass 1: per-row user names from Email, and every duplicate that does not depend on built names.
-    for row in rows {
+    for mut row in rows {
         if row.kind != RowKind::Data {
             let outcome = match row.kind {
                 RowKind::Empty => Outcome::Skipped(SkipReason::EmptyRow),
@@ -198,7 +198,7 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
             entries.push(Entry::unplanned(row, outcome));
             continue;
         }
-        let mut diagnostics = row.diagnostics.clone();
+        let mut diagnostics = std::mem::take(&mut row.diagnostics);
         let sp = &row.salesperson;
         diagnostics.extend(duplicates.code(&sp.code, &at(&row, Field::Code)));
         let skip = sp.skip_reason();
@@ -357,6 +357,8 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
     // Pass 2: build the missing user names, avoiding every user name taken from an Email, in input order.
     let first_domain = options.domains.first().cloned().unwrap_or_default();
     let mut built: HashMap<String, Location> = HashMap::new();
+    // Per unnumbered user name, the first number whose user name may be free: linear clash numbering.
+    let mut next_free: HashMap<String, u32> = HashMap::new();
     for entry in entries
         .iter_mut()
         .filter(|e| e.outcome == Outcome::Written && e.upn.is_none())
@@ -365,6 +367,9 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
         let name_location = columns[entry.input].locate(Field::Name, &entry.location);
         let mut suffix = None;
         let mut existing_user = None;
+        // The unnumbered user name, and whether every candidate tried so far is taken for everyone.
+        let mut unnumbered: Option<String> = None;
+        let mut all_taken = true;
         let chosen = loop {
             let Some(alias) = build_alias(
                 &options.user_name,
@@ -375,9 +380,26 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
             ) else {
                 break None;
             };
+            if suffix.is_none() {
+                // Numbers below the first free one are taken: start there, so numbering stays linear.
+                if let Some(&next) = next_free.get(&alias) {
+                    suffix = Some(next);
+                    unnumbered = Some(alias);
+                    continue;
+                }
+                unnumbered = Some(alias.clone());
+            }
             let candidate = format!("{alias}@{first_domain}");
             let key = candidate.to_lowercase();
-            if !explicit.contains(&key) && !built.contains_key(&key) {
+            let taken = explicit.contains(&key) || built.contains_key(&key);
+            if taken && all_taken {
+                if let (Some(unnumbered), Some(n)) = (&unnumbered, suffix) {
+                    next_free.insert(unnumbered.clone(), n + 1);
+                }
+            } else {
+                all_taken = false;
+            }
+            if !taken {
                 // A user of that name and the same display name is this salesperson, created earlier.
                 match options.existing.as_ref().and_then(|e| e.by_upn(&key)) {
                     Some(user)
@@ -547,16 +569,12 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
     }
 
     // Pass 4: no salesperson may be the administrator or the integration user.
-    let locations: Vec<(Location, Location)> = entries
-        .iter()
-        .map(|e| {
-            (
-                columns[e.input].locate(Field::Email, &e.location),
-                columns[e.input].locate(Field::Name, &e.location),
-            )
-        })
-        .collect();
-    options.accounts.check_salespeople(&mut entries, &locations);
+    options.accounts.check_salespeople(&mut entries, |e| {
+        (
+            columns[e.input].locate(Field::Email, &e.location),
+            columns[e.input].locate(Field::Name, &e.location),
+        )
+    });
 
     let batches = batch(&mut entries);
     Plan { entries, batches }
