@@ -169,7 +169,8 @@ impl Rng {
 /// An e-mail local part as people type it: lower-case ASCII, dots between the words.
 fn local_part(first: &str, last: &str) -> String {
     let ascii = |s: &str| -> String {
-        s.chars()
+        s.to_lowercase()
+            .chars()
             .filter_map(|c| match c {
                 'é' | 'è' | 'ê' | 'ë' => Some('e'),
                 'ï' | 'î' => Some('i'),

@@ -359,7 +359,6 @@ impl AccountPolicy {
                         .with_value(name),
                     );
                     entry.outcome = Outcome::Rejected;
-                    entry.import = None;
                 }
             }
         }

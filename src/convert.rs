@@ -153,10 +153,11 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
             let rows: Vec<_> = batch
                 .entries
                 .iter()
-                .filter_map(|&i| analysis.plan.entries[i].import.as_ref())
+                .filter_map(|&i| analysis.plan.entries[i].import())
                 .collect();
             let mut bytes = Vec::new();
-            write_import_csv(&mut bytes, &rows).map_err(|e| Error::io(&args.out, e))?;
+            write_import_csv(&mut bytes, &rows.iter().collect::<Vec<_>>())
+                .map_err(|e| Error::io(&args.out, e))?;
             let written = staging.write(&batch.file_name, &bytes)?;
             outputs.push(FileRecord::output(
                 written,

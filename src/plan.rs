@@ -1,7 +1,9 @@
 //! Planning: which salesperson becomes which Microsoft 365 user, which are skipped or rejected and why,
 //! and which import file each user goes into.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::accounts::AccountPolicy;
 use crate::bc::{ColumnMap, Field};
@@ -109,7 +111,6 @@ pub struct Entry {
     /// Whether the user name came from the salesperson's Email (else it was built from the name).
     pub upn_from_email: bool,
     pub alternate_email: String,
-    pub import: Option<ImportRow>,
     /// Index into [`Plan::batches`].
     pub batch: Option<usize>,
 }
@@ -128,9 +129,14 @@ impl Entry {
             upn: None,
             upn_from_email: false,
             alternate_email: String::new(),
-            import: None,
             batch: None,
         }
+    }
+
+    /// The row this user gets in its import file; `None` unless the outcome is written. It is built
+    /// again when asked for (it was checked when planned), so a big run does not hold every row twice.
+    pub fn import(&self) -> Option<ImportRow> {
+        (self.outcome == Outcome::Written).then(|| import_row(self))
     }
 
     /// Why the row is skipped or rejected, in words; `None` for written rows.
@@ -349,16 +355,15 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
             upn_from_email: upn.is_some() && outcome != Outcome::Existing,
             upn,
             alternate_email,
-            import: None,
             batch: None,
         });
     }
 
     // Pass 2: build the missing user names, avoiding every user name taken from an Email, in input order.
     let first_domain = options.domains.first().cloned().unwrap_or_default();
-    let mut built: HashMap<String, Location> = HashMap::new();
+    let mut built: HashMap<String, Location> = HashMap::default();
     // Per unnumbered user name, the first number whose user name may be free: linear clash numbering.
-    let mut next_free: HashMap<String, u32> = HashMap::new();
+    let mut next_free: HashMap<String, u32> = HashMap::default();
     for entry in entries
         .iter_mut()
         .filter(|e| e.outcome == Outcome::Written && e.upn.is_none())
@@ -563,9 +568,6 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
                 entry.outcome = Outcome::Rejected;
             }
         }
-        if entry.outcome == Outcome::Written {
-            entry.import = Some(row);
-        }
     }
 
     // Pass 4: no salesperson may be the administrator or the integration user.
@@ -652,7 +654,7 @@ fn source_field(column: ImportColumn) -> Field {
 fn batch(entries: &mut [Entry]) -> Vec<Batch> {
     let mut by_country: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
     for (i, entry) in entries.iter().enumerate() {
-        if entry.import.is_some() {
+        if entry.outcome == Outcome::Written {
             let country = Some(entry.salesperson.country.clone()).filter(|c| !c.is_empty());
             by_country.entry(country).or_default().push(i);
         }

@@ -434,7 +434,7 @@ pub fn check_import_row(
             .with_value(salesperson.email2.clone()),
         );
     }
-    salesperson.import_row = Some(ImportedRow { header, row });
+    salesperson.import_row = Some(Box::new(ImportedRow { header, row }));
     (salesperson, diagnostics)
 }
 

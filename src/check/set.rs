@@ -2,7 +2,7 @@
 //!
 //! Only keys are kept (not rows), so memory grows with the number of distinct values, not the file size.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::check::{rules, Diagnostic, Location, Rule};
 
