@@ -209,7 +209,7 @@ fn record(entry: &Entry, plan: &Plan, policy: &AccountPolicy) -> SalespersonReco
         code: sp.code.clone(),
         name: personal(&sp.name),
         source: Source {
-            file: entry.location.file.clone(),
+            file: entry.location.file.to_string(),
             sheet: entry.location.sheet.clone(),
             row: entry.location.row,
         },

@@ -188,11 +188,17 @@ impl Plan {
 }
 
 /// Plans every row: duplicates, user names, outcomes and import files.
-pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -> Plan {
+/// `rows` yields `count` rows, in input order.
+pub fn plan(
+    rows: impl IntoIterator<Item = RowInput>,
+    count: usize,
+    columns: &[ColumnMap],
+    options: &PlanOptions,
+) -> Plan {
     let at = |row: &RowInput, field: Field| columns[row.input].locate(field, &row.location);
     let mut duplicates = Duplicates::default();
     let mut explicit = FirstSeen::default();
-    let mut entries: Vec<Entry> = Vec::with_capacity(rows.len());
+    let mut entries: Vec<Entry> = Vec::with_capacity(count);
 
     // Pass 1: per-row user names from Email, and every duplicate that does not depend on built names.
     for mut row in rows {

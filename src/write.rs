@@ -153,7 +153,13 @@ fn sync_file_system(dir: &Path) -> Result<()> {
 pub struct Staging {
     target: PathBuf,
     dir: tempfile::TempDir,
+    /// Files written so far.
+    written: std::cell::Cell<usize>,
 }
+
+/// Up to this many outputs are each flushed to disk as written; past it (a big run writes thousands of
+/// import files), the whole folder is flushed at once before the commit (Linux `syncfs`).
+const FSYNC_EACH_UP_TO: usize = 32;
 
 /// A written output and its SHA-256.
 #[derive(Debug, Clone)]
@@ -188,6 +194,7 @@ impl Staging {
         Ok(Staging {
             target: target.to_path_buf(),
             dir,
+            written: std::cell::Cell::new(0),
         })
     }
 
@@ -220,9 +227,10 @@ impl Staging {
         } = out
             .into_inner()
             .map_err(|e| Error::io(&path, e.into_error()))?;
-        // On Linux the whole staging folder is flushed to disk once, in `commit`.
-        #[cfg(not(target_os = "linux"))]
-        file.sync_all().map_err(|e| Error::io(&path, e))?;
+        self.written.set(self.written.get() + 1);
+        if !cfg!(target_os = "linux") || self.written.get() <= FSYNC_EACH_UP_TO {
+            file.sync_all().map_err(|e| Error::io(&path, e))?;
+        }
         drop(file);
         Ok(WrittenFile {
             name: name.to_string(),
@@ -234,10 +242,11 @@ impl Staging {
     /// atomic step where the system allows it (Linux), so that at every moment `--out` holds either the
     /// earlier outputs or the new ones; elsewhere it is moved aside first and removed once the new one is in.
     pub fn commit(self) -> Result<()> {
-        // Every staged file reaches the disk before the folder takes the target's place: one syncfs for
-        // the folder's file system rather than an fsync per file (a big run writes thousands of files).
+        // Every staged file reaches the disk before the folder takes the target's place.
         #[cfg(target_os = "linux")]
-        sync_file_system(self.dir.path())?;
+        if self.written.get() > FSYNC_EACH_UP_TO {
+            sync_file_system(self.dir.path())?;
+        }
         let staged = self.dir.keep();
         let target = &self.target;
         if target.exists() && exchange(&staged, target).is_ok() {

@@ -179,7 +179,7 @@ fn write_review_sheet(
     for d in analysis
         .file_diagnostics
         .iter()
-        .filter(|d| d.location.file == input.file)
+        .filter(|d| *d.location.file == *input.file)
     {
         if let Some(column) = &d.location.column {
             header_problems.entry(column.index).or_default().add(d);
@@ -322,7 +322,7 @@ fn write_problems_sheet(
         let input = analysis
             .inputs
             .iter()
-            .position(|i| i.file == d.location.file);
+            .position(|i| *i.file == *d.location.file);
         // A problem on a row the review does not list is left out with its row.
         let row_listed = match (input, d.location.row) {
             (Some(input), Some(r)) => {

@@ -73,7 +73,7 @@ fn render_one(out: &mut String, d: &Diagnostic, color: bool) {
         d.message
     );
     let l = &d.location;
-    let mut place = l.file.clone();
+    let mut place = l.file.to_string();
     if let Some(row) = l.row {
         let _ = write!(place, ":{row}");
         if let Some(column) = &l.column {
