@@ -328,7 +328,12 @@ impl AccountPolicy {
 
     /// Rejects every salesperson who is the administrator or the integration user, by Email or by the user
     /// name built from their Name; `locations` holds each entry's Email and Name cells.
-    pub fn check_salespeople(&self, entries: &mut [Entry], locations: &[(Location, Location)]) {
+    /// `locate` gives an entry's Email and Name cells; it is asked only for the rows that are reported.
+    pub fn check_salespeople(
+        &self,
+        entries: &mut [Entry],
+        locate: impl Fn(&Entry) -> (Location, Location),
+    ) {
         let specials = [
             (
                 &self.integration_user,
@@ -341,7 +346,10 @@ impl AccountPolicy {
                 "the administrator",
             ),
         ];
-        for (entry, (email_location, name_location)) in entries.iter_mut().zip(locations) {
+        if specials.iter().all(|(account, _, _)| account.is_none()) {
+            return;
+        }
+        for entry in entries.iter_mut() {
             if matches!(
                 entry.outcome,
                 Outcome::Skipped(SkipReason::Blocked | SkipReason::PrivacyBlocked)
@@ -354,6 +362,7 @@ impl AccountPolicy {
                 let Some(account) = account else { continue };
                 let name = account.name.as_str();
                 if email == name || upn.as_deref() == Some(name) {
+                    let (email_location, name_location) = locate(entry);
                     let location = if email == name {
                         email_location
                     } else {
@@ -362,7 +371,7 @@ impl AccountPolicy {
                     entry.diagnostics.push(
                         Diagnostic::new(
                             rule,
-                            location.clone(),
+                            location,
                             format!(
                                 "salesperson {} is {name}, {what} (named in {})",
                                 entry.salesperson.code, account.named_in
@@ -371,7 +380,6 @@ impl AccountPolicy {
                         .with_value(name),
                     );
                     entry.outcome = Outcome::Rejected;
-                    entry.import = None;
                 }
             }
         }

@@ -51,7 +51,7 @@ impl Analysis {
             let input = self
                 .inputs
                 .iter()
-                .position(|i| i.file == d.location.file)
+                .position(|i| *i.file == *d.location.file)
                 .unwrap_or(0);
             all.push((input, d.location.row.unwrap_or(0), d));
         }
@@ -95,10 +95,12 @@ pub fn analyse(
 ) -> Result<Analysis> {
     let mut inputs = Vec::new();
     let mut file_diagnostics = Vec::new();
-    let mut rows_in = Vec::new();
+    let mut rows_in = RowChunks::default();
     let mut headers_seen: Vec<String> = Vec::new();
+    let mut progress = crate::progress::Progress::new(settings.progress);
     for (index, path) in paths.iter().enumerate() {
         let file = read::display_name(path);
+        progress.stage(format!("reading {file}:"));
         let mut info = InputInfo {
             path: path.clone(),
             file: file.clone(),
@@ -143,7 +145,7 @@ pub fn analyse(
             }
         };
         let base = Location {
-            file: table.file.clone(),
+            file: table.file.as_str().into(),
             sheet: table.sheet.clone(),
             ..Location::default()
         };
@@ -277,7 +279,9 @@ pub fn analyse(
                 continue;
             }
             rows += pending_empty.len() as u64 + 1;
-            rows_in.append(&mut pending_empty);
+            for empty in pending_empty.drain(..) {
+                rows_in.push(empty);
+            }
             let row = match &unusable {
                 Some(reason) => RowInput {
                     input: index,
@@ -315,11 +319,12 @@ pub fn analyse(
                 }
             };
             rows_in.push(row);
+            progress.rows(rows);
         }
         if rows == 0
             && !file_diagnostics
                 .iter()
-                .any(|d| d.location.file == file && d.rule == &rules::UNREADABLE_FILE)
+                .any(|d| *d.location.file == *file && d.rule == &rules::UNREADABLE_FILE)
         {
             file_diagnostics.push(Diagnostic::new(
                 &rules::NO_DATA,
@@ -350,7 +355,10 @@ pub fn analyse(
         }
     }
     let columns: Vec<ColumnMap> = inputs.iter().map(|i| i.columns.clone()).collect();
-    let plan = plan(rows_in, &columns, plan_options);
+    progress.stage("planning");
+    let count = rows_in.len;
+    let plan = plan(rows_in.into_rows(), count, &columns, plan_options);
+    progress.finish();
     file_diagnostics.extend(plan_options.accounts.check());
     let summary = summarise(&plan, &file_diagnostics);
     Ok(Analysis {
@@ -404,6 +412,34 @@ fn long_cells(
             .with_value(cell.chars().take(60).collect::<String>() + "...")
         })
         .collect()
+}
+
+/// The rows read, in chunks of fixed size: no reallocation as they grow, and the plan frees each chunk as
+/// soon as it has taken its rows, so the rows and the plan's entries are not both held whole.
+#[derive(Default)]
+struct RowChunks {
+    chunks: Vec<Vec<RowInput>>,
+    len: usize,
+}
+
+impl RowChunks {
+    const CHUNK: usize = 16 * 1024;
+
+    fn push(&mut self, row: RowInput) {
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < Self::CHUNK => chunk.push(row),
+            _ => {
+                let mut chunk = Vec::with_capacity(Self::CHUNK);
+                chunk.push(row);
+                self.chunks.push(chunk);
+            }
+        }
+        self.len += 1;
+    }
+
+    fn into_rows(self) -> impl Iterator<Item = RowInput> {
+        self.chunks.into_iter().flatten()
+    }
 }
 
 fn unreadable_message(error: &Error) -> String {

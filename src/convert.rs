@@ -122,7 +122,8 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
     let (settings, options) = prepare(&args.settings, args.strict)?;
     crate::read::check_stdin_once(&args.inputs)?;
     check_target(&args.out, args.force, &args.inputs)?;
-    let input_settings = input_settings(&args.input, &settings)?;
+    let mut input_settings = input_settings(&args.input, &settings)?;
+    input_settings.progress = output.progress;
     // The staging folder first: an output folder that cannot be written is found before any work.
     let staging = Staging::new(&args.out)?;
     let analysis = analyse(&args.inputs, &input_settings, &options)?;
@@ -146,21 +147,27 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
     }
 
     let mut outputs = Vec::new();
+    let mut progress = crate::progress::Progress::new(output.progress);
+    progress.stage("writing the import files:");
+    let mut users_written = 0u64;
     if !blocked {
         for batch in &analysis.plan.batches {
             let rows: Vec<_> = batch
                 .entries
                 .iter()
-                .filter_map(|&i| analysis.plan.entries[i].import.as_ref())
+                .filter_map(|&i| analysis.plan.entries[i].import())
                 .collect();
             let mut bytes = Vec::new();
-            write_import_csv(&mut bytes, &rows).map_err(|e| Error::io(&args.out, e))?;
+            write_import_csv(&mut bytes, &rows.iter().collect::<Vec<_>>())
+                .map_err(|e| Error::io(&args.out, e))?;
             let written = staging.write(&batch.file_name, &bytes)?;
             outputs.push(FileRecord::output(
                 written,
                 Some(rows.len()),
                 batch.country.clone(),
             ));
+            users_written += rows.len() as u64;
+            progress.rows(users_written);
         }
         if analysis.summary.rejected > 0 {
             let bytes = report::rejected::render(&analysis).map_err(|e| Error::io(&args.out, e))?;
@@ -171,6 +178,7 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
             ));
         }
     }
+    progress.stage("writing review.xlsx and the manifest:");
     let review = report::review::render(&analysis).map_err(|e| Error::Io {
         path: args.out.join("review.xlsx"),
         source: std::io::Error::other(e.to_string()),
@@ -231,9 +239,10 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
             manifest.outputs.push(record.clone());
             outputs.push(record);
         }
-        staging.write("manifest.json", manifest.to_json().as_bytes())?;
+        staging.write_with("manifest.json", |out| manifest.write_json(out))?;
     }
     staging.commit()?;
+    progress.finish();
 
     if output.verbosity != Verbosity::Quiet {
         for file in &outputs {

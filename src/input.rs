@@ -45,6 +45,8 @@ pub struct InputSettings {
     /// `validate` checks files as they would be uploaded: a legacy 15-column import file is then an error
     /// (S013); `convert` re-writes it in the current format with a warning (S012).
     pub legacy_is_error: bool,
+    /// Show the progress of a long run on stderr (a terminal, not `--quiet`).
+    pub progress: bool,
 }
 
 impl InputSettings {
@@ -97,6 +99,7 @@ impl InputSettings {
             map: HeaderMap::parse(&args.map).map_err(Error::Usage)?,
             country,
             legacy_is_error: false,
+            progress: false,
         })
     }
 }

@@ -55,7 +55,7 @@ pub struct ColumnFindings {
 pub fn inspect_input(path: &std::path::Path, settings: &InputSettings) -> Result<InputFindings> {
     let table = open_input(path, settings)?;
     let base = Location {
-        file: table.file.clone(),
+        file: table.file.as_str().into(),
         sheet: table.sheet.clone(),
         ..Location::default()
     };

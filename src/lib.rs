@@ -20,6 +20,7 @@ pub mod m365;
 pub mod manifest;
 pub mod normalize;
 pub mod plan;
+pub mod progress;
 pub mod read;
 pub mod report;
 pub mod salesperson;
@@ -116,13 +117,11 @@ fn output_settings(cli: &Cli) -> OutputSettings {
         Verbosity::Normal
     };
     let no_color = std::env::var_os("NO_COLOR");
+    let stderr_is_terminal = std::io::stderr().is_terminal();
     OutputSettings {
         verbosity,
-        color: use_color(
-            cli.color,
-            std::io::stderr().is_terminal(),
-            no_color.as_deref(),
-        ),
+        color: use_color(cli.color, stderr_is_terminal, no_color.as_deref()),
+        progress: stderr_is_terminal && verbosity != Verbosity::Quiet,
     }
 }
 
@@ -132,7 +131,7 @@ pub fn use_color(choice: ColorArg, stderr_is_terminal: bool, no_color: Option<&O
     match choice {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => stderr_is_terminal && !no_color.is_some_and(|v| !v.is_empty()),
+        ColorArg::Auto => stderr_is_terminal && no_color.is_none_or(|v| v.is_empty()),
     }
 }
 

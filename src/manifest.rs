@@ -209,7 +209,7 @@ fn record(entry: &Entry, plan: &Plan, policy: &AccountPolicy) -> SalespersonReco
         code: sp.code.clone(),
         name: personal(&sp.name),
         source: Source {
-            file: entry.location.file.clone(),
+            file: entry.location.file.to_string(),
             sheet: entry.location.sheet.clone(),
             row: entry.location.row,
         },
@@ -263,10 +263,10 @@ impl Manifest {
         }
     }
 
-    pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
-        text.push('\n');
-        text
+    /// Writes the manifest as pretty JSON with a final newline, streamed.
+    pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        out.write_all(b"\n")
     }
 }
 

@@ -1,7 +1,9 @@
 //! Planning: which salesperson becomes which Microsoft 365 user, which are skipped or rejected and why,
 //! and which import file each user goes into.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::accounts::AccountPolicy;
 use crate::bc::{ColumnMap, Field};
@@ -110,7 +112,6 @@ pub struct Entry {
     /// Whether the user name came from the salesperson's Email (else it was built from the name).
     pub upn_from_email: bool,
     pub alternate_email: String,
-    pub import: Option<ImportRow>,
     /// Index into [`Plan::batches`].
     pub batch: Option<usize>,
 }
@@ -129,9 +130,14 @@ impl Entry {
             upn: None,
             upn_from_email: false,
             alternate_email: String::new(),
-            import: None,
             batch: None,
         }
+    }
+
+    /// The row this user gets in its import file; `None` unless the outcome is written. It is built
+    /// again when asked for (it was checked when planned), so a big run does not hold every row twice.
+    pub fn import(&self) -> Option<ImportRow> {
+        (self.outcome == Outcome::Written).then(|| import_row(self))
     }
 
     /// Why the row is skipped or rejected, in words; `None` for written rows.
@@ -183,14 +189,20 @@ impl Plan {
 }
 
 /// Plans every row: duplicates, user names, outcomes and import files.
-pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -> Plan {
+/// `rows` yields `count` rows, in input order.
+pub fn plan(
+    rows: impl IntoIterator<Item = RowInput>,
+    count: usize,
+    columns: &[ColumnMap],
+    options: &PlanOptions,
+) -> Plan {
     let at = |row: &RowInput, field: Field| columns[row.input].locate(field, &row.location);
     let mut duplicates = Duplicates::default();
     let mut explicit = FirstSeen::default();
-    let mut entries: Vec<Entry> = Vec::with_capacity(rows.len());
+    let mut entries: Vec<Entry> = Vec::with_capacity(count);
 
     // Pass 1: per-row user names from Email, and every duplicate that does not depend on built names.
-    for row in rows {
+    for mut row in rows {
         if row.kind != RowKind::Data {
             let outcome = match row.kind {
                 RowKind::Empty => Outcome::Skipped(SkipReason::EmptyRow),
@@ -199,7 +211,7 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
             entries.push(Entry::unplanned(row, outcome));
             continue;
         }
-        let mut diagnostics = row.diagnostics.clone();
+        let mut diagnostics = std::mem::take(&mut row.diagnostics);
         let sp = &row.salesperson;
         diagnostics.extend(duplicates.code(&sp.code, &at(&row, Field::Code)));
         let skip = sp.skip_reason();
@@ -359,14 +371,15 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
             upn_from_email: upn.is_some() && outcome != Outcome::Existing,
             upn,
             alternate_email,
-            import: None,
             batch: None,
         });
     }
 
     // Pass 2: build the missing user names, avoiding every user name taken from an Email, in input order.
     let first_domain = options.domains.first().cloned().unwrap_or_default();
-    let mut built: HashMap<String, Location> = HashMap::new();
+    let mut built: HashMap<String, Location> = HashMap::default();
+    // Per unnumbered user name, the first number whose user name may be free: linear clash numbering.
+    let mut next_free: HashMap<String, u32> = HashMap::default();
     for entry in entries
         .iter_mut()
         .filter(|e| e.outcome == Outcome::Written && e.upn.is_none())
@@ -378,6 +391,9 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
         // The whole user name may have 79 characters: a long domain leaves less than 50 before "@".
         let alias_room =
             crate::m365::upn::MAX_UPN_CHARS.saturating_sub(first_domain.chars().count() + 1);
+        // The unnumbered user name, and whether every candidate tried so far is taken for everyone.
+        let mut unnumbered: Option<String> = None;
+        let mut all_taken = true;
         let chosen = loop {
             let Some(alias) = build_alias_within(
                 &options.user_name,
@@ -389,9 +405,26 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
             ) else {
                 break None;
             };
+            if suffix.is_none() {
+                // Numbers below the first free one are taken: start there, so numbering stays linear.
+                if let Some(&next) = next_free.get(&alias) {
+                    suffix = Some(next);
+                    unnumbered = Some(alias);
+                    continue;
+                }
+                unnumbered = Some(alias.clone());
+            }
             let candidate = format!("{alias}@{first_domain}");
             let key = candidate.to_lowercase();
-            if !explicit.contains(&key) && !built.contains_key(&key) {
+            let taken = explicit.contains(&key) || built.contains_key(&key);
+            if taken && all_taken {
+                if let (Some(unnumbered), Some(n)) = (&unnumbered, suffix) {
+                    next_free.insert(unnumbered.clone(), n + 1);
+                }
+            } else {
+                all_taken = false;
+            }
+            if !taken {
                 // A user of that name and the same display name is this salesperson, created earlier.
                 match options.existing.as_ref().and_then(|e| e.by_upn(&key)) {
                     Some(user)
@@ -556,22 +589,15 @@ pub fn plan(rows: Vec<RowInput>, columns: &[ColumnMap], options: &PlanOptions) -
                 entry.outcome = Outcome::Rejected;
             }
         }
-        if entry.outcome == Outcome::Written {
-            entry.import = Some(row);
-        }
     }
 
     // Pass 4: no salesperson may be the administrator or the integration user.
-    let locations: Vec<(Location, Location)> = entries
-        .iter()
-        .map(|e| {
-            (
-                columns[e.input].locate(Field::Email, &e.location),
-                columns[e.input].locate(Field::Name, &e.location),
-            )
-        })
-        .collect();
-    options.accounts.check_salespeople(&mut entries, &locations);
+    options.accounts.check_salespeople(&mut entries, |e| {
+        (
+            columns[e.input].locate(Field::Email, &e.location),
+            columns[e.input].locate(Field::Name, &e.location),
+        )
+    });
 
     let batches = batch(&mut entries);
     Plan { entries, batches }
@@ -647,7 +673,7 @@ fn source_field(column: ImportColumn) -> Field {
 fn batch(entries: &mut [Entry]) -> Vec<Batch> {
     let mut by_country: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
     for (i, entry) in entries.iter().enumerate() {
-        if entry.import.is_some() {
+        if entry.outcome == Outcome::Written {
             let country = Some(entry.salesperson.country.clone()).filter(|c| !c.is_empty());
             by_country.entry(country).or_default().push(i);
         }

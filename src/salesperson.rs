@@ -64,7 +64,7 @@ pub struct Salesperson {
     /// For a row of a Microsoft 365 import file read as input: the row as read and cleaned. Its User Name
     /// is the user name (checked, never rebuilt), its names are used as given, and its columns Business
     /// Central has no field for (Office Number, Address, City...) are written back unchanged.
-    pub import_row: Option<ImportedRow>,
+    pub import_row: Option<Box<ImportedRow>>,
     /// ISO 3166 alpha-2 country code, upper-case; empty when unknown. Users of different countries never
     /// share an import file.
     pub country: String,

@@ -33,6 +33,7 @@ pub fn run(
     let mut input_settings = input_settings(&args.input, &settings)?;
     // A file is validated as it would be uploaded: a legacy import header is an error here.
     input_settings.legacy_is_error = true;
+    input_settings.progress = output.progress;
     let analysis = analyse(&args.inputs, &input_settings, &options)?;
     print_report(&analysis, args.report, false, output, stderr);
     if let Some(path) = &args.review {

@@ -119,11 +119,47 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// A writer that hashes what passes through it.
+struct HashingWriter<W> {
+    inner: W,
+    hasher: Sha256,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Flushes the file system holding `dir` to disk (Linux `syncfs`).
+#[cfg(target_os = "linux")]
+fn sync_file_system(dir: &Path) -> Result<()> {
+    use std::os::fd::AsRawFd;
+    let handle = fs::File::open(dir).map_err(|e| Error::io(dir, e))?;
+    // SAFETY: syncfs only reads the descriptor, which `handle` keeps open for the call.
+    if unsafe { libc::syncfs(handle.as_raw_fd()) } != 0 {
+        return Err(Error::io(dir, std::io::Error::last_os_error()));
+    }
+    Ok(())
+}
+
 /// The folder the outputs are staged in until [`Staging::commit`].
 pub struct Staging {
     target: PathBuf,
     dir: tempfile::TempDir,
+    /// Files written so far.
+    written: std::cell::Cell<usize>,
 }
+
+/// Up to this many outputs are each flushed to disk as written; past it (a big run writes thousands of
+/// import files), the whole folder is flushed at once before the commit (Linux `syncfs`).
+const FSYNC_EACH_UP_TO: usize = 32;
 
 /// A written output and its SHA-256.
 #[derive(Debug, Clone)]
@@ -158,17 +194,47 @@ impl Staging {
         Ok(Staging {
             target: target.to_path_buf(),
             dir,
+            written: std::cell::Cell::new(0),
         })
     }
 
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<WrittenFile> {
+        self.write_with(name, |out| out.write_all(bytes))
+    }
+
+    /// Writes an output as `write_to` produces it, hashing it on the way: a large output (the manifest of
+    /// a million rows) is never held in memory whole.
+    pub fn write_with(
+        &self,
+        name: &str,
+        write_to: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<WrittenFile> {
         let path = self.dir.path().join(name);
-        let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-        file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
-        file.sync_all().map_err(|e| Error::io(&path, e))?;
+        let file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let mut out = std::io::BufWriter::with_capacity(
+            256 * 1024,
+            HashingWriter {
+                inner: file,
+                hasher: Sha256::new(),
+            },
+        );
+        write_to(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(|e| Error::io(&path, e))?;
+        let HashingWriter {
+            inner: file,
+            hasher,
+        } = out
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?;
+        self.written.set(self.written.get() + 1);
+        if !cfg!(target_os = "linux") || self.written.get() <= FSYNC_EACH_UP_TO {
+            file.sync_all().map_err(|e| Error::io(&path, e))?;
+        }
+        drop(file);
         Ok(WrittenFile {
             name: name.to_string(),
-            sha256: sha256_hex(bytes),
+            sha256: format!("{:x}", hasher.finalize()),
         })
     }
 
@@ -176,6 +242,11 @@ impl Staging {
     /// atomic step where the system allows it (Linux), so that at every moment `--out` holds either the
     /// earlier outputs or the new ones; elsewhere it is moved aside first and removed once the new one is in.
     pub fn commit(self) -> Result<()> {
+        // Every staged file reaches the disk before the folder takes the target's place.
+        #[cfg(target_os = "linux")]
+        if self.written.get() > FSYNC_EACH_UP_TO {
+            sync_file_system(self.dir.path())?;
+        }
         let staged = self.dir.keep();
         let target = &self.target;
         if target.exists() && exchange(&staged, target).is_ok() {

@@ -632,3 +632,50 @@ fn the_json_report_says_whether_import_files_were_written() {
         false
     );
 }
+
+#[test]
+fn a_big_runs_review_lists_the_first_rows_in_full_then_only_rows_with_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("big.csv");
+    let mut csv = String::from("Code,Name,Email\n");
+    for i in 0..10_500 {
+        let code = if i == 10_300 {
+            "S0".to_string()
+        } else {
+            format!("S{i}")
+        };
+        // A private address is a warning (F005): past the first 10,000 rows it is not listed.
+        let email = if i == 10_400 { "p10400@gmail.com" } else { "" };
+        csv.push_str(&format!("{code},Person{i} Tester{i},{email}\n"));
+    }
+    std::fs::write(&input, csv).unwrap();
+    let out = dir.path().join("out");
+    let output = run(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--domain",
+        "contoso.com",
+        "--keep-going",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let review = out.join("review.xlsx");
+
+    let rows = sheet(&review, "big");
+    assert_eq!(rows.len(), 1 + 10_000 + 1);
+    assert_eq!(rows[10_000][0], "10001");
+    let last = &rows[10_001];
+    assert_eq!((last[0].as_str(), last[1].as_str()), ("10302", "rejected"));
+
+    let problems = sheet(&review, "Problems");
+    assert!(problems.iter().any(|p| p[1] == "D001" && p[3] == "10302"));
+    assert!(!problems.iter().any(|p| p[1] == "F005"));
+
+    let summary = sheet(&review, "Summary");
+    let not_listed = summary.iter().find(|r| r[0] == "Not listed").unwrap();
+    assert!(
+        not_listed[1].starts_with("499 rows and 1 problems"),
+        "{not_listed:?}"
+    );
+}

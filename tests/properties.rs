@@ -95,7 +95,7 @@ proptest! {
         // Every written user meets Microsoft's rules, and user names are unique case-insensitively.
         let mut seen = BTreeSet::new();
         for entry in plan.entries.iter().filter(|e| e.outcome == Outcome::Written) {
-            let import = entry.import.as_ref().unwrap();
+            let import = entry.import().unwrap();
             let upn = import.get(ImportColumn::UserName);
             prop_assert!(UserPrincipalName::parse(upn, &domains).is_ok(), "{}", upn);
             prop_assert!(seen.insert(upn.to_lowercase()), "{} twice", upn);
@@ -114,9 +114,9 @@ proptest! {
         // Writing each batch and reading it back gives exactly the planned users, in order.
         for batch in &plan.batches {
             prop_assert!(batch.entries.len() <= MAX_USERS_PER_FILE);
-            let planned: Vec<_> = batch.entries.iter().map(|&i| plan.entries[i].import.as_ref().unwrap()).collect();
+            let planned: Vec<_> = batch.entries.iter().map(|&i| plan.entries[i].import().unwrap()).collect();
             let mut bytes = Vec::new();
-            write_import_csv(&mut bytes, &planned).unwrap();
+            write_import_csv(&mut bytes, &planned.iter().collect::<Vec<_>>()).unwrap();
             let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap();
             let mut reader = csv::ReaderBuilder::new().from_reader(body);
             prop_assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), HEADER.to_vec());

@@ -41,7 +41,7 @@ pub struct ColumnRef {
 /// Rows are spreadsheet rows for XLSX and, for CSV, the line where the record starts (header = line 1).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Location {
-    pub file: String,
+    pub file: std::sync::Arc<str>,
     pub row: Option<u64>,
     pub column: Option<ColumnRef>,
     /// The worksheet, for workbooks; it turns row and column into a cell reference such as `Sheet1!E14`.
@@ -51,7 +51,7 @@ pub struct Location {
 impl Location {
     pub fn file(file: &str) -> Self {
         Location {
-            file: file.to_string(),
+            file: file.into(),
             ..Location::default()
         }
     }

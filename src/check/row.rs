@@ -166,7 +166,7 @@ pub fn check_row(
     let country_cell_empty = columns
         .column(Field::Country)
         .and_then(|c| raw.cells.get(c.index - 1))
-        .map_or(true, |v| v.trim().is_empty());
+        .is_none_or(|v| v.trim().is_empty());
     if let (Some(country), true) = (default_country, country_cell_empty) {
         salesperson.country = country.to_string();
     }
@@ -448,7 +448,7 @@ pub fn check_import_row(
             .with_value(salesperson.email2.clone()),
         );
     }
-    salesperson.import_row = Some(ImportedRow { header, row });
+    salesperson.import_row = Some(Box::new(ImportedRow { header, row }));
     (salesperson, diagnostics)
 }
 

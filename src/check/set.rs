@@ -2,7 +2,7 @@
 //!
 //! Only keys are kept (not rows), so memory grows with the number of distinct values, not the file size.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::check::{rules, Diagnostic, Location, Rule};
 
@@ -49,7 +49,7 @@ impl FirstSeen {
 
 /// `file:row` (and the cell for workbooks), the way a note points at another row.
 pub fn describe(location: &Location) -> String {
-    let mut text = location.file.clone();
+    let mut text = location.file.to_string();
     if let Some(row) = location.row {
         text.push_str(&format!(":{row}"));
     }

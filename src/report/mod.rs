@@ -27,6 +27,8 @@ pub struct OutputSettings {
     pub verbosity: Verbosity,
     /// Whether to colour severity labels and codes with ANSI escapes.
     pub color: bool,
+    /// Whether a long run shows its progress on stderr: a terminal, and not `--quiet`.
+    pub progress: bool,
 }
 
 /// A value as it may appear in an output cell: control characters shown as their visible Unicode

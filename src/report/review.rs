@@ -18,6 +18,11 @@ use crate::report::visible_text;
 const LEAD_COLUMNS: u16 = 3;
 /// Excel's limit for the text of one cell.
 const MAX_CELL_CHARS: usize = 32_767;
+/// Rows of each input listed in full. Past them a big run lists only the rows with an error, so that its
+/// review stays quick to write and to open; the JSON report has every problem.
+pub const FULL_ROWS: usize = 10_000;
+/// At most this many rows on a sheet: rows with an error past [`FULL_ROWS`], and problems.
+pub const MAX_ROWS: usize = 100_000;
 const ERROR_FILL: u32 = 0xFFC7CE;
 const WARNING_FILL: u32 = 0xFFEB9C;
 
@@ -46,20 +51,41 @@ pub fn render(analysis: &Analysis) -> Result<Vec<u8>, XlsxError> {
         warning: Format::new().set_background_color(Color::RGB(WARNING_FILL)),
         plain: Format::new(),
     };
+    // A big run's sheets are written row by row to temporary files instead of being held in memory.
+    let big = analysis.plan.entries.len() > FULL_ROWS;
+    let add_sheet = |workbook: &mut Workbook, name: &str| -> Result<(), XlsxError> {
+        let sheet = if big {
+            workbook.add_worksheet_with_constant_memory()
+        } else {
+            workbook.add_worksheet()
+        };
+        sheet.set_name(name)?;
+        Ok(())
+    };
     let sheet_names = review_sheet_names(analysis);
     let mut cell_of: Vec<BTreeMap<u64, u32>> = vec![BTreeMap::new(); analysis.inputs.len()];
+    let mut left_out = LeftOut::default();
     for (index, name) in sheet_names.iter().enumerate() {
-        let sheet = workbook.add_worksheet();
-        sheet.set_name(name)?;
-        write_review_sheet(sheet, analysis, index, &styles, &mut cell_of[index])?;
+        add_sheet(&mut workbook, name)?;
+        let sheet = workbook.worksheet_from_index(index)?;
+        left_out.rows += write_review_sheet(sheet, analysis, index, &styles, &mut cell_of[index])?;
     }
-    let problems = workbook.add_worksheet();
-    problems.set_name("Problems")?;
-    write_problems_sheet(problems, analysis, &sheet_names, &cell_of, &styles)?;
-    let summary = workbook.add_worksheet();
-    summary.set_name("Summary")?;
-    write_summary_sheet(summary, analysis, &styles)?;
+    add_sheet(&mut workbook, "Problems")?;
+    let problems = workbook.worksheet_from_name("Problems")?;
+    left_out.problems = write_problems_sheet(problems, analysis, &sheet_names, &cell_of, &styles)?;
+    add_sheet(&mut workbook, "Summary")?;
+    let summary = workbook.worksheet_from_name("Summary")?;
+    write_summary_sheet(summary, analysis, &left_out, &styles)?;
     workbook.save_to_buffer()
+}
+
+/// What a big run's review does not list.
+#[derive(Default)]
+struct LeftOut {
+    /// Rows past [`FULL_ROWS`] without an error, or past [`MAX_ROWS`].
+    rows: u64,
+    /// Problems on rows not listed, or past [`MAX_ROWS`].
+    problems: u64,
 }
 
 /// One sheet name per input, from its file name: at most 31 characters, none of []:*?/\, unique.
@@ -140,7 +166,7 @@ fn write_review_sheet(
     index: usize,
     styles: &Styles,
     row_of: &mut BTreeMap<u64, u32>,
-) -> Result<(), XlsxError> {
+) -> Result<u64, XlsxError> {
     let input = &analysis.inputs[index];
     sheet.set_default_note_author("bc2m365");
     let header_count = input.header.len() as u16;
@@ -153,7 +179,7 @@ fn write_review_sheet(
     for d in analysis
         .file_diagnostics
         .iter()
-        .filter(|d| d.location.file == input.file)
+        .filter(|d| *d.location.file == *input.file)
     {
         if let Some(column) = &d.location.column {
             header_problems.entry(column.index).or_default().add(d);
@@ -172,7 +198,24 @@ fn write_review_sheet(
     }
     let mut row: u32 = 0;
     let mut max_cells = header_count;
-    for entry in analysis.plan.entries.iter().filter(|e| e.input == index) {
+    let mut left_out = 0u64;
+    for (n, entry) in analysis
+        .plan
+        .entries
+        .iter()
+        .filter(|e| e.input == index)
+        .enumerate()
+    {
+        let listed = n < FULL_ROWS
+            || (row as usize) < MAX_ROWS
+                && entry
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.severity() == Severity::Error);
+        if !listed {
+            left_out += 1;
+            continue;
+        }
         row += 1;
         if let Some(source_row) = entry.location.row {
             row_of.insert(source_row, row);
@@ -233,7 +276,7 @@ fn write_review_sheet(
     sheet.set_freeze_panes(1, 0)?;
     let last_col = (LEAD_COLUMNS + max_cells.max(1)) - 1;
     sheet.autofilter(0, 0, row, last_col)?;
-    Ok(())
+    Ok(left_out)
 }
 
 fn write_problem_cell(
@@ -261,7 +304,7 @@ fn write_problems_sheet(
     sheet_names: &[String],
     row_of: &[BTreeMap<u64, u32>],
     styles: &Styles,
-) -> Result<(), XlsxError> {
+) -> Result<u64, XlsxError> {
     let titles = [
         "Severity", "Code", "File", "Row", "Column", "Cell", "Value", "Message", "Help", "Note",
         "Go to",
@@ -274,7 +317,23 @@ fn write_problems_sheet(
         sheet.set_column_width(i as u16, widths[i])?;
     }
     let mut row = 0u32;
+    let mut left_out = 0u64;
     for d in analysis.diagnostics() {
+        let input = analysis
+            .inputs
+            .iter()
+            .position(|i| *i.file == *d.location.file);
+        // A problem on a row the review does not list is left out with its row.
+        let row_listed = match (input, d.location.row) {
+            (Some(input), Some(r)) => {
+                r == analysis.inputs[input].header_row || row_of[input].contains_key(&r)
+            }
+            _ => true,
+        };
+        if !row_listed || row as usize >= MAX_ROWS {
+            left_out += 1;
+            continue;
+        }
         row += 1;
         let format = match d.severity() {
             Severity::Error => &styles.error,
@@ -301,11 +360,7 @@ fn write_problems_sheet(
         if let Some(note) = &d.note {
             sheet.write_string(row, 9, cell_text(note))?;
         }
-        if let Some(input) = analysis
-            .inputs
-            .iter()
-            .position(|i| i.file == d.location.file)
-        {
+        if let Some(input) = input {
             let target_row = match d.location.row {
                 Some(r) if Some(r) == Some(analysis.inputs[input].header_row) => Some(0),
                 Some(r) => row_of[input].get(&r).copied(),
@@ -333,12 +388,13 @@ fn write_problems_sheet(
     }
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, row, titles.len() as u16 - 1)?;
-    Ok(())
+    Ok(left_out)
 }
 
 fn write_summary_sheet(
     sheet: &mut Worksheet,
     analysis: &Analysis,
+    left_out: &LeftOut,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     let s = &analysis.summary;
@@ -372,5 +428,15 @@ fn write_summary_sheet(
     line(sheet, "Errors", s.errors.to_string())?;
     line(sheet, "Warnings", s.warnings.to_string())?;
     line(sheet, "Import files", s.import_files.to_string())?;
+    if left_out.rows > 0 || left_out.problems > 0 {
+        line(
+            sheet,
+            "Not listed",
+            format!(
+                "{} rows and {} problems: past the first {FULL_ROWS} rows of an input, only rows with an error are listed (at most {MAX_ROWS}); --report json gives every problem",
+                left_out.rows, left_out.problems
+            ),
+        )?;
+    }
     Ok(())
 }

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# The benchmark harness: builds the release binary, makes its own data, and measures wall time and peak
+# memory of validate and convert against the floor (one pass of the csv crate over the same file).
+#
+#   bash benches/run.sh            # the full run: 10k, 100k and 1M CSV rows, 100k and 250 XLSX rows
+#   ROWS=100000 bash benches/run.sh   # a quicker run with a smaller "large" CSV
+#
+# Needs GNU time (/usr/bin/time, package "time") for peak memory. Nothing is left behind: the data and
+# outputs live in a temporary folder that is removed at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROWS=${ROWS:-1000000}
+XLSX_ROWS=${XLSX_ROWS:-100000}
+SMALL_RUNS=${SMALL_RUNS:-11}
+DOMAIN=contoso.com
+
+if [[ ! -x /usr/bin/time ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+  else
+    echo "benches/run.sh needs GNU time at /usr/bin/time (apt-get install time)" >&2
+    exit 2
+  fi
+fi
+
+echo "building (release)..." >&2
+cargo build --release --quiet --bin bc2m365 --example gen_salespeople --example floor
+BIN=target/release/bc2m365
+GEN=target/release/examples/gen_salespeople
+FLOOR=target/release/examples/floor
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/bc2m365-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+echo "making data in $WORK..." >&2
+sizes=($(printf '%s\n' 10000 100000 "$ROWS" | sort -nu))
+for n in "${sizes[@]}"; do
+  [[ -f "$WORK/salespeople-$n.csv" ]] || "$GEN" "$n" "$WORK/salespeople-$n.csv"
+done
+"$GEN" "$XLSX_ROWS" "$WORK/salespeople-$XLSX_ROWS.xlsx"
+"$GEN" 250 "$WORK/salespeople-250.xlsx"
+
+# run_timed COMMAND...: runs the command once under GNU time; sets WALL_MS (from the clock, to the
+# millisecond) and PEAK_KIB. Exit codes 0 and 1 are fine: the data holds a few deliberate errors.
+run_timed() {
+  local status=0 start end
+  # Earlier runs' outputs are flushed to disk first, so that no run pays for another's writes.
+  sync
+  start=$(date +%s%N)
+  /usr/bin/time -f "%M" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/stderr" || status=$?
+  end=$(date +%s%N)
+  if [[ $status -gt 1 ]]; then
+    echo "failed (exit $status): $*" >&2
+    tail -5 "$WORK/stderr" >&2
+    exit 1
+  fi
+  WALL_MS=$(((end - start) / 1000000))
+  PEAK_KIB=$(tail -1 "$WORK/time")
+}
+
+# Each run is compared with the floor of the same CSV file; the workbooks have none ("-").
+declare -a LABELS=() WALL=() RSS=() BASE=()
+FLOOR_MS=0
+record() {
+  LABELS+=("$1")
+  WALL+=("$2")
+  RSS+=("$3")
+  BASE+=("$FLOOR_MS")
+  printf '  %-40s %8s ms %6s MiB\n' "$1" "$2" "$3" >&2
+}
+
+# measure LABEL COMMAND...: one run.
+measure() {
+  local label=$1
+  shift
+  run_timed "$@"
+  record "$label" "$WALL_MS" "$((PEAK_KIB / 1024))"
+}
+
+# measure_median LABEL COMMAND...: the median wall time of SMALL_RUNS runs, and the largest peak memory.
+measure_median() {
+  local label=$1
+  shift
+  local times=() peak=0
+  for _ in $(seq "$SMALL_RUNS"); do
+    run_timed "$@"
+    times+=("$WALL_MS")
+    ((PEAK_KIB > peak)) && peak=$PEAK_KIB
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((SMALL_RUNS + 1) / 2))p")
+  record "$label (median of $SMALL_RUNS)" "$median" "$((peak / 1024))"
+}
+
+echo "measuring..." >&2
+# The start-up cost first, before the big runs fill the disk cache.
+measure_median "convert, 250 XLSX rows" "$BIN" convert "$WORK/salespeople-250.xlsx" \
+  --domain "$DOMAIN" --quiet --keep-going --force --out "$WORK/out-250"
+for n in "${sizes[@]}"; do
+  csv="$WORK/salespeople-$n.csv"
+  run_timed "$FLOOR" "$csv"
+  FLOOR_MS=$WALL_MS
+  record "floor (csv crate), $n CSV rows" "$WALL_MS" "$((PEAK_KIB / 1024))"
+  measure "validate, $n CSV rows" "$BIN" validate "$csv" --domain "$DOMAIN" --quiet
+  measure "convert, $n CSV rows" "$BIN" convert "$csv" --domain "$DOMAIN" --quiet --keep-going \
+    --force --out "$WORK/out-$n"
+  rm -rf "$WORK/out-$n"
+done
+FLOOR_MS=0
+measure "convert, $XLSX_ROWS XLSX rows" "$BIN" convert "$WORK/salespeople-$XLSX_ROWS.xlsx" \
+  --domain "$DOMAIN" --quiet --keep-going --force --out "$WORK/out-xlsx"
+rm -rf "$WORK/out-xlsx"
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+echo
+echo "Machine: $(nproc) cores, ${cpu:-unknown CPU}, $mem; $(uname -sr); $(rustc --version)"
+echo
+echo "| Run | Wall time | Ratio to the floor | Peak memory |"
+echo "|---|---:|---:|---:|"
+for i in "${!LABELS[@]}"; do
+  ratio=$(awk -v a="${WALL[$i]}" -v b="${BASE[$i]}" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }')
+  secs=$(awk -v ms="${WALL[$i]}" 'BEGIN { printf "%.3f s", ms / 1000 }')
+  echo "| ${LABELS[$i]} | $secs | $ratio | ${RSS[$i]} MiB |"
+done
