@@ -8,36 +8,8 @@ use std::path::{Path, PathBuf};
 use common::*;
 use serde_json::Value;
 
-/// Runs `convert` with `args` into a fresh folder; compares stderr, and every output when the run wrote
-/// any, with `fixtures/expected/<case>/`.
 fn convert_case(case: &str, args: &[&str], expected_exit: i32) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    let mut all = vec!["convert"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--out", out.to_str().unwrap()]);
-    let output = run(&all);
-    let expected = Path::new("fixtures/expected").join(case);
-    let stderr = stderr_of(&output).replace(out.to_str().unwrap(), "<OUT>");
-    assert_matches_expected(&expected.join("stderr.txt"), stderr.as_bytes());
-    assert_eq!(output.status.code(), Some(expected_exit), "{stderr}");
-    if expected_exit == 0 {
-        // review.xlsx is checked by content (tests/diagnostics.rs), not byte for byte.
-        for (name, bytes) in folder_contents(&out)
-            .into_iter()
-            .filter(|(n, _)| n != "review.xlsx")
-        {
-            assert_matches_expected(&expected.join(&name), &bytes);
-        }
-    } else {
-        let names: Vec<String> = folder_contents(&out).into_iter().map(|(n, _)| n).collect();
-        assert_eq!(
-            names,
-            ["review.xlsx"],
-            "only the review is written after errors"
-        );
-    }
-    (tmp, out)
+    convert_and_compare(case, args, expected_exit)
 }
 
 fn manifest(out: &Path) -> Value {

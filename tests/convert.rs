@@ -8,30 +8,8 @@ use common::*;
 
 /// Converts a fixture and compares the import file, the manifest and the report with the expected ones.
 fn convert_fixture(fixture: &str, expected_exit: i32) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    let output = run(&[
-        "convert",
-        &format!("fixtures/{fixture}"),
-        "--domain",
-        "contoso.com",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let expected = Path::new("fixtures/expected").join(fixture);
-    let stderr = stderr_of(&output).replace(out.to_str().unwrap(), "<OUT>");
-    assert_matches_expected(&expected.join("stderr.txt"), stderr.as_bytes());
-    assert_eq!(output.status.code(), Some(expected_exit), "{stderr}");
-    if expected_exit == 0 {
-        // review.xlsx is checked by content (tests/diagnostics.rs), not byte for byte.
-        for (name, bytes) in folder_contents(&out)
-            .into_iter()
-            .filter(|(n, _)| n != "review.xlsx")
-        {
-            assert_matches_expected(&expected.join(&name), &bytes);
-        }
-    }
-    (tmp, out)
+    let input = format!("fixtures/{fixture}");
+    convert_and_compare(fixture, &[&input, "--domain", "contoso.com"], expected_exit)
 }
 
 #[test]

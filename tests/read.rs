@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-/// Converts `inputs` with `extra` arguments and compares the report and every output with
+/// Converts `inputs` (under fixtures/) with `extra` arguments and compares the report and every output with
 /// `fixtures/expected/<case>/`.
 fn convert_case(
     case: &str,
@@ -15,29 +15,11 @@ fn convert_case(
     extra: &[&str],
     expected_exit: i32,
 ) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    let mut args: Vec<String> = vec!["convert".into()];
-    args.extend(inputs.iter().map(|i| format!("fixtures/{i}")));
-    args.extend(["--domain", "contoso.com", "--out"].map(String::from));
-    args.push(out.to_str().unwrap().into());
-    args.extend(extra.iter().map(|s| s.to_string()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let output = run(&args);
-    let expected = Path::new("fixtures/expected").join(case);
-    let stderr = stderr_of(&output).replace(out.to_str().unwrap(), "<OUT>");
-    assert_matches_expected(&expected.join("stderr.txt"), stderr.as_bytes());
-    assert_eq!(output.status.code(), Some(expected_exit), "{stderr}");
-    if expected_exit == 0 {
-        // review.xlsx is checked by content (tests/diagnostics.rs), not byte for byte.
-        for (name, bytes) in folder_contents(&out)
-            .into_iter()
-            .filter(|(n, _)| n != "review.xlsx")
-        {
-            assert_matches_expected(&expected.join(&name), &bytes);
-        }
-    }
-    (tmp, out)
+    let inputs: Vec<String> = inputs.iter().map(|i| format!("fixtures/{i}")).collect();
+    let mut args: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    args.extend(["--domain", "contoso.com"]);
+    args.extend_from_slice(extra);
+    convert_and_compare(case, &args, expected_exit)
 }
 
 fn import_files(out: &Path) -> Vec<(String, Vec<u8>)> {

@@ -92,3 +92,40 @@ pub fn read_import(path: &Path) -> Vec<Vec<String>> {
         .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect()
 }
+
+/// Runs `convert` with `args` (everything but `--out`) into a fresh folder, and compares the report and,
+/// when it succeeds, every output but review.xlsx (checked by content in tests/diagnostics.rs) with
+/// `fixtures/expected/<case>/`. After errors, at most review.xlsx may have been written.
+pub fn convert_and_compare(
+    case: &str,
+    args: &[&str],
+    expected_exit: i32,
+) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mut all = vec!["convert"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    let output = run(&all);
+    let expected = Path::new("fixtures/expected").join(case);
+    let stderr = stderr_of(&output).replace(out.to_str().unwrap(), "<OUT>");
+    assert_matches_expected(&expected.join("stderr.txt"), stderr.as_bytes());
+    assert_eq!(output.status.code(), Some(expected_exit), "{stderr}");
+    let written: Vec<(String, Vec<u8>)> = if out.exists() {
+        folder_contents(&out)
+    } else {
+        Vec::new()
+    };
+    if expected_exit == 0 {
+        for (name, bytes) in written.into_iter().filter(|(n, _)| n != "review.xlsx") {
+            assert_matches_expected(&expected.join(&name), &bytes);
+        }
+    } else {
+        let names: Vec<String> = written.into_iter().map(|(n, _)| n).collect();
+        assert!(
+            names.is_empty() || names == ["review.xlsx"],
+            "after errors only the review: {names:?}"
+        );
+    }
+    (tmp, out)
+}
