@@ -5,6 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+// Headers are compared as Business Central captions are: without case, accents, spaces or punctuation
+// ("User principal name" = "userPrincipalName").
+use crate::bc::fields::header_key;
 use crate::error::{Error, Result};
 use crate::read::{self, ReadOptions};
 
@@ -23,14 +26,6 @@ pub struct ExistingUsers {
     pub file: String,
     by_upn: BTreeMap<String, ExistingUser>,
     by_mail: BTreeMap<String, ExistingUser>,
-}
-
-/// A header compared without case, spaces or punctuation: "User principal name" = "userPrincipalName".
-fn header_key(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 const UPN_HEADERS: [&str; 2] = ["userprincipalname", "upn"];
