@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use crate::check::{rules, Diagnostic, Location};
+use crate::check::{rules, Diagnostic, Location, Rule};
 use crate::m365::UserPrincipalName;
 use crate::plan::{Entry, Outcome};
 use crate::salesperson::{Salesperson, SkipReason};
@@ -326,15 +326,10 @@ impl AccountPolicy {
         out
     }
 
-    /// Rejects every salesperson who is the administrator or the integration user, by Email or by the user
-    /// name built from their Name; `locations` holds each entry's Email and Name cells.
-    /// `locate` gives an entry's Email and Name cells; it is asked only for the rows that are reported.
-    pub fn check_salespeople(
-        &self,
-        entries: &mut [Entry],
-        locate: impl Fn(&Entry) -> (Location, Location),
-    ) {
-        let specials = [
+    /// The special accounts, integration user first: each with the rule that rejects a salesperson
+    /// who is it, and how it is named.
+    fn specials(&self) -> [(&Option<Account>, &'static Rule, &'static str); 2] {
+        [
             (
                 &self.integration_user,
                 &rules::SALESPERSON_IS_INTEGRATION_USER,
@@ -345,42 +340,61 @@ impl AccountPolicy {
                 &rules::SALESPERSON_IS_ADMIN,
                 "the administrator",
             ),
-        ];
+        ]
+    }
+
+    /// Which special accounts (integration user, administrator) a salesperson with this Email (lower-
+    /// cased) and user name is.
+    pub fn special_matches(&self, email: &str, upn: Option<&str>) -> [bool; 2] {
+        self.specials().map(|(account, _, _)| {
+            account
+                .as_ref()
+                .is_some_and(|a| email == a.name.as_str() || upn == Some(a.name.as_str()))
+        })
+    }
+
+    /// Rejects a salesperson who is the administrator or the integration user, by Email or by the user
+    /// name built from their Name. `locate` gives the entry's Email and Name cells; it is asked only for
+    /// the rows that are reported.
+    pub fn check_salesperson(
+        &self,
+        entry: &mut Entry,
+        locate: impl Fn(&Entry) -> (Location, Location),
+    ) {
+        let specials = self.specials();
         if specials.iter().all(|(account, _, _)| account.is_none()) {
             return;
         }
-        for entry in entries.iter_mut() {
-            if matches!(
-                entry.outcome,
-                Outcome::Skipped(SkipReason::Blocked | SkipReason::PrivacyBlocked)
-            ) {
-                continue;
-            }
-            let email = entry.salesperson.email.to_lowercase();
-            let upn = entry.upn.as_ref().map(|u| u.key());
-            for (account, rule, what) in specials {
-                let Some(account) = account else { continue };
-                let name = account.name.as_str();
-                if email == name || upn.as_deref() == Some(name) {
-                    let (email_location, name_location) = locate(entry);
-                    let location = if email == name {
-                        email_location
-                    } else {
-                        name_location
-                    };
-                    entry.diagnostics.push(
-                        Diagnostic::new(
-                            rule,
-                            location,
-                            format!(
-                                "salesperson {} is {name}, {what} (named in {})",
-                                entry.salesperson.code, account.named_in
-                            ),
-                        )
-                        .with_value(name),
-                    );
-                    entry.outcome = Outcome::Rejected;
-                }
+        if matches!(
+            entry.outcome,
+            Outcome::Skipped(SkipReason::Blocked | SkipReason::PrivacyBlocked)
+        ) {
+            return;
+        }
+        let email = entry.salesperson.email.to_lowercase();
+        let upn = entry.upn.as_ref().map(|u| u.key());
+        for (account, rule, what) in specials {
+            let Some(account) = account else { continue };
+            let name = account.name.as_str();
+            if email == name || upn.as_deref() == Some(name) {
+                let (email_location, name_location) = locate(entry);
+                let location = if email == name {
+                    email_location
+                } else {
+                    name_location
+                };
+                entry.diagnostics.push(
+                    Diagnostic::new(
+                        rule,
+                        location,
+                        format!(
+                            "salesperson {} is {name}, {what} (named in {})",
+                            entry.salesperson.code, account.named_in
+                        ),
+                    )
+                    .with_value(name),
+                );
+                entry.outcome = Outcome::Rejected;
             }
         }
     }

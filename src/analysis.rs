@@ -1,16 +1,25 @@
 //! Reading, checking and planning every input: what `convert` and `validate` share.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::bc::fields::header_key;
 use crate::bc::{recognise_header, ColumnMap};
 use crate::check::row::{check_import_row, check_row, import_file_columns};
+use crate::check::set::{RowPos, Source, Sources, MAX_INPUTS};
 use crate::check::{rules, Diagnostic, Location, Severity};
 use crate::error::{Error, Result};
-use crate::input::{encoding_note, header_location, open_input, InputKind, InputSettings};
+use crate::input::{
+    encoding_note, header_location, open_input, reopen_input, InputKind, InputSettings,
+};
+use crate::m365::format::ImportColumn;
 use crate::m365::ImportHeader;
 use crate::manifest::Summary;
-use crate::plan::{plan, Outcome, Plan, PlanOptions, RowInput, RowKind};
+use crate::plan::{
+    batches, finish, guard, Batch, BatchCursor, Entry, KeySets, NameBuilder, Outcome, PlanOptions,
+    RowInput, RowKind,
+};
 use crate::read::{self, InputFormat};
 use crate::salesperson::{Salesperson, SkipReason};
 
@@ -33,37 +42,36 @@ pub struct InputInfo {
     pub stdin_sha256: Option<String>,
 }
 
-/// Everything learnt from the inputs: what was read, every problem, and the plan.
+/// Everything learnt from the inputs in a first pass: what was read, the problems of whole files, the
+/// counts, and the import files. The rows themselves are not kept: [`Analysis::replay`] reads them again
+/// and plans each one exactly as the first pass did, so memory holds keys and counts, never the rows.
 pub struct Analysis {
     pub inputs: Vec<InputInfo>,
-    /// Problems of whole files and headers; row problems live in the plan's entries.
+    /// Problems of whole files and headers; row problems come with the rows (see [`Analysis::replay`]).
     pub file_diagnostics: Vec<Diagnostic>,
-    pub plan: Plan,
+    /// The import files, in order of country.
+    pub batches: Vec<Batch>,
     pub summary: Summary,
     pub strict: bool,
+    /// The most cells past its header that a rejected row has (rejected.csv's extra columns).
+    pub rejected_extra_cells: usize,
+    settings: InputSettings,
+    options: PlanOptions,
+    sources: Sources,
+    keys: std::cell::RefCell<KeySets>,
+    /// Per input: its size and modification time when first read, to find a file changed between passes.
+    stamps: Vec<Option<FileStamp>>,
+    stdin: Option<Arc<[u8]>>,
+}
+
+/// One thing the second pass hands on, in report order: a problem of a whole file or header, or a row
+/// with its problems.
+pub enum Item<'a> {
+    FileDiagnostic(&'a Diagnostic),
+    Entry(&'a Entry),
 }
 
 impl Analysis {
-    /// Every diagnostic: each input's file problems first, then its rows in order.
-    pub fn diagnostics(&self) -> Vec<&Diagnostic> {
-        let mut all: Vec<(usize, u64, &Diagnostic)> = Vec::new();
-        for d in &self.file_diagnostics {
-            let input = self
-                .inputs
-                .iter()
-                .position(|i| *i.file == *d.location.file)
-                .unwrap_or(0);
-            all.push((input, d.location.row.unwrap_or(0), d));
-        }
-        for entry in &self.plan.entries {
-            for d in &entry.diagnostics {
-                all.push((entry.input, entry.location.row.unwrap_or(0), d));
-            }
-        }
-        all.sort_by_key(|(input, row, _)| (*input, *row));
-        all.into_iter().map(|(_, _, d)| d).collect()
-    }
-
     /// Whether the problems stop the import: an error, or under `--strict` a warning.
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0 || (self.strict && self.summary.warnings > 0)
@@ -84,23 +92,265 @@ impl Analysis {
                 || d.rule == &rules::LIMIT_EXCEEDED
         })
     }
+
+    /// The options the rows were planned with.
+    pub fn options(&self) -> &PlanOptions {
+        &self.options
+    }
+
+    /// Reads every input again and hands on each row, planned, in input order, and each file problem
+    /// before the rows of its file that come after it: the order of the reports. A file changed since
+    /// the first pass is an error, never a silent mix of two versions.
+    pub fn replay(&self, each: &mut dyn FnMut(Item<'_>) -> Result<()>) -> Result<()> {
+        let mut progress = crate::progress::Progress::new(self.settings.progress);
+        // File problems by input, in row order (a problem of no known input goes with the first).
+        let mut by_input: Vec<Vec<&Diagnostic>> = vec![Vec::new(); self.inputs.len().max(1)];
+        for d in &self.file_diagnostics {
+            let input = self
+                .inputs
+                .iter()
+                .position(|i| *i.file == *d.location.file)
+                .unwrap_or(0);
+            by_input[input].push(d);
+        }
+        for list in &mut by_input {
+            list.sort_by_key(|d| d.location.row.unwrap_or(0));
+        }
+        let mut names = NameBuilder::default();
+        let mut cursor = BatchCursor::new(&self.batches);
+        let mut counts = Counts::default();
+        let mut rows_done = 0u64;
+        for (index, list) in by_input.iter().enumerate() {
+            let mut pending = list.iter().peekable();
+            if let Some(info) = self.inputs.get(index).filter(|i| i.format.is_some()) {
+                progress.stage(format!("writing {}:", info.file));
+                self.check_unchanged(index)?;
+                let table = reopen_input(&info.path, &self.settings, self.stdin.as_ref())
+                    .map_err(|e| self.changed(index, Some(e)))?;
+                let mut scratch = Vec::new();
+                let mut reader = RowReader::new(index, table, &self.settings, &mut scratch);
+                while let Some(row) = reader.next_row(&mut scratch) {
+                    let row_number = row.location.row.unwrap_or(0);
+                    while let Some(d) =
+                        pending.next_if(|d| d.location.row.unwrap_or(0) <= row_number)
+                    {
+                        each(Item::FileDiagnostic(d))?;
+                    }
+                    let mut keys = self.keys.borrow_mut();
+                    let mut entry = keys.first_step(row, &self.options, &self.sources);
+                    finish(&mut entry, &mut names, &keys, &self.options, &self.sources);
+                    drop(keys);
+                    cursor.assign(&mut entry);
+                    counts.add(&entry, info.header.len());
+                    each(Item::Entry(&entry))?;
+                    rows_done += 1;
+                    progress.rows(rows_done);
+                }
+                if reader.rows != info.rows {
+                    return Err(self.changed(index, None));
+                }
+            }
+            for d in pending {
+                each(Item::FileDiagnostic(d))?;
+            }
+        }
+        progress.finish();
+        if !counts.agrees_with(&self.summary) || counts.rejected_extra != self.rejected_extra_cells
+        {
+            return Err(self.changed(0, None));
+        }
+        Ok(())
+    }
+
+    /// Every diagnostic in report order, handed on one by one.
+    pub fn each_diagnostic(&self, each: &mut dyn FnMut(&Diagnostic) -> Result<()>) -> Result<()> {
+        self.replay(&mut |item| match item {
+            Item::FileDiagnostic(d) => each(d),
+            Item::Entry(entry) => entry.diagnostics.iter().try_for_each(&mut *each),
+        })
+    }
+
+    fn check_unchanged(&self, index: usize) -> Result<()> {
+        match &self.stamps[index] {
+            Some(stamp) if FileStamp::of(&self.inputs[index].path).as_ref() != Some(stamp) => {
+                Err(self.changed(index, None))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn changed(&self, index: usize, error: Option<Error>) -> Error {
+        let path = self
+            .inputs
+            .get(index)
+            .map(|i| i.path.clone())
+            .unwrap_or_default();
+        Error::Io {
+            source: std::io::Error::other(match error {
+                Some(error) => format!("it could not be read a second time ({error}); run again"),
+                None => "it changed while it was being read; run again once nothing writes to it"
+                    .to_string(),
+            }),
+            path,
+        }
+    }
 }
 
-/// Reads, checks and plans every input. A file that cannot be read becomes a diagnostic (S008), so one
-/// run reports on every input; only usage errors (such as a missing --sheet) stop it.
+/// A file's size and modification time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl FileStamp {
+    fn of(path: &std::path::Path) -> Option<FileStamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
+
+/// Rows by outcome and problems by severity, as the rows are planned.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Counts {
+    rows: u64,
+    written: u64,
+    existing: u64,
+    coupled: u64,
+    skipped: u64,
+    rejected: u64,
+    empty_rows: u64,
+    errors: u64,
+    warnings: u64,
+    /// The most cells past its header that a rejected row has (rejected.csv's extra columns).
+    rejected_extra: usize,
+}
+
+impl Counts {
+    fn add_outcome(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Written => self.written += 1,
+            Outcome::Existing => self.existing += 1,
+            Outcome::Coupled => self.coupled += 1,
+            Outcome::Skipped(reason) => {
+                self.skipped += 1;
+                if reason == SkipReason::EmptyRow {
+                    self.empty_rows += 1;
+                }
+            }
+            Outcome::Rejected => self.rejected += 1,
+        }
+    }
+
+    fn add_severity(&mut self, severity: Severity, n: u64) {
+        match severity {
+            Severity::Error => self.errors += n,
+            Severity::Warning => self.warnings += n,
+            Severity::Info => {}
+        }
+    }
+
+    fn add_diagnostics<'a>(&mut self, diagnostics: impl IntoIterator<Item = &'a Diagnostic>) {
+        for d in diagnostics {
+            self.add_severity(d.severity(), 1);
+        }
+    }
+
+    fn add(&mut self, entry: &Entry, header_len: usize) {
+        self.rows += 1;
+        self.add_outcome(entry.outcome);
+        self.add_diagnostics(&entry.diagnostics);
+        if entry.outcome == Outcome::Rejected {
+            self.rejected_extra = self
+                .rejected_extra
+                .max(entry.cells.len().saturating_sub(header_len));
+        }
+    }
+
+    /// Whether a second pass counted what the first did (the row problems: file problems are the
+    /// first pass's own).
+    fn agrees_with(&self, summary: &Summary) -> bool {
+        self.rows == summary.rows
+            && self.written == summary.written
+            && self.existing == summary.existing
+            && self.coupled == summary.coupled
+            && self.skipped == summary.skipped
+            && self.rejected == summary.rejected
+            && self.empty_rows == summary.empty_rows
+            && self.errors == summary.row_errors
+            && self.warnings == summary.row_warnings
+    }
+}
+
+/// A row that still needs a user name built from its name, kept from the first pass until every user
+/// name taken from an Email is known: its place, its names (in [`Candidates::text`]), its country, and
+/// what the output guard and the account check found on its other columns.
+struct Candidate {
+    pos: RowPos,
+    /// Where its name, first name and last name end in the text.
+    ends: [usize; 3],
+    country: Option<u16>,
+    /// Problems the output guard found in the columns other than User Name: rejecting, errors, warnings.
+    guard: (bool, u32, u32),
+    /// Whether its Email is the integration user's or the administrator's.
+    special: [bool; 2],
+    /// Its cells past the header.
+    extra_cells: usize,
+}
+
+#[derive(Default)]
+struct Candidates {
+    text: String,
+    items: Vec<Candidate>,
+    countries: Vec<String>,
+}
+
+impl Candidates {
+    fn country_index(&mut self, country: Option<String>) -> Option<u16> {
+        let country = country?;
+        match self.countries.iter().position(|c| *c == country) {
+            Some(i) => Some(i as u16),
+            None => {
+                self.countries.push(country);
+                Some((self.countries.len() - 1) as u16)
+            }
+        }
+    }
+}
+
+/// Reads, checks and plans every input in a first pass. A file that cannot be read becomes a diagnostic
+/// (S008), so one run reports on every input; only usage errors (such as a missing --sheet) stop it.
 pub fn analyse(
     paths: &[PathBuf],
     settings: &InputSettings,
     plan_options: &PlanOptions,
 ) -> Result<Analysis> {
+    if paths.len() > MAX_INPUTS {
+        return Err(Error::Usage(format!(
+            "{} inputs given; one run reads at most {MAX_INPUTS}",
+            paths.len()
+        )));
+    }
     let mut inputs = Vec::new();
     let mut file_diagnostics = Vec::new();
-    let mut rows_in = RowChunks::default();
     let mut headers_seen: Vec<String> = Vec::new();
+    let mut sources = Sources::default();
+    let mut keys = KeySets::default();
+    let mut candidates = Candidates::default();
+    let mut counts = Counts::default();
+    let mut written_by_country: BTreeMap<Option<String>, usize> = BTreeMap::new();
+    let mut stamps = Vec::new();
+    let mut stdin = None;
+    // No name is built in the first pass: a builder is needed only to call `finish`.
+    let mut no_names = NameBuilder::default();
     let mut progress = crate::progress::Progress::new(settings.progress);
     for (index, path) in paths.iter().enumerate() {
         let file = read::display_name(path);
         progress.stage(format!("reading {file}:"));
+        stamps.push(FileStamp::of(path).filter(|_| path.as_os_str() != read::STDIN_PATH));
         let mut info = InputInfo {
             path: path.clone(),
             file: file.clone(),
@@ -122,11 +372,19 @@ pub fn analyse(
                     Location::file(&file),
                     "the file is empty",
                 ));
+                sources.inputs.push(Source {
+                    file: file.as_str().into(),
+                    ..Source::default()
+                });
                 inputs.push(info);
                 continue;
             }
             Err(Error::LimitExceeded { what, flag, .. }) => {
                 file_diagnostics.push(over_limit(&file, None, what, flag));
+                sources.inputs.push(Source {
+                    file: file.as_str().into(),
+                    ..Source::default()
+                });
                 inputs.push(info);
                 continue;
             }
@@ -140,24 +398,250 @@ pub fn analyse(
                     diagnostic = diagnostic.with_note(help);
                 }
                 file_diagnostics.push(diagnostic);
+                sources.inputs.push(Source {
+                    file: file.as_str().into(),
+                    ..Source::default()
+                });
                 inputs.push(info);
                 continue;
             }
         };
+        headers_seen.extend(table.header.iter().cloned());
+        if table.stdin_bytes.is_some() {
+            stdin = table.stdin_bytes.clone();
+        }
+        info.format = Some(table.format);
+        info.sheet = table.sheet.clone();
+        info.header_row = table.header_row;
+        info.header = table.header.clone();
+        info.stdin_sha256 = table.stdin_sha256.clone();
+        let diagnostics_before = file_diagnostics.len();
+        let mut reader = RowReader::new(index, table, settings, &mut file_diagnostics);
+        info.kind = reader.kind;
+        info.columns = reader.columns.clone();
+        sources.inputs.push(Source {
+            file: reader.base.file.clone(),
+            sheet: reader.base.sheet.clone(),
+            columns: reader.columns.clone(),
+        });
+        while let Some(row) = reader.next_row(&mut file_diagnostics) {
+            let mut entry = keys.first_step(row, plan_options, &sources);
+            if entry.needs_built_name() {
+                // Its user name waits for every Email's; the rest of its checks are done now.
+                counts.add_diagnostics(&entry.diagnostics);
+                let before = entry.diagnostics.len();
+                guard(&mut entry, &ImportColumn::ALL, &sources);
+                let mut guard_found = (false, 0, 0);
+                for d in &entry.diagnostics[before..] {
+                    guard_found.0 |= plan_options.rejects(d);
+                    match d.severity() {
+                        Severity::Error => guard_found.1 += 1,
+                        Severity::Warning => guard_found.2 += 1,
+                        Severity::Info => {}
+                    }
+                }
+                let special = plan_options
+                    .accounts
+                    .special_matches(&entry.salesperson.email.to_lowercase(), None);
+                let sp = &entry.salesperson;
+                candidates.text.push_str(&sp.name);
+                let name_end = candidates.text.len();
+                candidates.text.push_str(&sp.person.first);
+                let first_end = candidates.text.len();
+                candidates.text.push_str(&sp.person.last);
+                let last_end = candidates.text.len();
+                let country = candidates.country_index(entry.country());
+                candidates.items.push(Candidate {
+                    pos: RowPos {
+                        input: index,
+                        row: entry.location.row.unwrap_or(0),
+                    },
+                    ends: [name_end, first_end, last_end],
+                    country,
+                    guard: guard_found,
+                    special,
+                    extra_cells: entry.cells.len().saturating_sub(reader.header.len()),
+                });
+                counts.rows += 1;
+            } else {
+                finish(&mut entry, &mut no_names, &keys, plan_options, &sources);
+                counts.add(&entry, reader.header.len());
+                if entry.outcome == Outcome::Written {
+                    *written_by_country.entry(entry.country()).or_default() += 1;
+                }
+            }
+            progress.rows(counts.rows);
+        }
+        info.rows = reader.rows;
+        if reader.rows == 0
+            && !file_diagnostics[diagnostics_before..]
+                .iter()
+                .any(|d| d.rule == &rules::UNREADABLE_FILE || d.rule == &rules::LIMIT_EXCEEDED)
+        {
+            file_diagnostics.push(Diagnostic::new(
+                &rules::NO_DATA,
+                reader.header_location.clone(),
+                "the file holds a header and no salespeople",
+            ));
+        }
+        inputs.push(info);
+    }
+    // A --map naming a header no input has is a mistake in the command line, not in the data.
+    for (field, header) in settings.map.entries() {
+        if !headers_seen
+            .iter()
+            .any(|h| header_key(h) == header_key(header))
+        {
+            return Err(Error::Usage(format!(
+                "--map {}={header}: no input has a column \"{header}\"",
+                field.map_name()
+            )));
+        }
+    }
+    progress.stage("planning");
+    // Every user name taken from an Email is known: the user names built from names, in input order.
+    let mut names = NameBuilder::default();
+    let mut start = 0;
+    for candidate in &candidates.items {
+        let [name_end, first_end, last_end] = candidate.ends;
+        let text = &candidates.text;
+        let mut entry = Entry {
+            input: candidate.pos.input,
+            location: sources.location(candidate.pos, None),
+            kind: RowKind::Data,
+            cells: Vec::new(),
+            salesperson: Salesperson {
+                name: text[start..name_end].to_string(),
+                person: crate::normalize::PersonName {
+                    first: text[name_end..first_end].to_string(),
+                    last: text[first_end..last_end].to_string(),
+                },
+                ..Salesperson::default()
+            },
+            diagnostics: Vec::new(),
+            outcome: Outcome::Written,
+            upn: None,
+            upn_from_email: false,
+            alternate_email: String::new(),
+            batch: None,
+        };
+        start = last_end;
+        names.build(&mut entry, &keys, plan_options, &sources);
+        if entry.outcome == Outcome::Written {
+            guard(&mut entry, &[ImportColumn::UserName], &sources);
+            let (rejects, errors, warnings) = candidate.guard;
+            counts.add_severity(Severity::Error, errors.into());
+            counts.add_severity(Severity::Warning, warnings.into());
+            if rejects {
+                entry.outcome = Outcome::Rejected;
+            }
+        }
+        let upn = entry.upn.as_ref().map(|u| u.key());
+        let by_name = plan_options.accounts.special_matches("", upn.as_deref());
+        for (by_email, by_name) in candidate.special.iter().zip(by_name) {
+            if *by_email || by_name {
+                counts.add_severity(rules::SALESPERSON_IS_ADMIN.severity, 1);
+                entry.outcome = Outcome::Rejected;
+            }
+        }
+        counts.add_outcome(entry.outcome);
+        counts.add_diagnostics(&entry.diagnostics);
+        if entry.outcome == Outcome::Rejected {
+            counts.rejected_extra = counts.rejected_extra.max(candidate.extra_cells);
+        }
+        if entry.outcome == Outcome::Written {
+            let country = candidate
+                .country
+                .map(|c| candidates.countries[c as usize].clone());
+            *written_by_country.entry(country).or_default() += 1;
+        }
+    }
+    drop(candidates);
+    drop(names);
+    progress.finish();
+    file_diagnostics.extend(plan_options.accounts.check());
+    let batches = batches(&written_by_country);
+    let mut summary = Summary {
+        rows: counts.rows,
+        written: counts.written,
+        existing: counts.existing,
+        coupled: counts.coupled,
+        skipped: counts.skipped,
+        rejected: counts.rejected,
+        empty_rows: counts.empty_rows,
+        row_errors: counts.errors,
+        row_warnings: counts.warnings,
+        errors: counts.errors,
+        warnings: counts.warnings,
+        import_files: batches.len(),
+    };
+    for d in &file_diagnostics {
+        match d.severity() {
+            Severity::Error => summary.errors += 1,
+            Severity::Warning => summary.warnings += 1,
+            Severity::Info => {}
+        }
+    }
+    Ok(Analysis {
+        inputs,
+        file_diagnostics,
+        batches,
+        summary,
+        strict: plan_options.strict,
+        rejected_extra_cells: counts.rejected_extra,
+        settings: settings.clone(),
+        options: plan_options.clone(),
+        sources,
+        keys: std::cell::RefCell::new(keys),
+        stamps,
+        stdin,
+    })
+}
+
+/// The rows of one opened input, read, checked on their own and numbered: the same in both passes.
+struct RowReader {
+    index: usize,
+    rows_in: Box<dyn Iterator<Item = Result<read::RawRow>>>,
+    base: Location,
+    header_location: Location,
+    header: Vec<String>,
+    kind: InputKind,
+    columns: ColumnMap,
+    /// Why no row of the file can be converted (no Code column, say).
+    unusable: Option<String>,
+    limits: crate::read::Limits,
+    country: Option<String>,
+    /// Empty rows held back until a data row follows (trailing empty rows are not rows at all), and rows
+    /// ready to hand on.
+    held: Vec<RowInput>,
+    ready: std::collections::VecDeque<RowInput>,
+    /// Data rows handed on, empty ones between data rows included.
+    rows: u64,
+    done: bool,
+}
+
+impl RowReader {
+    /// Recognises the header of `table` (its problems go to `diagnostics`) and gets ready to read its rows.
+    fn new(
+        index: usize,
+        table: read::InputTable,
+        settings: &InputSettings,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Self {
         let base = Location {
             file: table.file.as_str().into(),
             sheet: table.sheet.clone(),
             ..Location::default()
         };
         let header_location = header_location(&table, &base);
-        file_diagnostics.extend(encoding_note(&table, &base));
-        headers_seen.extend(table.header.iter().cloned());
+        diagnostics.extend(encoding_note(&table, &base));
         let kind = InputKind::of(&table.header);
+        let before = diagnostics.len();
         let columns = match kind {
             InputKind::Salespeople => {
                 let (columns, header_diagnostics) =
                     recognise_header(&table.header, &header_location, &settings.map);
-                file_diagnostics.extend(header_diagnostics);
+                diagnostics.extend(header_diagnostics);
                 columns
             }
             InputKind::M365Import(header) => {
@@ -173,7 +657,7 @@ pub fn analyse(
                             "the file has Microsoft's legacy 15-column import header; it is re-written with the current 16 columns",
                         )
                     };
-                    file_diagnostics.push(Diagnostic::new(rule, header_location.clone(), message));
+                    diagnostics.push(Diagnostic::new(rule, header_location.clone(), message));
                 }
                 for (index, found, exact) in header.misspelt(&table.header) {
                     let rule = if settings.legacy_is_error {
@@ -181,7 +665,7 @@ pub fn analyse(
                     } else {
                         &rules::IMPORT_HEADER_SPELLING
                     };
-                    file_diagnostics.push(
+                    diagnostics.push(
                         Diagnostic::new(
                             rule,
                             Location {
@@ -199,16 +683,17 @@ pub fn analyse(
                 import_file_columns(header)
             }
         };
-        let unusable = file_diagnostics
+        let unusable = diagnostics[before..]
             .iter()
-            .filter(|d| d.location.file == base.file && d.rule == &rules::MISSING_COLUMN)
+            .filter(|d| d.rule == &rules::MISSING_COLUMN)
             .map(|d| format!("{}: {}", d.code(), d.message))
             .next();
-        let header_len = table.header.len();
         let limits = settings.read.limits;
+        let header_len = table.header.len();
+        let mut done = false;
         if header_len > limits.columns {
-            file_diagnostics.push(over_limit(
-                &file,
+            diagnostics.push(over_limit(
+                &table.file,
                 Some(table.header_row),
                 format!(
                     "the header has {header_len} columns, more than the {} limit",
@@ -216,158 +701,145 @@ pub fn analyse(
                 ),
                 "--max-columns",
             ));
-            inputs.push(info);
-            continue;
+            done = true;
         }
-        let mut rows = 0u64;
-        // Empty rows are held back until a data row follows: trailing empty rows are not rows at all.
-        let mut pending_empty = Vec::new();
-        for raw in table.rows {
-            let raw = match raw {
-                Ok(raw) => raw,
-                Err(error) => {
-                    file_diagnostics.push(Diagnostic::new(
-                        &rules::UNREADABLE_FILE,
-                        Location::file(&file),
-                        format!(
-                            "reading stopped after {rows} rows: {}",
-                            unreadable_message(&error)
-                        ),
-                    ));
-                    break;
-                }
-            };
-            let location = Location {
-                row: Some(raw.row),
-                ..base.clone()
-            };
-            if rows + pending_empty.len() as u64 >= limits.rows {
-                file_diagnostics.push(over_limit(
-                    &file,
-                    Some(raw.row),
-                    format!("the file has more than {} data rows", limits.rows),
-                    "--max-rows",
-                ));
-                break;
+        RowReader {
+            index,
+            rows_in: table.rows,
+            base,
+            header_location,
+            header: table.header,
+            kind,
+            columns,
+            unusable,
+            limits,
+            country: settings.country.clone(),
+            held: Vec::new(),
+            ready: std::collections::VecDeque::new(),
+            rows: 0,
+            done,
+        }
+    }
+
+    /// The next row, or `None` at the end of the file or where reading stopped (the reason goes to
+    /// `diagnostics`).
+    fn next_row(&mut self, diagnostics: &mut Vec<Diagnostic>) -> Option<RowInput> {
+        loop {
+            if let Some(row) = self.ready.pop_front() {
+                return Some(row);
             }
-            if raw.cells.len() > limits.columns {
-                file_diagnostics.push(over_limit(
-                    &file,
-                    Some(raw.row),
+            if self.done {
+                return None;
+            }
+            self.read_one(diagnostics);
+        }
+    }
+
+    fn read_one(&mut self, diagnostics: &mut Vec<Diagnostic>) {
+        let file = &*self.base.file;
+        let raw = match self.rows_in.next() {
+            None => {
+                self.done = true;
+                return;
+            }
+            Some(Ok(raw)) => raw,
+            Some(Err(error)) => {
+                diagnostics.push(Diagnostic::new(
+                    &rules::UNREADABLE_FILE,
+                    Location::file(file),
                     format!(
-                        "the row has {} cells, more than the {} limit",
-                        raw.cells.len(),
-                        limits.columns
+                        "reading stopped after {} rows: {}",
+                        self.rows,
+                        unreadable_message(&error)
                     ),
-                    "--max-columns",
                 ));
-                break;
+                self.done = true;
+                return;
             }
-            if raw.is_empty() {
-                pending_empty.push(RowInput {
-                    input: index,
-                    diagnostics: vec![Diagnostic::new(
-                        &rules::EMPTY_ROW,
-                        location.clone(),
-                        "the row is empty and is skipped",
-                    )],
-                    location,
-                    kind: RowKind::Empty,
-                    cells: raw.cells,
-                    salesperson: Salesperson::default(),
-                });
-                continue;
-            }
-            rows += pending_empty.len() as u64 + 1;
-            for empty in pending_empty.drain(..) {
-                rows_in.push(empty);
-            }
-            let row = match &unusable {
-                Some(reason) => RowInput {
-                    input: index,
-                    location,
-                    kind: RowKind::Unusable(reason.clone()),
-                    cells: raw.cells,
-                    salesperson: Salesperson::default(),
-                    diagnostics: Vec::new(),
-                },
-                None => {
-                    let country = settings.country.as_deref();
-                    let (salesperson, diagnostics) = match kind {
-                        InputKind::Salespeople => {
-                            check_row(&raw, &columns, header_len, &base, country)
-                        }
-                        InputKind::M365Import(header) => {
-                            check_import_row(&raw, header, &base, country)
-                        }
-                    };
-                    let mut diagnostics = diagnostics;
-                    diagnostics.extend(long_cells(
-                        &raw.cells,
-                        &table.header,
-                        &location,
-                        limits.cell_chars,
-                    ));
-                    RowInput {
-                        input: index,
-                        location,
-                        kind: RowKind::Data,
-                        cells: raw.cells,
-                        salesperson,
-                        diagnostics,
-                    }
-                }
-            };
-            rows_in.push(row);
-            progress.rows(rows);
-        }
-        if rows == 0
-            && !file_diagnostics
-                .iter()
-                .any(|d| *d.location.file == *file && d.rule == &rules::UNREADABLE_FILE)
-        {
-            file_diagnostics.push(Diagnostic::new(
-                &rules::NO_DATA,
-                header_location.clone(),
-                "the file holds a header and no salespeople",
+        };
+        let location = Location {
+            row: Some(raw.row),
+            ..self.base.clone()
+        };
+        let limits = self.limits;
+        if self.rows + self.held.len() as u64 >= limits.rows {
+            diagnostics.push(over_limit(
+                file,
+                Some(raw.row),
+                format!("the file has more than {} data rows", limits.rows),
+                "--max-rows",
             ));
+            self.done = true;
+            return;
         }
-        info.format = Some(table.format);
-        info.sheet = table.sheet;
-        info.header_row = table.header_row;
-        info.header = table.header;
-        info.kind = kind;
-        info.columns = columns;
-        info.rows = rows;
-        info.stdin_sha256 = table.stdin_sha256;
-        inputs.push(info);
-    }
-    // A --map naming a header no input has is a mistake in the command line, not in the data.
-    for (field, header) in settings.map.entries() {
-        if !headers_seen
-            .iter()
-            .any(|h| header_key(h) == header_key(header))
-        {
-            return Err(Error::Usage(format!(
-                "--map {}={header}: no input has a column \"{header}\"",
-                field.map_name()
-            )));
+        if raw.cells.len() > limits.columns {
+            diagnostics.push(over_limit(
+                file,
+                Some(raw.row),
+                format!(
+                    "the row has {} cells, more than the {} limit",
+                    raw.cells.len(),
+                    limits.columns
+                ),
+                "--max-columns",
+            ));
+            self.done = true;
+            return;
         }
+        if raw.is_empty() {
+            self.held.push(RowInput {
+                input: self.index,
+                diagnostics: vec![Diagnostic::new(
+                    &rules::EMPTY_ROW,
+                    location.clone(),
+                    "the row is empty and is skipped",
+                )],
+                location,
+                kind: RowKind::Empty,
+                cells: raw.cells,
+                salesperson: Salesperson::default(),
+            });
+            return;
+        }
+        self.rows += self.held.len() as u64 + 1;
+        self.ready.extend(self.held.drain(..));
+        let row = match &self.unusable {
+            Some(reason) => RowInput {
+                input: self.index,
+                location,
+                kind: RowKind::Unusable(reason.clone()),
+                cells: raw.cells,
+                salesperson: Salesperson::default(),
+                diagnostics: Vec::new(),
+            },
+            None => {
+                let country = self.country.as_deref();
+                let (salesperson, mut diagnostics) = match self.kind {
+                    InputKind::Salespeople => {
+                        check_row(&raw, &self.columns, self.header.len(), &self.base, country)
+                    }
+                    InputKind::M365Import(header) => {
+                        check_import_row(&raw, header, &self.base, country)
+                    }
+                };
+                diagnostics.extend(long_cells(
+                    &raw.cells,
+                    &self.header,
+                    &location,
+                    limits.cell_chars,
+                ));
+                RowInput {
+                    input: self.index,
+                    location,
+                    kind: RowKind::Data,
+                    cells: raw.cells,
+                    salesperson,
+                    diagnostics,
+                }
+            }
+        };
+        self.ready.push_back(row);
     }
-    let columns: Vec<ColumnMap> = inputs.iter().map(|i| i.columns.clone()).collect();
-    progress.stage("planning");
-    let count = rows_in.len;
-    let plan = plan(rows_in.into_rows(), count, &columns, plan_options);
-    progress.finish();
-    file_diagnostics.extend(plan_options.accounts.check());
-    let summary = summarise(&plan, &file_diagnostics);
-    Ok(Analysis {
-        inputs,
-        file_diagnostics,
-        plan,
-        summary,
-        strict: plan_options.strict,
-    })
 }
 
 /// An input over a safety limit (S014): it is refused whole, so no row of it is half-read.
@@ -414,64 +886,10 @@ fn long_cells(
         .collect()
 }
 
-/// The rows read, in chunks of fixed size: no reallocation as they grow, and the plan frees each chunk as
-/// soon as it has taken its rows, so the rows and the plan's entries are not both held whole.
-#[derive(Default)]
-struct RowChunks {
-    chunks: Vec<Vec<RowInput>>,
-    len: usize,
-}
-
-impl RowChunks {
-    const CHUNK: usize = 16 * 1024;
-
-    fn push(&mut self, row: RowInput) {
-        match self.chunks.last_mut() {
-            Some(chunk) if chunk.len() < Self::CHUNK => chunk.push(row),
-            _ => {
-                let mut chunk = Vec::with_capacity(Self::CHUNK);
-                chunk.push(row);
-                self.chunks.push(chunk);
-            }
-        }
-        self.len += 1;
-    }
-
-    fn into_rows(self) -> impl Iterator<Item = RowInput> {
-        self.chunks.into_iter().flatten()
-    }
-}
-
 fn unreadable_message(error: &Error) -> String {
     match error {
         Error::Io { source, .. } => source.to_string(),
         Error::Unreadable { format, reason, .. } => format!("cannot be read as {format}: {reason}"),
         other => other.to_string(),
     }
-}
-
-fn summarise(plan: &Plan, file_diagnostics: &[Diagnostic]) -> Summary {
-    let mut summary = Summary {
-        rows: plan.entries.len() as u64,
-        written: plan.count(|o| o == Outcome::Written) as u64,
-        existing: plan.count(|o| o == Outcome::Existing) as u64,
-        coupled: plan.count(|o| o == Outcome::Coupled) as u64,
-        skipped: plan.count(|o| matches!(o, Outcome::Skipped(_))) as u64,
-        rejected: plan.count(|o| o == Outcome::Rejected) as u64,
-        empty_rows: plan.count(|o| o == Outcome::Skipped(SkipReason::EmptyRow)) as u64,
-        import_files: plan.batches.len(),
-        ..Summary::default()
-    };
-    let severities = file_diagnostics
-        .iter()
-        .chain(plan.entries.iter().flat_map(|e| e.diagnostics.iter()))
-        .map(|d| d.severity());
-    for severity in severities {
-        match severity {
-            Severity::Error => summary.errors += 1,
-            Severity::Warning => summary.warnings += 1,
-            Severity::Info => {}
-        }
-    }
-    summary
 }

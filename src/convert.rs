@@ -2,18 +2,22 @@
 
 use std::io::Write;
 
-use crate::analysis::{analyse, Analysis};
+use std::collections::BTreeMap;
+
+use crate::analysis::{analyse, Analysis, Item};
+use crate::check::Diagnostic;
 use crate::cli::{ConvertArgs, InputArgs, ReportFormat, SettingsArgs};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::input::InputSettings;
 use crate::m365::existing::ExistingUsers;
-use crate::m365::format::write_import_csv;
-use crate::manifest::{FileRecord, Manifest};
-use crate::plan::PlanOptions;
+use crate::m365::format::{microsoft_csv_writer, HEADER};
+use crate::manifest::{self, has_record, Accounts, FileRecord, Manifest, SalespeopleSpool};
+use crate::plan::{Batch, Entry, PlanOptions};
+use crate::report::rejected::RejectedWriter;
 use crate::report::{self, OutputSettings, Verbosity};
-use crate::views;
-use crate::write::{check_target, sha256_file, Staging};
+use crate::views::Views;
+use crate::write::{check_target, sha256_file, StagedFile, Staging};
 
 /// The tenant's domains as given, checked and lower-cased.
 pub fn parse_domains(domains: &[String]) -> Result<Vec<String>> {
@@ -82,39 +86,166 @@ pub fn input_settings(args: &InputArgs, settings: &Settings) -> Result<InputSett
     InputSettings::from_args(&args)
 }
 
-/// Prints the report: the text one on stderr (with what was found in each input under --verbose, and
-/// errors only under --quiet), or the JSON one on stdout.
-/// `imports_written` tells scripts reading the JSON whether import files and a manifest were written.
-pub fn print_report(
-    analysis: &Analysis,
-    format: ReportFormat,
-    imports_written: bool,
-    output: &OutputSettings,
-    stderr: &mut dyn Write,
-) {
-    if output.verbosity == Verbosity::Verbose {
-        for info in &analysis.inputs {
-            let _ = writeln!(stderr, "{}", report::text::input_line(info));
-        }
-        let _ = writeln!(stderr);
-    }
-    match format {
-        ReportFormat::Text => {
-            let mut diagnostics = analysis.diagnostics();
-            if output.verbosity == Verbosity::Quiet {
-                diagnostics.retain(|d| d.severity() == crate::check::Severity::Error);
+/// The report as the diagnostics go by: the text one on stderr (errors only under --quiet), or the JSON
+/// one on stdout.
+pub enum ReportSink<'a> {
+    Text {
+        report: report::text::TextReport,
+        errors_only: bool,
+        stderr: &'a mut dyn Write,
+        buffer: String,
+    },
+    Json(report::json::JsonReport<std::io::StdoutLock<'static>>),
+}
+
+impl<'a> ReportSink<'a> {
+    /// Starts the report, after the inputs' lines under --verbose.
+    /// `imports_written` tells scripts reading the JSON whether import files and a manifest were written.
+    pub fn new(
+        analysis: &Analysis,
+        format: ReportFormat,
+        imports_written: bool,
+        output: &OutputSettings,
+        stderr: &'a mut dyn Write,
+    ) -> Self {
+        if output.verbosity == Verbosity::Verbose {
+            for info in &analysis.inputs {
+                let _ = writeln!(stderr, "{}", report::text::input_line(info));
             }
-            let _ = write!(
+            let _ = writeln!(stderr);
+        }
+        match format {
+            ReportFormat::Text => ReportSink::Text {
+                report: report::text::TextReport::new(output.color),
+                errors_only: output.verbosity == Verbosity::Quiet,
                 stderr,
-                "{}",
-                report::text::render(&diagnostics, output.color)
+                buffer: String::new(),
+            },
+            ReportFormat::Json => {
+                // Writing to a closed stdout is not an error of the run (see `lib::run`).
+                match report::json::JsonReport::new(std::io::stdout().lock(), imports_written) {
+                    Ok(json) => ReportSink::Json(json),
+                    Err(_) => ReportSink::Text {
+                        report: report::text::TextReport::new(false),
+                        errors_only: true,
+                        stderr,
+                        buffer: String::new(),
+                    },
+                }
+            }
+        }
+    }
+
+    pub fn add(&mut self, d: &Diagnostic) {
+        match self {
+            ReportSink::Text {
+                report,
+                errors_only,
+                stderr,
+                buffer,
+            } => {
+                if *errors_only && d.severity() != crate::check::Severity::Error {
+                    return;
+                }
+                buffer.clear();
+                report.add(buffer, d);
+                let _ = stderr.write_all(buffer.as_bytes());
+            }
+            ReportSink::Json(json) => {
+                let _ = json.add(d);
+            }
+        }
+    }
+
+    /// Adds a file problem, or a row's problems.
+    pub fn add_item(&mut self, item: &Item<'_>) {
+        match item {
+            Item::FileDiagnostic(d) => self.add(d),
+            Item::Entry(entry) => {
+                for d in &entry.diagnostics {
+                    self.add(d);
+                }
+            }
+        }
+    }
+
+    pub fn finish(self, summary: &crate::manifest::Summary) {
+        match self {
+            ReportSink::Text {
+                report,
+                stderr,
+                mut buffer,
+                ..
+            } => {
+                buffer.clear();
+                report.finish(&mut buffer);
+                let _ = stderr.write_all(buffer.as_bytes());
+            }
+            ReportSink::Json(json) => {
+                let _ = json.finish(summary);
+            }
+        }
+    }
+}
+
+/// The import files, written as their users go by: one open file per country at a time.
+struct ImportFiles<'s> {
+    staging: &'s Staging,
+    open: BTreeMap<usize, csv::Writer<StagedFile<'s>>>,
+    written: BTreeMap<usize, FileRecord>,
+}
+
+impl<'s> ImportFiles<'s> {
+    fn add(&mut self, entry: &Entry, batches: &[Batch]) -> Result<()> {
+        let (Some(index), Some(row)) = (entry.batch, entry.import()) else {
+            return Ok(());
+        };
+        if !self.open.contains_key(&index) {
+            // The country's earlier file is complete.
+            let earlier: Vec<usize> = self
+                .open
+                .keys()
+                .copied()
+                .filter(|&i| batches[i].country == batches[index].country)
+                .collect();
+            for i in earlier {
+                self.close(i, batches)?;
+            }
+            let file = self.staging.create(&batches[index].file_name)?;
+            let writer = microsoft_csv_writer(file, &HEADER)
+                .map_err(|e| Error::io(&batches[index].file_name, e))?;
+            self.open.insert(index, writer);
+        }
+        if let Some(writer) = self.open.get_mut(&index) {
+            writer
+                .write_record(row.values())
+                .map_err(|e| Error::io(&batches[index].file_name, std::io::Error::from(e)))?;
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, index: usize, batches: &[Batch]) -> Result<()> {
+        if let Some(writer) = self.open.remove(&index) {
+            let batch = &batches[index];
+            let file = writer
+                .into_inner()
+                .map_err(|e| Error::io(&batch.file_name, e.into_error()))?;
+            let written = file.finish()?;
+            self.written.insert(
+                index,
+                FileRecord::output(written, Some(batch.users), batch.country.clone()),
             );
         }
-        ReportFormat::Json => {
-            let mut stdout = std::io::stdout().lock();
-            let _ = stdout.write_all(report::json::render(analysis, imports_written).as_bytes());
-            let _ = stdout.flush();
+        Ok(())
+    }
+
+    /// Closes every file and gives their records in order.
+    fn finish(mut self, batches: &[Batch]) -> Result<Vec<FileRecord>> {
+        let open: Vec<usize> = self.open.keys().copied().collect();
+        for i in open {
+            self.close(i, batches)?;
         }
+        Ok(self.written.into_values().collect())
     }
 }
 
@@ -128,11 +259,17 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
     let staging = Staging::new(&args.out)?;
     let analysis = analyse(&args.inputs, &input_settings, &options)?;
     let blocked = analysis.has_broken_file() || (analysis.has_errors() && !args.keep_going);
-    print_report(&analysis, args.report, !blocked, output, stderr);
+    let summary = analysis.summary.clone();
     let summary_line =
-        |wrote: bool| report::text::summary_line(&analysis.summary, analysis.inputs.len(), wrote);
+        |wrote: bool| report::text::summary_line(&summary, analysis.inputs.len(), wrote);
 
     if analysis.has_broken_file() {
+        let mut report = ReportSink::new(&analysis, args.report, false, output, stderr);
+        analysis.replay(&mut |item| {
+            report.add_item(&item);
+            Ok(())
+        })?;
+        report.finish(&analysis.summary);
         let _ = writeln!(
             stderr,
             "{}\nnothing written: an input cannot be converted",
@@ -146,49 +283,80 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
         return Ok(code);
     }
 
-    let mut outputs = Vec::new();
-    let mut progress = crate::progress::Progress::new(output.progress);
-    progress.stage("writing the import files:");
-    let mut users_written = 0u64;
-    if !blocked {
-        for batch in &analysis.plan.batches {
-            let rows: Vec<_> = batch
-                .entries
-                .iter()
-                .filter_map(|&i| analysis.plan.entries[i].import())
-                .collect();
-            let mut bytes = Vec::new();
-            write_import_csv(&mut bytes, &rows.iter().collect::<Vec<_>>())
-                .map_err(|e| Error::io(&args.out, e))?;
-            let written = staging.write(&batch.file_name, &bytes)?;
-            outputs.push(FileRecord::output(
-                written,
-                Some(rows.len()),
-                batch.country.clone(),
-            ));
-            users_written += rows.len() as u64;
-            progress.rows(users_written);
-        }
-        if analysis.summary.rejected > 0 {
-            let bytes = report::rejected::render(&analysis).map_err(|e| Error::io(&args.out, e))?;
-            outputs.push(FileRecord::output(
-                staging.write("rejected.csv", &bytes)?,
-                None,
-                None,
-            ));
-        }
-    }
-    progress.stage("writing review.xlsx and the manifest:");
-    let review = report::review::render(&analysis).map_err(|e| Error::Io {
+    // One pass over the rows writes every output.
+    let accounts = Accounts::new(&options.accounts, options.existing.as_ref());
+    let review_failed = |e: rust_xlsxwriter::XlsxError| Error::Io {
         path: args.out.join("review.xlsx"),
         source: std::io::Error::other(e.to_string()),
-    })?;
+    };
+    let mut review = report::review::ReviewWriter::new(&analysis).map_err(review_failed)?;
+    let mut imports = ImportFiles {
+        staging: &staging,
+        open: BTreeMap::new(),
+        written: BTreeMap::new(),
+    };
+    let mut rejected = match !blocked && analysis.summary.rejected > 0 {
+        true => {
+            let file = staging.create("rejected.csv")?;
+            Some(
+                RejectedWriter::new(file, &analysis.inputs, analysis.rejected_extra_cells)
+                    .map_err(|e| Error::io(args.out.join("rejected.csv"), e))?,
+            )
+        }
+        false => None,
+    };
+    let spool_failed = |e: std::io::Error| Error::io(&args.out, e);
+    let mut records = match blocked {
+        false => Some((
+            SalespeopleSpool::new().map_err(spool_failed)?,
+            Views::new(&accounts).map_err(spool_failed)?,
+        )),
+        true => None,
+    };
+    {
+        let mut report = ReportSink::new(&analysis, args.report, !blocked, output, stderr);
+        analysis.replay(&mut |item| {
+            report.add_item(&item);
+            review.add(&item, &analysis).map_err(review_failed)?;
+            let Item::Entry(entry) = item else {
+                return Ok(());
+            };
+            if blocked {
+                return Ok(());
+            }
+            imports.add(entry, &analysis.batches)?;
+            if let Some(rejected) = rejected.as_mut() {
+                rejected
+                    .add(entry, &analysis.inputs[entry.input])
+                    .map_err(|e| Error::io(args.out.join("rejected.csv"), e))?;
+            }
+            if let Some((spool, views)) = records.as_mut() {
+                if has_record(entry) {
+                    let record = manifest::record(entry, &analysis.batches, &options.accounts);
+                    spool.add(&record).map_err(spool_failed)?;
+                    views.add(&record).map_err(spool_failed)?;
+                }
+            }
+            Ok(())
+        })?;
+        report.finish(&analysis.summary);
+    }
+    let mut outputs = imports.finish(&analysis.batches)?;
+    let rejected = rejected
+        .map(RejectedWriter::finish)
+        .transpose()
+        .map_err(|e| Error::io(args.out.join("rejected.csv"), e))?;
+    if let Some(file) = rejected.map(StagedFile::finish).transpose()? {
+        outputs.push(FileRecord::output(file, None, None));
+    }
+    let review = review.finish(&analysis).map_err(review_failed)?;
     outputs.push(FileRecord::output(
         staging.write("review.xlsx", &review)?,
         None,
         None,
     ));
-    if !blocked {
+    drop(review);
+    if let Some((spool, views)) = records {
         let mut inputs = Vec::new();
         for info in &analysis.inputs {
             inputs.push(FileRecord {
@@ -219,8 +387,25 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
                 country: None,
             });
         }
+        // The views are made from the manifest's records, and the manifest lists them with their hashes.
+        let import_files: Vec<&str> = analysis
+            .batches
+            .iter()
+            .map(|b| b.file_name.as_str())
+            .collect();
+        let mut view_records = Vec::new();
+        views.finish(
+            &accounts,
+            &crate::manifest::generator(),
+            &import_files,
+            &mut |name, write| {
+                let written = staging.write_with(name, |out| write(out))?;
+                view_records.push(FileRecord::output(written, None, None));
+                Ok(())
+            },
+        )?;
         let mut manifest = Manifest::new(
-            &analysis.plan,
+            spool.finish().map_err(spool_failed)?,
             &options.domains,
             &options.accounts,
             options.existing.as_ref(),
@@ -228,22 +413,11 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
             outputs.clone(),
             analysis.summary.clone(),
         );
-        // The views are made from the manifest, and the manifest lists them with their hashes.
-        let views = [
-            (views::ROLE_ASSIGNMENTS, views::role_assignments(&manifest)),
-            (views::COUPLING, views::coupling(&manifest)),
-            (views::NEXT_STEPS, views::next_steps(&manifest).into_bytes()),
-        ];
-        for (name, bytes) in views {
-            let record = FileRecord::output(staging.write(name, &bytes)?, None, None);
-            manifest.outputs.push(record.clone());
-            outputs.push(record);
-        }
+        manifest.outputs.extend(view_records.iter().cloned());
+        outputs.extend(view_records);
         staging.write_with("manifest.json", |out| manifest.write_json(out))?;
     }
     staging.commit()?;
-    progress.finish();
-
     if output.verbosity != Verbosity::Quiet {
         for file in &outputs {
             let users = file
@@ -262,7 +436,7 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
             stderr,
             "{}\nno import file written: fix the {} above (review.xlsx shows each one) and run again, or pass --keep-going to write the valid rows",
             summary_line(false),
-            if analysis.summary.errors == 0 { "warnings (errors under --strict)" } else { "errors" }
+            if summary.errors == 0 { "warnings (errors under --strict)" } else { "errors" }
         );
         return Ok(crate::EXIT_INPUT_ERRORS);
     }

@@ -133,11 +133,23 @@ pub fn encoding_note(table: &InputTable, base: &Location) -> Option<Diagnostic> 
 
 /// Opens an input, finding its header with the caption table and `--map`.
 pub fn open_input(path: &Path, settings: &InputSettings) -> Result<InputTable> {
+    reopen_input(path, settings, None)
+}
+
+/// Opens an input again for a second pass over its rows; stdin is read from the bytes the first pass kept.
+pub fn reopen_input(
+    path: &Path,
+    settings: &InputSettings,
+    stdin: Option<&std::sync::Arc<[u8]>>,
+) -> Result<InputTable> {
     let is_header = |cells: &[String]| {
         ImportHeader::recognise(cells).is_some()
             || recognise_header(cells, &Location::default(), &settings.map)
                 .0
                 .has_required()
     };
-    read::open(path, &settings.read, &is_header)
+    match stdin {
+        Some(bytes) => read::reopen_stdin(bytes.clone(), &settings.read, &is_header),
+        None => read::open(path, &settings.read, &is_header),
+    }
 }

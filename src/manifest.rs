@@ -4,11 +4,13 @@
 //! The schema is versioned ([`SCHEMA_VERSION`]) and documented in README.md; a change that removes or
 //! renames a key raises the version.
 
+use std::io::{Seek, Write};
+
 use serde::Serialize;
 
 use crate::accounts::{Account, AccountPolicy, RoleRule, ROLES_ASSIGNED_BY_BC};
 use crate::m365::existing::ExistingUsers;
-use crate::plan::{Entry, Outcome, Plan};
+use crate::plan::{Batch, Entry, Outcome};
 use crate::salesperson::SkipReason;
 
 pub const SCHEMA: &str = "bc2m365-manifest";
@@ -26,7 +28,36 @@ pub struct Manifest {
     pub outputs: Vec<FileRecord>,
     pub summary: Summary,
     pub accounts: Accounts,
-    pub salespeople: Vec<SalespersonRecord>,
+    /// Every salesperson, in input order: written to a spool file as the rows go by, and copied from it
+    /// when the manifest is written, so a million of them are never in memory at once.
+    pub salespeople: Spooled,
+}
+
+/// Records kept one JSON object a line in a temporary file, serialised as a JSON array.
+#[derive(Debug)]
+pub struct Spooled {
+    file: std::cell::RefCell<Option<std::io::BufReader<std::fs::File>>>,
+}
+
+impl Serialize for Spooled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq};
+        use std::io::BufRead;
+        let mut seq = serializer.serialize_seq(None)?;
+        if let Some(reader) = self.file.borrow_mut().as_mut() {
+            let mut line = String::new();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).map_err(S::Error::custom)? == 0 {
+                    break;
+                }
+                let value: serde_json::Value =
+                    serde_json::from_str(&line).map_err(S::Error::custom)?;
+                seq.serialize_element(&value)?;
+            }
+        }
+        seq.end()
+    }
 }
 
 /// The accounts the integration needs, besides one user per salesperson (those are in `salespeople`).
@@ -118,6 +149,11 @@ pub struct Summary {
     pub errors: u64,
     pub warnings: u64,
     pub import_files: usize,
+    /// The errors and warnings of rows alone (not of whole files), to check a second pass against.
+    #[serde(skip)]
+    pub row_errors: u64,
+    #[serde(skip)]
+    pub row_warnings: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -167,7 +203,7 @@ pub struct Coupling {
     pub note: Option<String>,
 }
 
-fn record(entry: &Entry, plan: &Plan, policy: &AccountPolicy) -> SalespersonRecord {
+pub fn record(entry: &Entry, batches: &[Batch], policy: &AccountPolicy) -> SalespersonRecord {
     let sp = &entry.salesperson;
     let written = entry.outcome.gets_account();
     let upn = entry
@@ -226,7 +262,7 @@ fn record(entry: &Entry, plan: &Plan, policy: &AccountPolicy) -> SalespersonReco
         first_name: personal(&sp.person.first),
         last_name: personal(&sp.person.last),
         alternate_email: Some(entry.alternate_email.clone()).filter(|e| !e.is_empty()),
-        import_file: entry.batch.map(|b| plan.batches[b].file_name.clone()),
+        import_file: entry.batch.map(|b| batches[b].file_name.clone()),
         licence: written.then(|| policy.licence.as_str().to_string()),
         usage_location: policy.usage_location_for(sp).filter(|_| written),
         roles,
@@ -235,9 +271,36 @@ fn record(entry: &Entry, plan: &Plan, policy: &AccountPolicy) -> SalespersonReco
     }
 }
 
+/// Writes the salespeople's records to a spool as the rows go by.
+pub struct SalespeopleSpool {
+    out: std::io::BufWriter<std::fs::File>,
+}
+
+impl SalespeopleSpool {
+    pub fn new() -> std::io::Result<Self> {
+        Ok(SalespeopleSpool {
+            out: std::io::BufWriter::new(tempfile::tempfile()?),
+        })
+    }
+
+    /// Adds an entry's record; empty rows are not salespeople and have none.
+    pub fn add(&mut self, record: &SalespersonRecord) -> std::io::Result<()> {
+        serde_json::to_writer(&mut self.out, record)?;
+        self.out.write_all(b"\n")
+    }
+
+    pub fn finish(self) -> std::io::Result<Spooled> {
+        let mut file = self.out.into_inner().map_err(|e| e.into_error())?;
+        file.seek(std::io::SeekFrom::Start(0))?;
+        Ok(Spooled {
+            file: std::cell::RefCell::new(Some(std::io::BufReader::new(file))),
+        })
+    }
+}
+
 impl Manifest {
     pub fn new(
-        plan: &Plan,
+        salespeople: Spooled,
         domains: &[String],
         policy: &AccountPolicy,
         existing: Option<&ExistingUsers>,
@@ -248,18 +311,13 @@ impl Manifest {
         Manifest {
             schema: SCHEMA,
             schema_version: SCHEMA_VERSION,
-            generator: format!("bc2m365 {}", env!("CARGO_PKG_VERSION")),
+            generator: generator(),
             domains: domains.to_vec(),
             inputs,
             outputs,
             summary,
             accounts: Accounts::new(policy, existing),
-            salespeople: plan
-                .entries
-                .iter()
-                .filter(|e| e.outcome != Outcome::Skipped(SkipReason::EmptyRow))
-                .map(|e| record(e, plan, policy))
-                .collect(),
+            salespeople,
         }
     }
 
@@ -268,6 +326,16 @@ impl Manifest {
         serde_json::to_writer_pretty(&mut *out, self)?;
         out.write_all(b"\n")
     }
+}
+
+/// The program and version that wrote an output.
+pub fn generator() -> String {
+    format!("bc2m365 {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Whether an entry has a record in the manifest: every row but the empty ones.
+pub fn has_record(entry: &Entry) -> bool {
+    entry.outcome != Outcome::Skipped(SkipReason::EmptyRow)
 }
 
 impl Accounts {

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::accounts::AccountPolicy;
-use crate::bc::{ColumnMap, Field};
-use crate::check::set::{describe, Duplicates, FirstSeen};
+use crate::bc::Field;
+use crate::check::set::{describe, Duplicates, FirstSeen, RowPos, Sources};
 use crate::check::{rules, Diagnostic, Location, Severity};
 use crate::m365::existing::ExistingUsers;
 use crate::m365::format::{ImportColumn, ImportRow, MAX_USERS_PER_FILE};
@@ -134,6 +134,16 @@ impl Entry {
         }
     }
 
+    /// Whether the entry still needs a user name built from its Name: written, with no user name yet.
+    pub fn needs_built_name(&self) -> bool {
+        self.outcome == Outcome::Written && self.upn.is_none()
+    }
+
+    /// The country whose import files the user goes into (`None`: no country given).
+    pub fn country(&self) -> Option<String> {
+        Some(self.salesperson.country.clone()).filter(|c| !c.is_empty())
+    }
+
     /// The row this user gets in its import file; `None` unless the outcome is written. It is built
     /// again when asked for (it was checked when planned), so a big run does not hold every row twice.
     pub fn import(&self) -> Option<ImportRow> {
@@ -172,64 +182,84 @@ impl Entry {
 pub struct Batch {
     pub file_name: String,
     pub country: Option<String>,
-    /// Indexes into [`Plan::entries`], in input order.
-    pub entries: Vec<usize>,
+    /// How many users it holds.
+    pub users: usize,
 }
 
-#[derive(Debug, Default)]
-pub struct Plan {
-    pub entries: Vec<Entry>,
-    pub batches: Vec<Batch>,
+/// The keys the duplicate checks keep, across every input: Codes, names, e-mail addresses, and the user
+/// names taken from Emails. A second pass over the same rows with the same keys reports exactly what
+/// the first did (see [`FirstSeen`]).
+#[derive(Debug)]
+pub struct KeySets {
+    duplicates: Duplicates,
+    /// User names taken from Emails (and those of coupled salespeople).
+    explicit: FirstSeen,
 }
 
-impl Plan {
-    pub fn count(&self, outcome: fn(Outcome) -> bool) -> usize {
-        self.entries.iter().filter(|e| outcome(e.outcome)).count()
+impl Default for KeySets {
+    fn default() -> Self {
+        KeySets {
+            duplicates: Duplicates::default(),
+            explicit: FirstSeen::new(Some(Field::Email)),
+        }
     }
 }
 
-/// Plans every row: duplicates, user names, outcomes and import files.
-/// `rows` yields `count` rows, in input order.
-pub fn plan(
-    rows: impl IntoIterator<Item = RowInput>,
-    count: usize,
-    columns: &[ColumnMap],
-    options: &PlanOptions,
-) -> Plan {
-    let at = |row: &RowInput, field: Field| columns[row.input].locate(field, &row.location);
-    let mut duplicates = Duplicates::default();
-    let mut explicit = FirstSeen::default();
-    let mut entries: Vec<Entry> = Vec::with_capacity(count);
+impl KeySets {
+    /// Distinct keys held, for measuring.
+    pub fn len(&self) -> usize {
+        self.duplicates.len() + self.explicit.len()
+    }
 
-    // Pass 1: per-row user names from Email, and every duplicate that does not depend on built names.
-    for mut row in rows {
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The first step of planning one row: duplicates that do not depend on built user names, the user
+    /// name from the Email, and the outcome. A row that still needs a user name built from its Name is
+    /// left `Written` with no user name (see [`Entry::needs_built_name`]).
+    pub fn first_step(
+        &mut self,
+        mut row: RowInput,
+        options: &PlanOptions,
+        sources: &Sources,
+    ) -> Entry {
         if row.kind != RowKind::Data {
             let outcome = match row.kind {
                 RowKind::Empty => Outcome::Skipped(SkipReason::EmptyRow),
                 _ => Outcome::Rejected,
             };
-            entries.push(Entry::unplanned(row, outcome));
-            continue;
+            return Entry::unplanned(row, outcome);
         }
+        let pos = RowPos {
+            input: row.input,
+            row: row.location.row.unwrap_or(0),
+        };
+        let columns = &sources.inputs[row.input].columns;
+        let at = |field: Field| columns.locate(field, &row.location);
+        let duplicates = &mut self.duplicates;
+        let explicit = &mut self.explicit;
         let mut diagnostics = std::mem::take(&mut row.diagnostics);
         let sp = &row.salesperson;
-        diagnostics.extend(duplicates.code(&sp.code, &at(&row, Field::Code)));
+        diagnostics.extend(duplicates.code(&sp.code, pos, &at(Field::Code), sources));
         let skip = sp.skip_reason();
         let mut upn = None;
         let mut alternate_email = String::new();
         if sp.import_row.is_some() {
             // A row of a Microsoft 365 import file: its User Name is the user name, checked strictly.
-            diagnostics.extend(duplicates.name(&sp.name, &at(&row, Field::Name)));
+            diagnostics.extend(duplicates.name(&sp.name, pos, &at(Field::Name), sources));
             alternate_email = sp.email2.clone();
             if !sp.email.is_empty() {
-                let location = at(&row, Field::Email);
+                let location = at(Field::Email);
                 match UserPrincipalName::parse(&sp.email, &options.domains) {
                     Ok(name) => match explicit.check(
                         &rules::DUPLICATE_USER_NAME,
-                        name.key(),
+                        &name.key(),
+                        pos,
                         &location,
-                        format!("user name \"{name}\" is already another user's"),
+                        || format!("user name \"{name}\" is already another user's"),
                         &sp.email,
+                        sources,
                     ) {
                         Some(d) => diagnostics.push(d),
                         None => upn = Some(name),
@@ -252,19 +282,21 @@ pub fn plan(
                 }
             }
         } else if skip.is_none() {
-            diagnostics.extend(duplicates.name(&sp.name, &at(&row, Field::Name)));
+            diagnostics.extend(duplicates.name(&sp.name, pos, &at(Field::Name), sources));
             let email_ok =
                 !sp.email.is_empty() && crate::check::row::email_problem(&sp.email).is_none();
             if email_ok {
-                let location = at(&row, Field::Email);
+                let location = at(Field::Email);
                 match UserPrincipalName::parse(&sp.email, &options.domains) {
                     Ok(name) => {
                         match explicit.check(
                             &rules::DUPLICATE_USER_NAME,
-                            name.key(),
+                            &name.key(),
+                            pos,
                             &location,
-                            format!("user name \"{name}\" is already another salesperson's"),
+                            || format!("user name \"{name}\" is already another salesperson's"),
                             &sp.email,
+                            sources,
                         ) {
                             Some(d) => diagnostics.push(d),
                             None => upn = Some(name),
@@ -283,7 +315,7 @@ pub fn plan(
                             )
                             .with_value(&sp.email),
                         );
-                        diagnostics.extend(duplicates.email(&sp.email, &location));
+                        diagnostics.extend(duplicates.email(&sp.email, pos, &location, sources));
                         alternate_email = sp.email.clone();
                     }
                     Err(problem) => {
@@ -321,10 +353,12 @@ pub fn plan(
             if let Ok(name) = UserPrincipalName::parse(&sp.email, &options.domains) {
                 let _ = explicit.check(
                     &rules::DUPLICATE_USER_NAME,
-                    name.key(),
+                    &name.key(),
+                    pos,
                     &row.location,
-                    String::new(),
+                    String::new,
                     "",
+                    sources,
                 );
                 upn = Some(name);
             }
@@ -360,7 +394,7 @@ pub fn plan(
             };
             diagnostics.push(Diagnostic::new(rule, row.location.clone(), message));
         }
-        entries.push(Entry {
+        Entry {
             input: row.input,
             location: row.location,
             kind: row.kind,
@@ -372,27 +406,60 @@ pub fn plan(
             upn,
             alternate_email,
             batch: None,
-        });
+        }
     }
+}
 
-    // Pass 2: build the missing user names, avoiding every user name taken from an Email, in input order.
-    let first_domain = options.domains.first().cloned().unwrap_or_default();
-    let mut built: HashMap<String, Location> = HashMap::default();
-    // Per unnumbered user name, the first number whose user name may be free: linear clash numbering.
-    let mut next_free: HashMap<String, u32> = HashMap::default();
-    for entry in entries
-        .iter_mut()
-        .filter(|e| e.outcome == Outcome::Written && e.upn.is_none())
-    {
+/// Builds the user names of salespeople whose Email gives none, in input order, avoiding every user name
+/// taken from an Email ([`KeySets`], complete before the first name is built) and every name built before.
+#[derive(Debug)]
+pub struct NameBuilder {
+    built: FirstSeen,
+    /// Per unnumbered user name, the first number whose user name may be free: linear clash numbering.
+    next_free: HashMap<(u64, u64), u32>,
+}
+
+impl Default for NameBuilder {
+    fn default() -> Self {
+        NameBuilder {
+            built: FirstSeen::new(None),
+            next_free: HashMap::default(),
+        }
+    }
+}
+
+fn alias_key(alias: &str) -> (u64, u64) {
+    let h = xxhash_rust::xxh3::xxh3_128(alias.as_bytes());
+    ((h >> 64) as u64, h as u64)
+}
+
+impl NameBuilder {
+    /// Gives `entry` (which [`Entry::needs_built_name`]) a user name built from its name, numbered when
+    /// the plain one is taken; or rejects it when none can be built.
+    pub fn build(
+        &mut self,
+        entry: &mut Entry,
+        keys: &KeySets,
+        options: &PlanOptions,
+        sources: &Sources,
+    ) {
+        let explicit = &keys.explicit;
+        let first_domain = options.domains.first().map(String::as_str).unwrap_or("");
         let person = &entry.salesperson.person;
-        let name_location = columns[entry.input].locate(Field::Name, &entry.location);
+        let pos = RowPos {
+            input: entry.input,
+            row: entry.location.row.unwrap_or(0),
+        };
+        let name_location = sources.inputs[entry.input]
+            .columns
+            .locate(Field::Name, &entry.location);
         let mut suffix = None;
         let mut existing_user = None;
         // The whole user name may have 79 characters: a long domain leaves less than 50 before "@".
         let alias_room =
             crate::m365::upn::MAX_UPN_CHARS.saturating_sub(first_domain.chars().count() + 1);
         // The unnumbered user name, and whether every candidate tried so far is taken for everyone.
-        let mut unnumbered: Option<String> = None;
+        let mut unnumbered: Option<(u64, u64)> = None;
         let mut all_taken = true;
         let chosen = loop {
             let Some(alias) = build_alias_within(
@@ -406,20 +473,20 @@ pub fn plan(
                 break None;
             };
             if suffix.is_none() {
+                let key = alias_key(&alias);
+                unnumbered = Some(key);
                 // Numbers below the first free one are taken: start there, so numbering stays linear.
-                if let Some(&next) = next_free.get(&alias) {
+                if let Some(&next) = self.next_free.get(&key) {
                     suffix = Some(next);
-                    unnumbered = Some(alias);
                     continue;
                 }
-                unnumbered = Some(alias.clone());
             }
             let candidate = format!("{alias}@{first_domain}");
             let key = candidate.to_lowercase();
-            let taken = explicit.contains(&key) || built.contains_key(&key);
+            let taken = explicit.contains(&key) || self.built.contains(&key);
             if taken && all_taken {
-                if let (Some(unnumbered), Some(n)) = (&unnumbered, suffix) {
-                    next_free.insert(unnumbered.clone(), n + 1);
+                if let (Some(unnumbered), Some(n)) = (unnumbered, suffix) {
+                    self.next_free.insert(unnumbered, n + 1);
                 }
             } else {
                 all_taken = false;
@@ -455,9 +522,9 @@ pub fn plan(
                     .unwrap_or_default();
                     let base_key = format!("{base}@{first_domain}").to_lowercase();
                     let holder = explicit
-                        .get(&base_key)
-                        .or_else(|| built.get(&base_key))
-                        .map(describe)
+                        .get(&base_key, sources)
+                        .or_else(|| self.built.get(&base_key, sources))
+                        .map(|l| describe(&l))
                         .or_else(|| {
                             let user = options.existing.as_ref()?.by_upn(&base_key)?;
                             Some(format!(
@@ -480,7 +547,15 @@ pub fn plan(
                         entry.outcome = Outcome::Rejected;
                     }
                 }
-                built.insert(name.key(), entry.location.clone());
+                let _ = self.built.check(
+                    &rules::DUPLICATE_USER_NAME,
+                    &name.key(),
+                    pos,
+                    &entry.location,
+                    String::new,
+                    "",
+                    sources,
+                );
                 entry.upn = Some(name);
                 if let Some(user) = existing_user {
                     entry.diagnostics.push(existing_diagnostic(
@@ -523,84 +598,157 @@ pub fn plan(
             }
         }
     }
+}
 
-    // Pass 3: the import rows, checked against Microsoft's column limits, and guarded so that no value
-    // derived from the input (a first name split off "Aa, =") reaches a cell as a formula or control character.
-    for entry in entries.iter_mut().filter(|e| e.outcome == Outcome::Written) {
-        let row = import_row(entry);
-        for column in ImportColumn::ALL {
-            let value = row.get(column);
-            let location = || columns[entry.input].locate(source_field(column), &entry.location);
-            if text::looks_like_formula(value, column.is_phone() && text::is_phone_number(value)) {
-                entry.diagnostics.push(
-                    Diagnostic::new(
-                        &rules::FORMULA_LIKE,
-                        location(),
-                        format!(
-                            "{} \"{value}\" would start like a spreadsheet formula",
-                            column.header()
-                        ),
-                    )
-                    .with_value(value),
-                );
-                entry.outcome = Outcome::Rejected;
-            }
-            if let Some(c) = text::find_control_char(value) {
-                entry.diagnostics.push(
-                    Diagnostic::new(
-                        &rules::CONTROL_CHARACTER,
-                        location(),
-                        format!(
-                            "{} would hold the control or invisible character U+{:04X}",
-                            column.header(),
-                            c as u32
-                        ),
-                    )
-                    .with_value(value),
-                );
-                entry.outcome = Outcome::Rejected;
-            }
-            let len = value.chars().count();
-            if let Some(max) = column.max_chars().filter(|max| len > *max) {
-                let location = match &entry.salesperson.import_row {
-                    // The import file's own column.
-                    Some(given) => Location {
-                        column: given.header.position(column).map(|index| {
-                            crate::check::ColumnRef {
-                                index,
-                                header: column.header().to_string(),
-                            }
+/// The output guard on a written entry's import row, in `columns`: Microsoft's column limits, and no
+/// value derived from the input (a first name split off "Aa, =") reaching a cell as a formula or a
+/// control character.
+pub fn guard(entry: &mut Entry, columns: &[ImportColumn], sources: &Sources) {
+    if entry.outcome != Outcome::Written {
+        return;
+    }
+    let row = import_row(entry);
+    let map = &sources.inputs[entry.input].columns;
+    for &column in columns {
+        let value = row.get(column);
+        let location = || map.locate(source_field(column), &entry.location);
+        if text::looks_like_formula(value, column.is_phone() && text::is_phone_number(value)) {
+            entry.diagnostics.push(
+                Diagnostic::new(
+                    &rules::FORMULA_LIKE,
+                    location(),
+                    format!(
+                        "{} \"{value}\" would start like a spreadsheet formula",
+                        column.header()
+                    ),
+                )
+                .with_value(value),
+            );
+            entry.outcome = Outcome::Rejected;
+        }
+        if let Some(c) = text::find_control_char(value) {
+            entry.diagnostics.push(
+                Diagnostic::new(
+                    &rules::CONTROL_CHARACTER,
+                    location(),
+                    format!(
+                        "{} would hold the control or invisible character U+{:04X}",
+                        column.header(),
+                        c as u32
+                    ),
+                )
+                .with_value(value),
+            );
+            entry.outcome = Outcome::Rejected;
+        }
+        let len = value.chars().count();
+        if let Some(max) = column.max_chars().filter(|max| len > *max) {
+            let location = match &entry.salesperson.import_row {
+                // The import file's own column.
+                Some(given) => Location {
+                    column: given
+                        .header
+                        .position(column)
+                        .map(|index| crate::check::ColumnRef {
+                            index,
+                            header: column.header().to_string(),
                         }),
-                        ..entry.location.clone()
-                    },
-                    None => columns[entry.input].locate(source_field(column), &entry.location),
-                };
-                entry.diagnostics.push(
-                    Diagnostic::new(
-                        &rules::TOO_LONG_FOR_M365,
-                        location,
-                        format!(
-                            "{} would have {len} characters; Microsoft 365 accepts {max}",
-                            column.header()
-                        ),
-                    )
-                    .with_value(value),
-                );
-                entry.outcome = Outcome::Rejected;
-            }
+                    ..entry.location.clone()
+                },
+                None => map.locate(source_field(column), &entry.location),
+            };
+            entry.diagnostics.push(
+                Diagnostic::new(
+                    &rules::TOO_LONG_FOR_M365,
+                    location,
+                    format!(
+                        "{} would have {len} characters; Microsoft 365 accepts {max}",
+                        column.header()
+                    ),
+                )
+                .with_value(value),
+            );
+            entry.outcome = Outcome::Rejected;
         }
     }
+}
 
-    // Pass 4: no salesperson may be the administrator or the integration user.
-    options.accounts.check_salespeople(&mut entries, |e| {
+/// The steps of planning after the first, on one entry: its built user name, the output guard, and the
+/// check that no salesperson is the administrator or the integration user. Entries must come in input
+/// order, each one once, after every row has had its [`KeySets::first_step`].
+pub fn finish(
+    entry: &mut Entry,
+    names: &mut NameBuilder,
+    keys: &KeySets,
+    options: &PlanOptions,
+    sources: &Sources,
+) {
+    if entry.needs_built_name() {
+        names.build(entry, keys, options, sources);
+    }
+    guard(entry, &ImportColumn::ALL, sources);
+    let columns = &sources.inputs[entry.input].columns;
+    options.accounts.check_salesperson(entry, |e| {
         (
-            columns[e.input].locate(Field::Email, &e.location),
-            columns[e.input].locate(Field::Name, &e.location),
+            columns.locate(Field::Email, &e.location),
+            columns.locate(Field::Name, &e.location),
         )
     });
+}
 
-    let batches = batch(&mut entries);
-    Plan { entries, batches }
+/// The import files for the written users of each country (`None`: no country), in order of country:
+/// at most 249 users a file, numbered when a country needs more than one.
+pub fn batches(written_by_country: &BTreeMap<Option<String>, usize>) -> Vec<Batch> {
+    let mut batches = Vec::new();
+    for (country, &users) in written_by_country {
+        let files = users.div_ceil(MAX_USERS_PER_FILE);
+        for n in 0..files {
+            let mut name = String::from("m365-users");
+            if let Some(code) = country {
+                name.push('-');
+                name.push_str(code);
+            }
+            if files > 1 {
+                name.push_str(&format!("-{:03}", n + 1));
+            }
+            name.push_str(".csv");
+            batches.push(Batch {
+                file_name: name,
+                country: country.clone(),
+                users: (users - n * MAX_USERS_PER_FILE).min(MAX_USERS_PER_FILE),
+            });
+        }
+    }
+    batches
+}
+
+/// Which import file each written user goes into: the country's files in turn, 249 users each.
+#[derive(Debug, Default)]
+pub struct BatchCursor {
+    /// Per country: the index of its first file, and the users given a file so far.
+    countries: BTreeMap<Option<String>, (usize, usize)>,
+}
+
+impl BatchCursor {
+    pub fn new(batches: &[Batch]) -> Self {
+        let mut countries = BTreeMap::new();
+        for (i, batch) in batches.iter().enumerate() {
+            countries.entry(batch.country.clone()).or_insert((i, 0));
+        }
+        BatchCursor { countries }
+    }
+
+    /// The import file of the next written user of `entry`'s country.
+    pub fn assign(&mut self, entry: &mut Entry) {
+        if entry.outcome != Outcome::Written {
+            return;
+        }
+        let country = entry.country();
+        if let Some((first, seen)) = self.countries.get_mut(&country) {
+            entry.batch = Some(*first + *seen / MAX_USERS_PER_FILE);
+            *seen += 1;
+        }
+    }
 }
 
 fn existing_diagnostic(
@@ -667,40 +815,4 @@ fn source_field(column: ImportColumn) -> Field {
         ImportColumn::CountryOrRegion => Field::Country,
         _ => Field::Name,
     }
-}
-
-/// Groups written users by country, then into files of at most 249, keeping input order within each.
-fn batch(entries: &mut [Entry]) -> Vec<Batch> {
-    let mut by_country: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
-    for (i, entry) in entries.iter().enumerate() {
-        if entry.outcome == Outcome::Written {
-            let country = Some(entry.salesperson.country.clone()).filter(|c| !c.is_empty());
-            by_country.entry(country).or_default().push(i);
-        }
-    }
-    let mut batches = Vec::new();
-    for (country, members) in by_country {
-        let chunks: Vec<&[usize]> = members.chunks(MAX_USERS_PER_FILE).collect();
-        let numbered = chunks.len() > 1;
-        for (n, chunk) in chunks.iter().enumerate() {
-            let mut name = String::from("m365-users");
-            if let Some(code) = &country {
-                name.push('-');
-                name.push_str(code);
-            }
-            if numbered {
-                name.push_str(&format!("-{:03}", n + 1));
-            }
-            name.push_str(".csv");
-            for &i in chunk.iter() {
-                entries[i].batch = Some(batches.len());
-            }
-            batches.push(Batch {
-                file_name: name,
-                country: country.clone(),
-                entries: chunk.to_vec(),
-            });
-        }
-    }
-    batches
 }

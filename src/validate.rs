@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::analysis::analyse;
 use crate::cli::ValidateArgs;
-use crate::convert::{input_settings, prepare, print_report};
+use crate::convert::{input_settings, prepare, ReportSink};
 use crate::error::{Error, Result};
 use crate::report;
 
@@ -35,12 +35,34 @@ pub fn run(
     input_settings.legacy_is_error = true;
     input_settings.progress = output.progress;
     let analysis = analyse(&args.inputs, &input_settings, &options)?;
-    print_report(&analysis, args.report, false, output, stderr);
-    if let Some(path) = &args.review {
-        let bytes = report::review::render(&analysis).map_err(|e| Error::Io {
+    // One pass over the rows gives the report and the review workbook.
+    let review_failed = |path: &std::path::Path| {
+        let path = path.to_path_buf();
+        move |e: rust_xlsxwriter::XlsxError| Error::Io {
             path: path.clone(),
             source: std::io::Error::other(e.to_string()),
+        }
+    };
+    let mut review = match &args.review {
+        Some(path) => Some((
+            path,
+            report::review::ReviewWriter::new(&analysis).map_err(review_failed(path))?,
+        )),
+        None => None,
+    };
+    {
+        let mut report = ReportSink::new(&analysis, args.report, false, output, stderr);
+        analysis.replay(&mut |item| {
+            report.add_item(&item);
+            if let Some((path, review)) = review.as_mut() {
+                review.add(&item, &analysis).map_err(review_failed(path))?;
+            }
+            Ok(())
         })?;
+        report.finish(&analysis.summary);
+    }
+    if let Some((path, review)) = review {
+        let bytes = review.finish(&analysis).map_err(review_failed(path))?;
         crate::write::write_file_atomically(path, &bytes)?;
         if output.verbosity != crate::report::Verbosity::Quiet {
             let _ = writeln!(stderr, "wrote {}", path.display());

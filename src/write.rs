@@ -137,6 +137,56 @@ impl<W: Write> Write for HashingWriter<W> {
     }
 }
 
+/// An output being written into the staging folder.
+pub struct StagedFile<'a> {
+    staging: &'a Staging,
+    name: String,
+    path: PathBuf,
+    out: std::io::BufWriter<HashingWriter<fs::File>>,
+}
+
+impl Write for StagedFile<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+impl StagedFile<'_> {
+    /// Flushes the output (to disk, for the first few outputs) and gives its name and SHA-256.
+    pub fn finish(self) -> Result<WrittenFile> {
+        let StagedFile {
+            staging,
+            name,
+            path,
+            mut out,
+        } = self;
+        out.flush().map_err(|e| Error::io(&path, e))?;
+        let HashingWriter {
+            inner: file,
+            hasher,
+        } = out
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?;
+        staging.written.set(staging.written.get() + 1);
+        if !cfg!(target_os = "linux") || staging.written.get() <= FSYNC_EACH_UP_TO {
+            file.sync_all().map_err(|e| Error::io(&path, e))?;
+        }
+        drop(file);
+        Ok(WrittenFile {
+            name,
+            sha256: format!("{:x}", hasher.finalize()),
+        })
+    }
+}
+
 /// Flushes the file system holding `dir` to disk (Linux `syncfs`).
 #[cfg(target_os = "linux")]
 fn sync_file_system(dir: &Path) -> Result<()> {
@@ -209,32 +259,28 @@ impl Staging {
         name: &str,
         write_to: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<WrittenFile> {
+        let mut file = self.create(name)?;
+        if let Err(e) = write_to(&mut file) {
+            return Err(Error::io(&file.path, e));
+        }
+        file.finish()
+    }
+
+    /// An output to be written piece by piece, hashed on the way; [`StagedFile::finish`] closes it.
+    pub fn create(&self, name: &str) -> Result<StagedFile<'_>> {
         let path = self.dir.path().join(name);
         let file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-        let mut out = std::io::BufWriter::with_capacity(
-            256 * 1024,
-            HashingWriter {
-                inner: file,
-                hasher: Sha256::new(),
-            },
-        );
-        write_to(&mut out)
-            .and_then(|()| out.flush())
-            .map_err(|e| Error::io(&path, e))?;
-        let HashingWriter {
-            inner: file,
-            hasher,
-        } = out
-            .into_inner()
-            .map_err(|e| Error::io(&path, e.into_error()))?;
-        self.written.set(self.written.get() + 1);
-        if !cfg!(target_os = "linux") || self.written.get() <= FSYNC_EACH_UP_TO {
-            file.sync_all().map_err(|e| Error::io(&path, e))?;
-        }
-        drop(file);
-        Ok(WrittenFile {
+        Ok(StagedFile {
+            staging: self,
             name: name.to_string(),
-            sha256: format!("{:x}", hasher.finalize()),
+            out: std::io::BufWriter::with_capacity(
+                64 * 1024,
+                HashingWriter {
+                    inner: file,
+                    hasher: Sha256::new(),
+                },
+            ),
+            path,
         })
     }
 

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use bc2m365::analysis::analyse;
+use bc2m365::analysis::{analyse, Item};
 use bc2m365::input::InputSettings;
 use bc2m365::m365::format::{write_import_csv, ImportColumn, HEADER, MAX_USERS_PER_FILE};
 use bc2m365::m365::UserPrincipalName;
@@ -77,24 +77,31 @@ proptest! {
         let domains: Vec<String> = DOMAINS.iter().map(|d| d.to_string()).collect();
         let options = PlanOptions { domains: domains.clone(), ..PlanOptions::default() };
         let analysis = analyse(&[path], &InputSettings::default(), &options).unwrap();
-        let plan = &analysis.plan;
+        // The rows as planned, read a second time as every output reads them.
+        let mut entries = Vec::new();
+        analysis.replay(&mut |item| {
+            if let Item::Entry(entry) = item {
+                entries.push(entry.clone());
+            }
+            Ok(())
+        }).unwrap();
 
         // Every input row is in the plan exactly once, on the line it was written (header = line 1), unless
         // it was wholly empty and trailing (not a row at all).
-        let lines: Vec<u64> = plan.entries.iter().map(|e| e.location.row.unwrap()).collect();
+        let lines: Vec<u64> = entries.iter().map(|e| e.location.row.unwrap()).collect();
         let unique: BTreeSet<u64> = lines.iter().copied().collect();
         prop_assert_eq!(unique.len(), lines.len());
-        prop_assert!(plan.entries.len() <= rows.len());
+        prop_assert!(entries.len() <= rows.len());
         let last_data = rows.iter().rposition(|r| r.iter().any(|c| !c.trim().is_empty()));
         if let Some(last) = last_data {
-            prop_assert!(plan.entries.len() > last);
+            prop_assert!(entries.len() > last);
         }
         let s = &analysis.summary;
-        prop_assert_eq!(s.written + s.skipped + s.rejected, plan.entries.len() as u64);
+        prop_assert_eq!(s.written + s.skipped + s.rejected, entries.len() as u64);
 
         // Every written user meets Microsoft's rules, and user names are unique case-insensitively.
         let mut seen = BTreeSet::new();
-        for entry in plan.entries.iter().filter(|e| e.outcome == Outcome::Written) {
+        for entry in entries.iter().filter(|e| e.outcome == Outcome::Written) {
             let import = entry.import().unwrap();
             let upn = import.get(ImportColumn::UserName);
             prop_assert!(UserPrincipalName::parse(upn, &domains).is_ok(), "{}", upn);
@@ -112,9 +119,10 @@ proptest! {
         }
 
         // Writing each batch and reading it back gives exactly the planned users, in order.
-        for batch in &plan.batches {
-            prop_assert!(batch.entries.len() <= MAX_USERS_PER_FILE);
-            let planned: Vec<_> = batch.entries.iter().map(|&i| plan.entries[i].import().unwrap()).collect();
+        for (index, batch) in analysis.batches.iter().enumerate() {
+            let planned: Vec<_> = entries.iter().filter(|e| e.batch == Some(index)).map(|e| e.import().unwrap()).collect();
+            prop_assert!(planned.len() <= MAX_USERS_PER_FILE);
+            prop_assert_eq!(planned.len(), batch.users);
             let mut bytes = Vec::new();
             write_import_csv(&mut bytes, &planned.iter().collect::<Vec<_>>()).unwrap();
             let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap();

@@ -1,49 +1,152 @@
 //! Checks across rows and files: duplicates are reported on the later row, pointing at the first.
 //!
-//! Only keys are kept (not rows), so memory grows with the number of distinct values, not the file size.
+//! Only keys are kept (not rows), and each key only as a 128-bit hash with the place it was first seen,
+//! 24 bytes in all: memory grows with the number of distinct values, never with the size of the cells.
+
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
+use crate::bc::{ColumnMap, Field};
 use crate::check::{rules, Diagnostic, Location, Rule};
 
-/// The first place each key was seen, for one kind of duplicate.
-#[derive(Debug, Default)]
+/// One input as the duplicate checks point at it: its name, its sheet and its columns.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    pub file: Arc<str>,
+    pub sheet: Option<String>,
+    pub columns: ColumnMap,
+}
+
+/// The inputs of a run, in command-line order, so that a row's place fits in a number.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub inputs: Vec<Source>,
+}
+
+/// The most inputs one run reads: an input's index is kept in 16 bits.
+pub const MAX_INPUTS: usize = 1 << 16;
+const ROW_BITS: u32 = 47;
+const ROW_MASK: u64 = (1 << ROW_BITS) - 1;
+const COLUMN_BIT: u64 = 1 << ROW_BITS;
+
+/// A row's place: which input, and which row in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowPos {
+    pub input: usize,
+    pub row: u64,
+}
+
+impl Sources {
+    /// The location of a row, pointing at `field`'s column when `column` is set.
+    pub fn location(&self, pos: RowPos, field: Option<Field>) -> Location {
+        let source = &self.inputs[pos.input];
+        Location {
+            file: source.file.clone(),
+            row: Some(pos.row),
+            column: field.and_then(|f| source.columns.column(f).cloned()),
+            sheet: source.sheet.clone(),
+        }
+    }
+}
+
+/// The 128-bit hash a key is kept as: two keys that differ are taken for one with a chance of about
+/// 1 in 10^25 in a run of a million rows.
+fn hash_key(key: &str) -> (u64, u64) {
+    let h = xxhash_rust::xxh3::xxh3_128(key.as_bytes());
+    ((h >> 64) as u64, h as u64)
+}
+
+/// The first place each key was seen, for one kind of duplicate, in one column (`field`).
+///
+/// Checking a row again with the same key at the same place finds itself and reports nothing, so a
+/// second pass over the same rows, with every key already known, reports exactly what the first did.
+#[derive(Debug)]
 pub struct FirstSeen {
-    first: HashMap<String, Location>,
+    field: Option<Field>,
+    first: HashMap<(u64, u64), u64>,
 }
 
 impl FirstSeen {
-    /// Records `key` at `location`; if it was seen before, returns a diagnostic for this later occurrence.
+    /// Keys seen in `field`'s column (`None`: the row as a whole).
+    pub fn new(field: Option<Field>) -> Self {
+        FirstSeen {
+            field,
+            first: HashMap::default(),
+        }
+    }
+
+    fn pack(pos: RowPos, location: &Location) -> u64 {
+        let column = if location.column.is_some() {
+            COLUMN_BIT
+        } else {
+            0
+        };
+        ((pos.input as u64) << (ROW_BITS + 1)) | column | (pos.row & ROW_MASK)
+    }
+
+    fn unpack(field: Option<Field>, packed: u64, sources: &Sources) -> Location {
+        let pos = RowPos {
+            input: (packed >> (ROW_BITS + 1)) as usize,
+            row: packed & ROW_MASK,
+        };
+        sources.location(pos, field.filter(|_| packed & COLUMN_BIT != 0))
+    }
+
+    /// Records `key` as seen at `pos` (whose location is `location`); if it was first seen elsewhere,
+    /// returns a diagnostic for this later occurrence, with `message` and a note naming the first.
+    #[allow(clippy::too_many_arguments)]
     pub fn check(
         &mut self,
         rule: &'static Rule,
-        key: String,
+        key: &str,
+        pos: RowPos,
         location: &Location,
-        message: String,
+        message: impl FnOnce() -> String,
         value: &str,
+        sources: &Sources,
     ) -> Option<Diagnostic> {
         if key.is_empty() {
             return None;
         }
-        match self.first.get(&key) {
-            Some(first) => Some(
-                Diagnostic::new(rule, location.clone(), message)
-                    .with_value(value)
-                    .with_note(format!("first seen at {}", describe(first))),
-            ),
-            None => {
-                self.first.insert(key, location.clone());
+        let packed = Self::pack(pos, location);
+        let here = packed & !COLUMN_BIT;
+        match self.first.entry(hash_key(key)) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                if *first.get() & !COLUMN_BIT == here {
+                    return None;
+                }
+                let first = Self::unpack(self.field, *first.get(), sources);
+                Some(
+                    Diagnostic::new(rule, location.clone(), message())
+                        .with_value(value)
+                        .with_note(format!("first seen at {}", describe(&first))),
+                )
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(packed);
                 None
             }
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&Location> {
-        self.first.get(key)
+    /// Where `key` was first seen.
+    pub fn get(&self, key: &str, sources: &Sources) -> Option<Location> {
+        self.first
+            .get(&hash_key(key))
+            .map(|packed| Self::unpack(self.field, *packed, sources))
     }
 
     pub fn contains(&self, key: &str) -> bool {
-        self.first.contains_key(key)
+        self.first.contains_key(&hash_key(key))
+    }
+
+    pub fn len(&self) -> usize {
+        self.first.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.first.is_empty()
     }
 }
 
@@ -60,41 +163,136 @@ pub fn describe(location: &Location) -> String {
 }
 
 /// The duplicate checks that do not depend on user names: Code, e-mail address and name.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Duplicates {
     codes: FirstSeen,
     emails: FirstSeen,
     names: FirstSeen,
 }
 
+impl Default for Duplicates {
+    fn default() -> Self {
+        Duplicates {
+            codes: FirstSeen::new(Some(Field::Code)),
+            emails: FirstSeen::new(Some(Field::Email)),
+            names: FirstSeen::new(Some(Field::Name)),
+        }
+    }
+}
+
 impl Duplicates {
-    pub fn code(&mut self, code: &str, location: &Location) -> Option<Diagnostic> {
+    pub fn code(
+        &mut self,
+        code: &str,
+        pos: RowPos,
+        location: &Location,
+        sources: &Sources,
+    ) -> Option<Diagnostic> {
         self.codes.check(
             &rules::DUPLICATE_CODE,
-            code.to_uppercase(),
+            &code.to_uppercase(),
+            pos,
             location,
-            format!("Code \"{code}\" is already used by another salesperson"),
+            || format!("Code \"{code}\" is already used by another salesperson"),
             code,
+            sources,
         )
     }
 
-    pub fn email(&mut self, email: &str, location: &Location) -> Option<Diagnostic> {
+    pub fn email(
+        &mut self,
+        email: &str,
+        pos: RowPos,
+        location: &Location,
+        sources: &Sources,
+    ) -> Option<Diagnostic> {
         self.emails.check(
             &rules::DUPLICATE_EMAIL,
-            email.to_lowercase(),
+            &email.to_lowercase(),
+            pos,
             location,
-            format!("Email \"{email}\" is also another salesperson's"),
+            || format!("Email \"{email}\" is also another salesperson's"),
             email,
+            sources,
         )
     }
 
-    pub fn name(&mut self, name: &str, location: &Location) -> Option<Diagnostic> {
+    pub fn name(
+        &mut self,
+        name: &str,
+        pos: RowPos,
+        location: &Location,
+        sources: &Sources,
+    ) -> Option<Diagnostic> {
         self.names.check(
             &rules::DUPLICATE_NAME,
-            name.to_lowercase(),
+            &name.to_lowercase(),
+            pos,
             location,
-            format!("Name \"{name}\" is also another salesperson's"),
+            || format!("Name \"{name}\" is also another salesperson's"),
             name,
+            sources,
         )
+    }
+
+    /// Distinct keys held, for measuring.
+    pub fn len(&self) -> usize {
+        self.codes.len() + self.emails.len() + self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources() -> Sources {
+        Sources {
+            inputs: vec![Source {
+                file: "a.csv".into(),
+                sheet: None,
+                columns: ColumnMap::default(),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_later_row_is_the_duplicate_and_a_second_pass_reports_the_same() {
+        let sources = sources();
+        let mut seen = Duplicates::default();
+        let at = |row| {
+            (
+                RowPos { input: 0, row },
+                Location {
+                    row: Some(row),
+                    ..Location::file("a.csv")
+                },
+            )
+        };
+        let run = |seen: &mut Duplicates| -> Vec<Option<String>> {
+            [(2, "S1"), (3, "s1"), (4, "S2"), (5, "S1")]
+                .iter()
+                .map(|(row, code)| {
+                    let (pos, location) = at(*row);
+                    seen.code(code, pos, &location, &sources)
+                        .map(|d| d.note.unwrap_or_default())
+                })
+                .collect()
+        };
+        let first = run(&mut seen);
+        assert_eq!(
+            first,
+            vec![
+                None,
+                Some("first seen at a.csv:2".to_string()),
+                None,
+                Some("first seen at a.csv:2".to_string())
+            ]
+        );
+        assert_eq!(run(&mut seen), first);
+        assert_eq!(seen.len(), 2);
     }
 }

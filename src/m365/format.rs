@@ -220,21 +220,28 @@ pub fn write_import_csv<W: Write>(out: W, rows: &[&ImportRow]) -> io::Result<()>
     write_csv_like_microsoft(out, &HEADER, rows.iter().map(|row| row.values()))
 }
 
-/// Writes a CSV as Microsoft's template is written: UTF-8 BOM, `header`, CRLF line ends, quotes only where
-/// CSV needs them. Import files and `bc2m365 template` both come from here.
-pub fn write_csv_like_microsoft<W, R, V>(mut out: W, header: &[&str], rows: R) -> io::Result<()>
-where
-    W: Write,
-    R: IntoIterator,
-    R::Item: IntoIterator<Item = V>,
-    V: AsRef<[u8]>,
-{
+/// A CSV writer that writes as Microsoft's template is written: the UTF-8 BOM and `header` are written
+/// at once, then each record with CRLF line ends and quotes only where CSV needs them.
+pub fn microsoft_csv_writer<W: Write>(mut out: W, header: &[&str]) -> io::Result<csv::Writer<W>> {
     out.write_all(UTF8_BOM)?;
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(out);
     writer.write_record(header)?;
+    Ok(writer)
+}
+
+/// Writes a CSV as Microsoft's template is written: UTF-8 BOM, `header`, CRLF line ends, quotes only where
+/// CSV needs them. Import files and `bc2m365 template` both come from here.
+pub fn write_csv_like_microsoft<W, R, V>(out: W, header: &[&str], rows: R) -> io::Result<()>
+where
+    W: Write,
+    R: IntoIterator,
+    R::Item: IntoIterator<Item = V>,
+    V: AsRef<[u8]>,
+{
+    let mut writer = microsoft_csv_writer(out, header)?;
     for row in rows {
         writer.write_record(row)?;
     }

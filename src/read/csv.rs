@@ -238,6 +238,7 @@ pub fn open_reader(
         header_invalid_cells: first.invalid_cells,
         rows: Box::new(rows),
         stdin_sha256: None,
+        stdin_bytes: None,
     })
 }
 

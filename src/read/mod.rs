@@ -43,6 +43,8 @@ pub struct InputTable {
     pub rows: Box<dyn Iterator<Item = Result<RawRow>>>,
     /// For stdin, which cannot be read twice: the SHA-256 of the bytes read, for the manifest.
     pub stdin_sha256: Option<String>,
+    /// For stdin: the bytes read, so the rows can be read a second time.
+    pub stdin_bytes: Option<std::sync::Arc<[u8]>>,
 }
 
 /// The input path that means "read a CSV from stdin".
@@ -115,9 +117,25 @@ fn open_stdin(options: &ReadOptions, is_header: HeaderTest<'_>) -> Result<InputT
         });
     }
     let sha256 = crate::write::sha256_hex(&bytes);
-    let mut table = csv::open_reader(name, std::io::Cursor::new(bytes), options, is_header)?;
+    let bytes: std::sync::Arc<[u8]> = bytes.into();
+    let mut table = reopen_stdin(bytes.clone(), options, is_header)?;
     table.stdin_sha256 = Some(sha256);
+    table.stdin_bytes = Some(bytes);
     Ok(table)
+}
+
+/// Reads the bytes read from stdin again, for a second pass over the rows.
+pub fn reopen_stdin(
+    bytes: std::sync::Arc<[u8]>,
+    options: &ReadOptions,
+    is_header: HeaderTest<'_>,
+) -> Result<InputTable> {
+    csv::open_reader(
+        Path::new(STDIN_NAME),
+        std::io::Cursor::new(bytes),
+        options,
+        is_header,
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

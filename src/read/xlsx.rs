@@ -138,6 +138,7 @@ fn table(
         header_invalid_cells: Vec::new(),
         rows: Box::new(rows),
         stdin_sha256: None,
+        stdin_bytes: None,
     }
 }
 

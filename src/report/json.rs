@@ -2,16 +2,10 @@
 
 use serde::Serialize;
 
-use crate::analysis::Analysis;
+use std::io::{self, Write};
+
 use crate::check::Diagnostic;
 use crate::manifest::Summary;
-
-#[derive(Serialize)]
-struct Report<'a> {
-    imports_written: bool,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-    summary: &'a Summary,
-}
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
@@ -49,20 +43,62 @@ fn json_diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
     }
 }
 
-/// The whole report as pretty JSON, ending in a newline.
+/// The JSON report, written to `out` as the diagnostics go by: pretty JSON ending in a newline, the same
+/// text `serde_json::to_string_pretty` gives for the whole report.
 /// `imports_written`: whether this run wrote import files and a manifest (never for `validate`, nor
 /// for a `convert` stopped by errors), so the summary's `written` count is read as "valid" otherwise.
-pub fn render(analysis: &Analysis, imports_written: bool) -> String {
-    let report = Report {
-        imports_written,
-        diagnostics: analysis
-            .diagnostics()
-            .into_iter()
-            .map(json_diagnostic)
-            .collect(),
-        summary: &analysis.summary,
-    };
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
-    text.push('\n');
-    text
+pub struct JsonReport<W: Write> {
+    out: W,
+    empty: bool,
+}
+
+impl<W: Write> JsonReport<W> {
+    pub fn new(mut out: W, imports_written: bool) -> io::Result<Self> {
+        write!(
+            out,
+            "{{\n  \"imports_written\": {imports_written},\n  \"diagnostics\": ["
+        )?;
+        Ok(JsonReport { out, empty: true })
+    }
+
+    pub fn add(&mut self, d: &Diagnostic) -> io::Result<()> {
+        let separator = if self.empty { "\n" } else { ",\n" };
+        self.empty = false;
+        self.out.write_all(separator.as_bytes())?;
+        write_indented(&mut self.out, &json_diagnostic(d), "    ")
+    }
+
+    pub fn finish(mut self, summary: &Summary) -> io::Result<W> {
+        if self.empty {
+            self.out.write_all(b"],\n  \"summary\": ")?;
+        } else {
+            self.out.write_all(b"\n  ],\n  \"summary\": ")?;
+        }
+        let summary = serde_json::to_string_pretty(summary)?;
+        let mut lines = summary.lines();
+        if let Some(first) = lines.next() {
+            self.out.write_all(first.as_bytes())?;
+        }
+        for line in lines {
+            write!(self.out, "\n  {line}")?;
+        }
+        self.out.write_all(b"\n}\n")?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// `value` as pretty JSON with every line indented by `indent`.
+fn write_indented(out: &mut impl Write, value: &impl Serialize, indent: &str) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    let mut first = true;
+    for line in text.lines() {
+        if !first {
+            out.write_all(b"\n")?;
+        }
+        first = false;
+        out.write_all(indent.as_bytes())?;
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
 }

@@ -1,99 +1,100 @@
 //! rejected.csv (`--keep-going`): every rejected row as it was read, with its codes and messages, so it
 //! can be fixed and converted again.
 
-use std::io;
+use std::io::{self, Write};
 
-use crate::analysis::Analysis;
+use crate::analysis::InputInfo;
 use crate::check::Severity;
 use crate::m365::format::UTF8_BOM;
-use crate::plan::Outcome;
+use crate::plan::{Entry, Outcome};
 use crate::report::spreadsheet_safe;
 
-/// The CSV bytes: UTF-8 with BOM and CRLF (so Excel shows accents), columns File, Row, Codes, Problems,
-/// then every input column by header (the union over the inputs, in order of first appearance).
-pub fn render(analysis: &Analysis) -> io::Result<Vec<u8>> {
-    let mut columns: Vec<String> = Vec::new();
-    for input in &analysis.inputs {
-        for header in &input.header {
-            if !columns.contains(header) {
-                columns.push(header.clone());
+/// Writes rejected.csv as the rows go by: UTF-8 with BOM and CRLF (so Excel shows accents), columns File,
+/// Row, Codes, Problems, then every input column by header (the union over the inputs, in order of first
+/// appearance), then `extra` columns for cells past a row's header.
+pub struct RejectedWriter<W: Write> {
+    writer: csv::Writer<W>,
+    columns: Vec<String>,
+    extra: usize,
+}
+
+impl<W: Write> RejectedWriter<W> {
+    /// `extra`: the most cells past its header that a rejected row has.
+    pub fn new(mut out: W, inputs: &[InputInfo], extra: usize) -> io::Result<Self> {
+        let mut columns: Vec<String> = Vec::new();
+        for input in inputs {
+            for header in &input.header {
+                if !columns.contains(header) {
+                    columns.push(header.clone());
+                }
             }
         }
-    }
-    let mut extra = 0usize;
-    for entry in analysis
-        .plan
-        .entries
-        .iter()
-        .filter(|e| e.outcome == Outcome::Rejected)
-    {
-        extra = extra.max(
-            entry
-                .cells
-                .len()
-                .saturating_sub(analysis.inputs[entry.input].header.len()),
-        );
-    }
-    let mut out = UTF8_BOM.to_vec();
-    {
+        out.write_all(UTF8_BOM)?;
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
+            .from_writer(out);
         let mut header: Vec<String> = ["File", "Row", "Codes", "Problems"]
             .map(String::from)
             .to_vec();
         header.extend(columns.iter().map(|c| spreadsheet_safe(c).into_owned()));
         header.extend((1..=extra).map(|n| format!("(extra cell {n})")));
         writer.write_record(&header)?;
-        for entry in analysis
-            .plan
-            .entries
+        Ok(RejectedWriter {
+            writer,
+            columns,
+            extra,
+        })
+    }
+
+    /// Adds the entry if it is rejected.
+    pub fn add(&mut self, entry: &Entry, input: &InputInfo) -> io::Result<()> {
+        if entry.outcome != Outcome::Rejected {
+            return Ok(());
+        }
+        let worst = entry
+            .diagnostics
             .iter()
-            .filter(|e| e.outcome == Outcome::Rejected)
-        {
-            let input = &analysis.inputs[entry.input];
-            let worst = entry
-                .diagnostics
-                .iter()
-                .map(|d| d.severity())
-                .max()
-                .unwrap_or(Severity::Error);
-            let blocking: Vec<_> = entry
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity() == worst)
-                .collect();
-            let codes: Vec<&str> = blocking.iter().map(|d| d.code()).collect();
-            let mut record = vec![
-                spreadsheet_safe(&input.file).into_owned(),
-                entry
-                    .location
-                    .row
-                    .map(|r| r.to_string())
-                    .unwrap_or_default(),
-                codes.join(" "),
-                spreadsheet_safe(&entry.reason().unwrap_or_default()).into_owned(),
-            ];
-            let mut values = vec![String::new(); columns.len()];
-            for (i, cell) in entry.cells.iter().enumerate() {
-                if let Some(header) = input.header.get(i) {
-                    if let Some(position) = columns.iter().position(|c| c == header) {
-                        values[position] = spreadsheet_safe(cell).into_owned();
-                    }
+            .map(|d| d.severity())
+            .max()
+            .unwrap_or(Severity::Error);
+        let codes: Vec<&str> = entry
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity() == worst)
+            .map(|d| d.code())
+            .collect();
+        let mut record = vec![
+            spreadsheet_safe(&input.file).into_owned(),
+            entry
+                .location
+                .row
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+            codes.join(" "),
+            spreadsheet_safe(&entry.reason().unwrap_or_default()).into_owned(),
+        ];
+        let mut values = vec![String::new(); self.columns.len()];
+        for (i, cell) in entry.cells.iter().enumerate() {
+            if let Some(header) = input.header.get(i) {
+                if let Some(position) = self.columns.iter().position(|c| c == header) {
+                    values[position] = spreadsheet_safe(cell).into_owned();
                 }
             }
-            record.extend(values);
-            let extras = entry
-                .cells
-                .iter()
-                .skip(input.header.len())
-                .map(|c| spreadsheet_safe(c).into_owned());
-            let mut extras: Vec<String> = extras.collect();
-            extras.resize(extra, String::new());
-            record.extend(extras);
-            writer.write_record(&record)?;
         }
-        writer.flush()?;
+        record.extend(values);
+        let mut extras: Vec<String> = entry
+            .cells
+            .iter()
+            .skip(input.header.len())
+            .map(|c| spreadsheet_safe(c).into_owned())
+            .collect();
+        extras.resize(self.extra, String::new());
+        record.extend(extras);
+        self.writer.write_record(&record).map_err(io::Error::from)
     }
-    Ok(out)
+
+    /// Flushes and gives back the output.
+    pub fn finish(self) -> io::Result<W> {
+        self.writer.into_inner().map_err(|e| e.into_error())
+    }
 }

@@ -9,9 +9,9 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, Note, Url, Workbook, Worksheet, XlsxError,
 };
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Item};
 use crate::check::{column_letters, Diagnostic, Severity};
-use crate::plan::Outcome;
+use crate::plan::{Entry, Outcome};
 use crate::report::visible_text;
 
 /// Columns before the input's own: the row number as the person knows it, the status and the reason.
@@ -33,50 +33,150 @@ struct Styles {
     plain: Format,
 }
 
-/// Builds the workbook in memory. The same analysis always gives the same bytes.
-pub fn render(analysis: &Analysis) -> Result<Vec<u8>, XlsxError> {
-    let mut workbook = Workbook::new();
-    // A fixed creation time keeps the file byte-identical from run to run.
-    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
-    workbook.set_properties(
-        &DocProperties::new()
-            .set_creation_datetime(&created)
-            .set_author("bc2m365"),
-    );
-    let styles = Styles {
-        header: Format::new()
-            .set_bold()
-            .set_background_color(Color::RGB(0xD9E1F2)),
-        error: Format::new().set_background_color(Color::RGB(ERROR_FILL)),
-        warning: Format::new().set_background_color(Color::RGB(WARNING_FILL)),
-        plain: Format::new(),
-    };
-    // A big run's sheets are written row by row to temporary files instead of being held in memory.
-    let big = analysis.plan.entries.len() > FULL_ROWS;
-    let add_sheet = |workbook: &mut Workbook, name: &str| -> Result<(), XlsxError> {
-        let sheet = if big {
-            workbook.add_worksheet_with_constant_memory()
-        } else {
-            workbook.add_worksheet()
+/// Writes the review workbook as the rows go by: each input's sheet and the Problems sheet grow row by
+/// row (in a big run, to temporary files rather than memory). The same analysis always gives the same bytes.
+pub struct ReviewWriter {
+    workbook: Workbook,
+    styles: Styles,
+    sheet_names: Vec<String>,
+    sheets: Vec<SheetState>,
+    problems_row: u32,
+    left_out: LeftOut,
+}
+
+/// What is known of one input's sheet while it is written.
+struct SheetState {
+    widths: Vec<usize>,
+    /// The last row written.
+    row: u32,
+    max_cells: u16,
+    /// Entries of the input seen so far.
+    entries: usize,
+    /// The review row of each listed source row.
+    row_of: BTreeMap<u64, u32>,
+}
+
+const PROBLEM_TITLES: [&str; 11] = [
+    "Severity", "Code", "File", "Row", "Column", "Cell", "Value", "Message", "Help", "Note",
+    "Go to",
+];
+
+impl ReviewWriter {
+    pub fn new(analysis: &Analysis) -> Result<Self, XlsxError> {
+        let mut workbook = Workbook::new();
+        // A fixed creation time keeps the file byte-identical from run to run.
+        let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+        workbook.set_properties(
+            &DocProperties::new()
+                .set_creation_datetime(&created)
+                .set_author("bc2m365"),
+        );
+        let styles = Styles {
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xD9E1F2)),
+            error: Format::new().set_background_color(Color::RGB(ERROR_FILL)),
+            warning: Format::new().set_background_color(Color::RGB(WARNING_FILL)),
+            plain: Format::new(),
         };
-        sheet.set_name(name)?;
-        Ok(())
-    };
-    let sheet_names = review_sheet_names(analysis);
-    let mut cell_of: Vec<BTreeMap<u64, u32>> = vec![BTreeMap::new(); analysis.inputs.len()];
-    let mut left_out = LeftOut::default();
-    for (index, name) in sheet_names.iter().enumerate() {
-        add_sheet(&mut workbook, name)?;
-        let sheet = workbook.worksheet_from_index(index)?;
-        left_out.rows += write_review_sheet(sheet, analysis, index, &styles, &mut cell_of[index])?;
+        // A big run's sheets are written row by row to temporary files instead of being held in memory.
+        let big = analysis.summary.rows as usize > FULL_ROWS;
+        let add_sheet = |workbook: &mut Workbook, name: &str| -> Result<(), XlsxError> {
+            let sheet = if big {
+                workbook.add_worksheet_with_constant_memory()
+            } else {
+                workbook.add_worksheet()
+            };
+            sheet.set_name(name)?;
+            Ok(())
+        };
+        let sheet_names = review_sheet_names(analysis);
+        let mut sheets = Vec::new();
+        for (index, name) in sheet_names.iter().enumerate() {
+            add_sheet(&mut workbook, name)?;
+            let sheet = workbook.worksheet_from_index(index)?;
+            sheets.push(start_review_sheet(sheet, analysis, index, &styles)?);
+        }
+        add_sheet(&mut workbook, "Problems")?;
+        let problems = workbook.worksheet_from_name("Problems")?;
+        let widths = [
+            9.0, 7.0, 30.0, 6.0, 16.0, 12.0, 30.0, 70.0, 60.0, 40.0, 16.0,
+        ];
+        for (i, title) in PROBLEM_TITLES.iter().enumerate() {
+            problems.write_string_with_format(0, i as u16, *title, &styles.header)?;
+            problems.set_column_width(i as u16, widths[i])?;
+        }
+        add_sheet(&mut workbook, "Summary")?;
+        Ok(ReviewWriter {
+            workbook,
+            styles,
+            sheet_names,
+            sheets,
+            problems_row: 0,
+            left_out: LeftOut::default(),
+        })
     }
-    add_sheet(&mut workbook, "Problems")?;
-    let problems = workbook.worksheet_from_name("Problems")?;
-    left_out.problems = write_problems_sheet(problems, analysis, &sheet_names, &cell_of, &styles)?;
-    add_sheet(&mut workbook, "Summary")?;
-    let summary = workbook.worksheet_from_name("Summary")?;
-    write_summary_sheet(summary, analysis, &left_out, &styles)?;
-    workbook.save_to_buffer()
+
+    /// Adds a row to its input's sheet and its problems to the Problems sheet, or a file's problem.
+    pub fn add(&mut self, item: &Item<'_>, analysis: &Analysis) -> Result<(), XlsxError> {
+        match item {
+            Item::FileDiagnostic(d) => self.add_problem(d, analysis),
+            Item::Entry(entry) => {
+                let sheet = self.workbook.worksheet_from_index(entry.input)?;
+                let state = &mut self.sheets[entry.input];
+                self.left_out.rows += add_review_row(sheet, analysis, entry, state, &self.styles)?;
+                for d in &entry.diagnostics {
+                    self.add_problem(d, analysis)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Finishes every sheet and gives the workbook's bytes.
+    pub fn finish(mut self, analysis: &Analysis) -> Result<Vec<u8>, XlsxError> {
+        for (index, state) in self.sheets.iter().enumerate() {
+            let sheet = self.workbook.worksheet_from_index(index)?;
+            for (col, width) in state.widths.iter().enumerate() {
+                sheet.set_column_width(col as u16, *width as f64 + 2.0)?;
+            }
+            sheet.set_freeze_panes(1, 0)?;
+            let last_col = (LEAD_COLUMNS + state.max_cells.max(1)) - 1;
+            sheet.autofilter(0, 0, state.row, last_col)?;
+        }
+        let problems = self.workbook.worksheet_from_name("Problems")?;
+        problems.set_freeze_panes(1, 0)?;
+        problems.autofilter(0, 0, self.problems_row, PROBLEM_TITLES.len() as u16 - 1)?;
+        let summary = self.workbook.worksheet_from_name("Summary")?;
+        write_summary_sheet(summary, analysis, &self.left_out, &self.styles)?;
+        self.workbook.save_to_buffer()
+    }
+
+    fn add_problem(&mut self, d: &Diagnostic, analysis: &Analysis) -> Result<(), XlsxError> {
+        let sheet = self.workbook.worksheet_from_name("Problems")?;
+        if add_problem_row(
+            sheet,
+            d,
+            analysis,
+            &self.sheet_names,
+            &self.sheets,
+            self.problems_row,
+            &self.styles,
+        )? {
+            self.problems_row += 1;
+        } else {
+            self.left_out.problems += 1;
+        }
+        Ok(())
+    }
+}
+
+/// The whole workbook for an analysis, reading the rows again: for `validate --review`.
+pub fn render(analysis: &Analysis) -> crate::error::Result<Vec<u8>> {
+    let failed = |e: XlsxError| crate::error::Error::Usage(format!("review.xlsx: {e}"));
+    let mut review = ReviewWriter::new(analysis).map_err(failed)?;
+    analysis.replay(&mut |item| review.add(&item, analysis).map_err(failed))?;
+    review.finish(analysis).map_err(failed)
 }
 
 /// What a big run's review does not list.
@@ -160,13 +260,12 @@ impl CellProblems {
     }
 }
 
-fn write_review_sheet(
+fn start_review_sheet(
     sheet: &mut Worksheet,
     analysis: &Analysis,
     index: usize,
     styles: &Styles,
-    row_of: &mut BTreeMap<u64, u32>,
-) -> Result<u64, XlsxError> {
+) -> Result<SheetState, XlsxError> {
     let input = &analysis.inputs[index];
     sheet.set_default_note_author("bc2m365");
     let header_count = input.header.len() as u16;
@@ -196,87 +295,90 @@ fn write_review_sheet(
             }
         }
     }
-    let mut row: u32 = 0;
-    let mut max_cells = header_count;
-    let mut left_out = 0u64;
-    for (n, entry) in analysis
-        .plan
-        .entries
+    Ok(SheetState {
+        widths,
+        row: 0,
+        max_cells: header_count,
+        entries: 0,
+        row_of: BTreeMap::new(),
+    })
+}
+
+/// Writes one entry's row, if it is listed; gives 1 when it is left out.
+fn add_review_row(
+    sheet: &mut Worksheet,
+    analysis: &Analysis,
+    entry: &Entry,
+    state: &mut SheetState,
+    styles: &Styles,
+) -> Result<u64, XlsxError> {
+    let input = &analysis.inputs[entry.input];
+    let n = state.entries;
+    state.entries += 1;
+    let listed = n < FULL_ROWS
+        || (state.row as usize) < MAX_ROWS
+            && entry
+                .diagnostics
+                .iter()
+                .any(|d| d.severity() == Severity::Error);
+    if !listed {
+        return Ok(1);
+    }
+    state.row += 1;
+    let row = state.row;
+    if let Some(source_row) = entry.location.row {
+        state.row_of.insert(source_row, row);
+        sheet.write_number(row, 0, source_row as f64)?;
+    }
+    let status_format = match entry.outcome {
+        Outcome::Rejected => &styles.error,
+        _ => &styles.plain,
+    };
+    sheet.write_string_with_format(row, 1, entry.outcome.as_str(), status_format)?;
+    if let Some(reason) = entry.reason() {
+        sheet.write_string(row, 2, cell_text(&reason))?;
+    }
+    let mut by_column: BTreeMap<usize, CellProblems> = BTreeMap::new();
+    let mut row_problems = CellProblems::default();
+    for d in entry
+        .diagnostics
         .iter()
-        .filter(|e| e.input == index)
-        .enumerate()
+        .filter(|d| d.severity() > Severity::Info)
     {
-        let listed = n < FULL_ROWS
-            || (row as usize) < MAX_ROWS
-                && entry
-                    .diagnostics
-                    .iter()
-                    .any(|d| d.severity() == Severity::Error);
-        if !listed {
-            left_out += 1;
-            continue;
-        }
-        row += 1;
-        if let Some(source_row) = entry.location.row {
-            row_of.insert(source_row, row);
-            sheet.write_number(row, 0, source_row as f64)?;
-        }
-        let status_format = match entry.outcome {
-            Outcome::Rejected => &styles.error,
-            _ => &styles.plain,
-        };
-        sheet.write_string_with_format(row, 1, entry.outcome.as_str(), status_format)?;
-        if let Some(reason) = entry.reason() {
-            sheet.write_string(row, 2, cell_text(&reason))?;
-        }
-        let mut by_column: BTreeMap<usize, CellProblems> = BTreeMap::new();
-        let mut row_problems = CellProblems::default();
-        for d in entry
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity() > Severity::Info)
+        match d
+            .location
+            .column
+            .as_ref()
+            .filter(|c| c.index <= entry.cells.len().max(input.header.len()))
         {
-            match d
-                .location
-                .column
-                .as_ref()
-                .filter(|c| c.index <= entry.cells.len().max(input.header.len()))
-            {
-                Some(column) => by_column.entry(column.index).or_default().add(d),
-                None => row_problems.add(d),
-            }
-        }
-        if row_problems.worst.is_some() {
-            let note = Note::new(row_problems.messages.join("\n")).set_width(400);
-            sheet.insert_note(row, 1, &note)?;
-        }
-        max_cells = max_cells.max(entry.cells.len() as u16);
-        let cell_count = entry
-            .cells
-            .len()
-            .max(by_column.keys().copied().max().unwrap_or(0));
-        for i in 0..cell_count {
-            let col = LEAD_COLUMNS + i as u16;
-            let text = entry.cells.get(i).map(|c| cell_text(c)).unwrap_or_default();
-            match by_column.get(&(i + 1)) {
-                Some(problems) => write_problem_cell(sheet, row, col, &text, problems, styles)?,
-                None if !text.is_empty() => {
-                    sheet.write_string(row, col, &text)?;
-                }
-                None => {}
-            }
-            if let Some(width) = widths.get_mut(LEAD_COLUMNS as usize + i) {
-                *width = (*width).max(text.chars().count().min(40));
-            }
+            Some(column) => by_column.entry(column.index).or_default().add(d),
+            None => row_problems.add(d),
         }
     }
-    for (col, width) in widths.iter().enumerate() {
-        sheet.set_column_width(col as u16, *width as f64 + 2.0)?;
+    if row_problems.worst.is_some() {
+        let note = Note::new(row_problems.messages.join("\n")).set_width(400);
+        sheet.insert_note(row, 1, &note)?;
     }
-    sheet.set_freeze_panes(1, 0)?;
-    let last_col = (LEAD_COLUMNS + max_cells.max(1)) - 1;
-    sheet.autofilter(0, 0, row, last_col)?;
-    Ok(left_out)
+    state.max_cells = state.max_cells.max(entry.cells.len() as u16);
+    let cell_count = entry
+        .cells
+        .len()
+        .max(by_column.keys().copied().max().unwrap_or(0));
+    for i in 0..cell_count {
+        let col = LEAD_COLUMNS + i as u16;
+        let text = entry.cells.get(i).map(|c| cell_text(c)).unwrap_or_default();
+        match by_column.get(&(i + 1)) {
+            Some(problems) => write_problem_cell(sheet, row, col, &text, problems, styles)?,
+            None if !text.is_empty() => {
+                sheet.write_string(row, col, &text)?;
+            }
+            None => {}
+        }
+        if let Some(width) = state.widths.get_mut(LEAD_COLUMNS as usize + i) {
+            *width = (*width).max(text.chars().count().min(40));
+        }
+    }
+    Ok(0)
 }
 
 fn write_problem_cell(
@@ -298,97 +400,83 @@ fn write_problem_cell(
     Ok(())
 }
 
-fn write_problems_sheet(
+/// Writes one problem after row `row` of the Problems sheet, unless its row is not listed (or the sheet
+/// is full); gives whether it was written.
+fn add_problem_row(
     sheet: &mut Worksheet,
+    d: &Diagnostic,
     analysis: &Analysis,
     sheet_names: &[String],
-    row_of: &[BTreeMap<u64, u32>],
+    sheets: &[SheetState],
+    row: u32,
     styles: &Styles,
-) -> Result<u64, XlsxError> {
-    let titles = [
-        "Severity", "Code", "File", "Row", "Column", "Cell", "Value", "Message", "Help", "Note",
-        "Go to",
-    ];
-    let widths = [
-        9.0, 7.0, 30.0, 6.0, 16.0, 12.0, 30.0, 70.0, 60.0, 40.0, 16.0,
-    ];
-    for (i, title) in titles.iter().enumerate() {
-        sheet.write_string_with_format(0, i as u16, *title, &styles.header)?;
-        sheet.set_column_width(i as u16, widths[i])?;
+) -> Result<bool, XlsxError> {
+    let input = analysis
+        .inputs
+        .iter()
+        .position(|i| *i.file == *d.location.file);
+    // A problem on a row the review does not list is left out with its row.
+    let row_listed = match (input, d.location.row) {
+        (Some(input), Some(r)) => {
+            r == analysis.inputs[input].header_row || sheets[input].row_of.contains_key(&r)
+        }
+        _ => true,
+    };
+    if !row_listed || row as usize >= MAX_ROWS {
+        return Ok(false);
     }
-    let mut row = 0u32;
-    let mut left_out = 0u64;
-    for d in analysis.diagnostics() {
-        let input = analysis
-            .inputs
-            .iter()
-            .position(|i| *i.file == *d.location.file);
-        // A problem on a row the review does not list is left out with its row.
-        let row_listed = match (input, d.location.row) {
-            (Some(input), Some(r)) => {
-                r == analysis.inputs[input].header_row || row_of[input].contains_key(&r)
-            }
-            _ => true,
+    let row = row + 1;
+    let format = match d.severity() {
+        Severity::Error => &styles.error,
+        Severity::Warning => &styles.warning,
+        Severity::Info => &styles.plain,
+    };
+    sheet.write_string_with_format(row, 0, d.severity().as_str(), format)?;
+    sheet.write_string(row, 1, d.code())?;
+    sheet.write_string(row, 2, cell_text(&d.location.file))?;
+    if let Some(source_row) = d.location.row {
+        sheet.write_number(row, 3, source_row as f64)?;
+    }
+    if let Some(column) = &d.location.column {
+        sheet.write_string(row, 4, cell_text(&column.header))?;
+    }
+    if let Some(cell) = d.location.cell() {
+        sheet.write_string(row, 5, cell_text(&cell))?;
+    }
+    if let Some(value) = &d.value {
+        sheet.write_string(row, 6, cell_text(value))?;
+    }
+    sheet.write_string(row, 7, cell_text(&d.message))?;
+    sheet.write_string(row, 8, d.help())?;
+    if let Some(note) = &d.note {
+        sheet.write_string(row, 9, cell_text(note))?;
+    }
+    if let Some(input) = input {
+        let target_row = match d.location.row {
+            Some(r) if Some(r) == Some(analysis.inputs[input].header_row) => Some(0),
+            Some(r) => sheets[input].row_of.get(&r).copied(),
+            None => Some(0),
         };
-        if !row_listed || row as usize >= MAX_ROWS {
-            left_out += 1;
-            continue;
-        }
-        row += 1;
-        let format = match d.severity() {
-            Severity::Error => &styles.error,
-            Severity::Warning => &styles.warning,
-            Severity::Info => &styles.plain,
-        };
-        sheet.write_string_with_format(row, 0, d.severity().as_str(), format)?;
-        sheet.write_string(row, 1, d.code())?;
-        sheet.write_string(row, 2, cell_text(&d.location.file))?;
-        if let Some(source_row) = d.location.row {
-            sheet.write_number(row, 3, source_row as f64)?;
-        }
-        if let Some(column) = &d.location.column {
-            sheet.write_string(row, 4, cell_text(&column.header))?;
-        }
-        if let Some(cell) = d.location.cell() {
-            sheet.write_string(row, 5, cell_text(&cell))?;
-        }
-        if let Some(value) = &d.value {
-            sheet.write_string(row, 6, cell_text(value))?;
-        }
-        sheet.write_string(row, 7, cell_text(&d.message))?;
-        sheet.write_string(row, 8, d.help())?;
-        if let Some(note) = &d.note {
-            sheet.write_string(row, 9, cell_text(note))?;
-        }
-        if let Some(input) = input {
-            let target_row = match d.location.row {
-                Some(r) if Some(r) == Some(analysis.inputs[input].header_row) => Some(0),
-                Some(r) => row_of[input].get(&r).copied(),
-                None => Some(0),
+        if let Some(target_row) = target_row {
+            let col = match (&d.location.column, target_row) {
+                (Some(c), _) => LEAD_COLUMNS as usize + c.index,
+                (None, 0) => 1,
+                (None, _) => 2,
             };
-            if let Some(target_row) = target_row {
-                let col = match (&d.location.column, target_row) {
-                    (Some(c), _) => LEAD_COLUMNS as usize + c.index,
-                    (None, 0) => 1,
-                    (None, _) => 2,
-                };
-                let target = format!(
-                    "'{}'!{}{}",
-                    sheet_names[input].replace('\'', "''"),
-                    column_letters(col),
-                    target_row + 1
-                );
-                sheet.write_url(
-                    row,
-                    10,
-                    Url::new(format!("internal:{target}")).set_text(target),
-                )?;
-            }
+            let target = format!(
+                "'{}'!{}{}",
+                sheet_names[input].replace('\'', "''"),
+                column_letters(col),
+                target_row + 1
+            );
+            sheet.write_url(
+                row,
+                10,
+                Url::new(format!("internal:{target}")).set_text(target),
+            )?;
         }
     }
-    sheet.set_freeze_panes(1, 0)?;
-    sheet.autofilter(0, 0, row, titles.len() as u16 - 1)?;
-    Ok(left_out)
+    Ok(true)
 }
 
 fn write_summary_sheet(

@@ -18,31 +18,61 @@ pub const SHOWN_PER_CODE: usize = 5;
 /// With `color`, the severity label and code are coloured with ANSI escapes (the caller decides: see
 /// [`crate::use_color`]).
 pub fn render(diagnostics: &[&Diagnostic], color: bool) -> String {
+    let mut report = TextReport::new(color);
     let mut out = String::new();
-    let mut shown: HashMap<&str, usize> = HashMap::new();
-    let mut hidden: Vec<(&str, Severity, usize)> = Vec::new();
     for d in diagnostics {
-        let count = shown.entry(d.code()).or_default();
+        report.add(&mut out, d);
+    }
+    report.finish(&mut out);
+    out
+}
+
+/// The text report, written as the diagnostics go by.
+pub struct TextReport {
+    color: bool,
+    shown: HashMap<&'static str, usize>,
+    hidden: Vec<(&'static str, Severity, usize)>,
+}
+
+impl TextReport {
+    pub fn new(color: bool) -> Self {
+        TextReport {
+            color,
+            shown: HashMap::new(),
+            hidden: Vec::new(),
+        }
+    }
+
+    /// Renders one diagnostic into `out`, or counts it past [`SHOWN_PER_CODE`] of its code.
+    pub fn add(&mut self, out: &mut String, d: &Diagnostic) {
+        let count = self.shown.entry(d.code()).or_default();
         *count += 1;
         if *count > SHOWN_PER_CODE {
-            match hidden.iter_mut().find(|(code, _, _)| *code == d.code()) {
+            match self
+                .hidden
+                .iter_mut()
+                .find(|(code, _, _)| *code == d.code())
+            {
                 Some((_, _, n)) => *n += 1,
-                None => hidden.push((d.code(), d.severity(), 1)),
+                None => self.hidden.push((d.code(), d.severity(), 1)),
             }
-            continue;
+            return;
         }
-        render_one(&mut out, d, color);
+        render_one(out, d, self.color);
     }
-    for (code, severity, n) in hidden {
-        let rows = if n == 1 { "row" } else { "rows" };
-        let _ = writeln!(
-            out,
-            "{}: ... and {} more {rows}\n",
-            label(severity, code, color),
-            group_thousands(n)
-        );
+
+    /// The counts of what was not shown.
+    pub fn finish(self, out: &mut String) {
+        for (code, severity, n) in self.hidden {
+            let rows = if n == 1 { "row" } else { "rows" };
+            let _ = writeln!(
+                out,
+                "{}: ... and {} more {rows}\n",
+                label(severity, code, self.color),
+                group_thousands(n)
+            );
+        }
     }
-    out
 }
 
 /// `error[F003]`, in the severity's colour when asked.
