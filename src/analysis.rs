@@ -128,8 +128,8 @@ impl Analysis {
                 let table = reopen_input(&info.path, &self.settings, self.stdin.as_ref())
                     .map_err(|e| self.changed(index, Some(e)))?;
                 let mut scratch = Vec::new();
-                let mut reader = RowReader::new(index, table, &self.settings, &mut scratch);
-                while let Some(row) = reader.next_row(&mut scratch) {
+                let reader = RowReader::new(index, table, &self.settings, &mut scratch);
+                let rows = read_beside(reader, &mut scratch, &mut |row| {
                     let row_number = row.location.row.unwrap_or(0);
                     while let Some(d) =
                         pending.next_if(|d| d.location.row.unwrap_or(0) <= row_number)
@@ -145,8 +145,9 @@ impl Analysis {
                     each(Item::Entry(&entry))?;
                     rows_done += 1;
                     progress.rows(rows_done);
-                }
-                if reader.rows != info.rows {
+                    Ok(())
+                })?;
+                if rows != info.rows {
                     return Err(self.changed(index, None));
                 }
             }
@@ -416,7 +417,7 @@ pub fn analyse(
         info.header = table.header.clone();
         info.stdin_sha256 = table.stdin_sha256.clone();
         let diagnostics_before = file_diagnostics.len();
-        let mut reader = RowReader::new(index, table, settings, &mut file_diagnostics);
+        let reader = RowReader::new(index, table, settings, &mut file_diagnostics);
         info.kind = reader.kind;
         info.columns = reader.columns.clone();
         sources.inputs.push(Source {
@@ -424,7 +425,9 @@ pub fn analyse(
             sheet: reader.base.sheet.clone(),
             columns: reader.columns.clone(),
         });
-        while let Some(row) = reader.next_row(&mut file_diagnostics) {
+        let header_len = reader.header.len();
+        let header_location = reader.header_location.clone();
+        let rows = read_beside(reader, &mut file_diagnostics, &mut |row| {
             let mut entry = keys.first_step(row, plan_options, &sources);
             if entry.needs_built_name() {
                 // Its user name waits for every Email's; the rest of its checks are done now.
@@ -460,27 +463,28 @@ pub fn analyse(
                     country,
                     guard: guard_found,
                     special,
-                    extra_cells: entry.cells.len().saturating_sub(reader.header.len()),
+                    extra_cells: entry.cells.len().saturating_sub(header_len),
                 });
                 counts.rows += 1;
             } else {
                 finish(&mut entry, &mut no_names, &keys, plan_options, &sources);
-                counts.add(&entry, reader.header.len());
+                counts.add(&entry, header_len);
                 if entry.outcome == Outcome::Written {
                     *written_by_country.entry(entry.country()).or_default() += 1;
                 }
             }
             progress.rows(counts.rows);
-        }
-        info.rows = reader.rows;
-        if reader.rows == 0
+            Ok(())
+        })?;
+        info.rows = rows;
+        if rows == 0
             && !file_diagnostics[diagnostics_before..]
                 .iter()
                 .any(|d| d.rule == &rules::UNREADABLE_FILE || d.rule == &rules::LIMIT_EXCEEDED)
         {
             file_diagnostics.push(Diagnostic::new(
                 &rules::NO_DATA,
-                reader.header_location.clone(),
+                header_location,
                 "the file holds a header and no salespeople",
             ));
         }
@@ -598,10 +602,63 @@ pub fn analyse(
     })
 }
 
+/// Rows handed from the reading thread to the planning one at a time.
+const CHUNK_ROWS: usize = 256;
+
+/// Reads the rows of `reader` on a second thread, a chunk at a time, and hands each to `each` on this
+/// one, in order: reading, decoding and checking rows on their own runs beside the planning, which must
+/// see them one after the other. Problems that stop the reading go to `diagnostics`. Gives the rows read.
+fn read_beside(
+    mut reader: RowReader,
+    diagnostics: &mut Vec<Diagnostic>,
+    each: &mut dyn FnMut(RowInput) -> Result<()>,
+) -> Result<u64> {
+    std::thread::scope(|scope| {
+        let (sender, receiver) =
+            std::sync::mpsc::sync_channel::<(Vec<RowInput>, Vec<Diagnostic>)>(4);
+        let reading = scope.spawn(move || {
+            loop {
+                let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+                let mut found = Vec::new();
+                while chunk.len() < CHUNK_ROWS {
+                    match reader.next_row(&mut found) {
+                        Some(row) => chunk.push(row),
+                        None => break,
+                    }
+                }
+                let last = chunk.len() < CHUNK_ROWS;
+                // The planning thread has stopped (an error): so does the reading.
+                if sender.send((chunk, found)).is_err() || last {
+                    break;
+                }
+            }
+            reader.rows
+        });
+        let mut result = Ok(());
+        for (chunk, found) in receiver.iter() {
+            diagnostics.extend(found);
+            for row in chunk {
+                result = each(row);
+                if result.is_err() {
+                    break;
+                }
+            }
+            if result.is_err() {
+                break;
+            }
+        }
+        drop(receiver);
+        let rows = reading
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        result.map(|()| rows)
+    })
+}
+
 /// The rows of one opened input, read, checked on their own and numbered: the same in both passes.
 struct RowReader {
     index: usize,
-    rows_in: Box<dyn Iterator<Item = Result<read::RawRow>>>,
+    rows_in: Box<dyn Iterator<Item = Result<read::RawRow>> + Send>,
     base: Location,
     header_location: Location,
     header: Vec<String>,

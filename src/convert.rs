@@ -289,7 +289,8 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
         path: args.out.join("review.xlsx"),
         source: std::io::Error::other(e.to_string()),
     };
-    let mut review = report::review::ReviewWriter::new(&analysis).map_err(review_failed)?;
+    let mut review =
+        report::review::ReviewWriter::new(&analysis, Some(staging.dir())).map_err(review_failed)?;
     let mut imports = ImportFiles {
         staging: &staging,
         open: BTreeMap::new(),
@@ -308,8 +309,8 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
     let spool_failed = |e: std::io::Error| Error::io(&args.out, e);
     let mut records = match blocked {
         false => Some((
-            SalespeopleSpool::new().map_err(spool_failed)?,
-            Views::new(&accounts).map_err(spool_failed)?,
+            SalespeopleSpool::new(staging.dir()).map_err(spool_failed)?,
+            Views::new(&accounts, staging.dir()).map_err(spool_failed)?,
         )),
         true => None,
     };

@@ -28,36 +28,18 @@ pub struct Manifest {
     pub outputs: Vec<FileRecord>,
     pub summary: Summary,
     pub accounts: Accounts,
-    /// Every salesperson, in input order: written to a spool file as the rows go by, and copied from it
-    /// when the manifest is written, so a million of them are never in memory at once.
+    /// Every salesperson, in input order: written to a spool file as the rows go by, already as the
+    /// manifest's text, and copied from it when the manifest is written, so a million of them are never
+    /// in memory at once.
+    #[serde(skip)]
     pub salespeople: Spooled,
 }
 
-/// Records kept one JSON object a line in a temporary file, serialised as a JSON array.
+/// The salespeople's records as the manifest holds them: the text of a JSON array's elements.
 #[derive(Debug)]
 pub struct Spooled {
-    file: std::cell::RefCell<Option<std::io::BufReader<std::fs::File>>>,
-}
-
-impl Serialize for Spooled {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error as _, SerializeSeq};
-        use std::io::BufRead;
-        let mut seq = serializer.serialize_seq(None)?;
-        if let Some(reader) = self.file.borrow_mut().as_mut() {
-            let mut line = String::new();
-            loop {
-                line.clear();
-                if reader.read_line(&mut line).map_err(S::Error::custom)? == 0 {
-                    break;
-                }
-                let value: serde_json::Value =
-                    serde_json::from_str(&line).map_err(S::Error::custom)?;
-                seq.serialize_element(&value)?;
-            }
-        }
-        seq.end()
-    }
+    file: std::cell::RefCell<std::fs::File>,
+    records: u64,
 }
 
 /// The accounts the integration needs, besides one user per salesperson (those are in `salespeople`).
@@ -271,29 +253,48 @@ pub fn record(entry: &Entry, batches: &[Batch], policy: &AccountPolicy) -> Sales
     }
 }
 
-/// Writes the salespeople's records to a spool as the rows go by.
+/// Writes the salespeople's records to a spool as the rows go by, each as pretty JSON indented to its
+/// place in the manifest.
 pub struct SalespeopleSpool {
     out: std::io::BufWriter<std::fs::File>,
+    records: u64,
+    buffer: Vec<u8>,
 }
 
 impl SalespeopleSpool {
-    pub fn new() -> std::io::Result<Self> {
+    /// A spool in `dir`, which should be on the disk the outputs go to (not a small /tmp in memory).
+    pub fn new(dir: &std::path::Path) -> std::io::Result<Self> {
         Ok(SalespeopleSpool {
-            out: std::io::BufWriter::new(tempfile::tempfile()?),
+            out: std::io::BufWriter::new(tempfile::tempfile_in(dir)?),
+            records: 0,
+            buffer: Vec::new(),
         })
     }
 
-    /// Adds an entry's record; empty rows are not salespeople and have none.
+    /// Adds a salesperson's record.
     pub fn add(&mut self, record: &SalespersonRecord) -> std::io::Result<()> {
-        serde_json::to_writer(&mut self.out, record)?;
-        self.out.write_all(b"\n")
+        self.buffer.clear();
+        serde_json::to_writer_pretty(&mut self.buffer, record)?;
+        self.out
+            .write_all(if self.records == 0 { b"\n" } else { b",\n" })?;
+        self.records += 1;
+        // Each line four spaces in: the record is an element of the manifest's "salespeople" array.
+        for (i, line) in self.buffer.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\n")?;
+            }
+            self.out.write_all(b"    ")?;
+            self.out.write_all(line)?;
+        }
+        Ok(())
     }
 
     pub fn finish(self) -> std::io::Result<Spooled> {
         let mut file = self.out.into_inner().map_err(|e| e.into_error())?;
         file.seek(std::io::SeekFrom::Start(0))?;
         Ok(Spooled {
-            file: std::cell::RefCell::new(Some(std::io::BufReader::new(file))),
+            file: std::cell::RefCell::new(file),
+            records: self.records,
         })
     }
 }
@@ -321,10 +322,19 @@ impl Manifest {
         }
     }
 
-    /// Writes the manifest as pretty JSON with a final newline, streamed.
+    /// Writes the manifest as pretty JSON with a final newline, the salespeople copied from their spool:
+    /// the same text `serde_json::to_writer_pretty` would give for the whole manifest.
     pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, self)?;
-        out.write_all(b"\n")
+        let head = serde_json::to_vec_pretty(self)?;
+        // Everything but the salespeople, ending in "\n}": the array goes before that end.
+        let head = head.strip_suffix(b"\n}").unwrap_or(&head);
+        out.write_all(head)?;
+        out.write_all(b",\n  \"salespeople\": [")?;
+        if self.salespeople.records > 0 {
+            std::io::copy(&mut *self.salespeople.file.borrow_mut(), out)?;
+            out.write_all(b"\n  ")?;
+        }
+        out.write_all(b"]\n}\n")
     }
 }
 

@@ -607,13 +607,21 @@ pub fn guard(entry: &mut Entry, columns: &[ImportColumn], sources: &Sources) {
     if entry.outcome != Outcome::Written {
         return;
     }
-    let row = import_row(entry);
+    let found = guard_findings(entry, columns, sources);
+    if !found.is_empty() {
+        entry.diagnostics.extend(found);
+        entry.outcome = Outcome::Rejected;
+    }
+}
+
+fn guard_findings(entry: &Entry, columns: &[ImportColumn], sources: &Sources) -> Vec<Diagnostic> {
     let map = &sources.inputs[entry.input].columns;
+    let mut found = Vec::new();
     for &column in columns {
-        let value = row.get(column);
+        let value = import_value(entry, column);
         let location = || map.locate(source_field(column), &entry.location);
         if text::looks_like_formula(value, column.is_phone() && text::is_phone_number(value)) {
-            entry.diagnostics.push(
+            found.push(
                 Diagnostic::new(
                     &rules::FORMULA_LIKE,
                     location(),
@@ -624,10 +632,9 @@ pub fn guard(entry: &mut Entry, columns: &[ImportColumn], sources: &Sources) {
                 )
                 .with_value(value),
             );
-            entry.outcome = Outcome::Rejected;
         }
         if let Some(c) = text::find_control_char(value) {
-            entry.diagnostics.push(
+            found.push(
                 Diagnostic::new(
                     &rules::CONTROL_CHARACTER,
                     location(),
@@ -639,7 +646,6 @@ pub fn guard(entry: &mut Entry, columns: &[ImportColumn], sources: &Sources) {
                 )
                 .with_value(value),
             );
-            entry.outcome = Outcome::Rejected;
         }
         let len = value.chars().count();
         if let Some(max) = column.max_chars().filter(|max| len > *max) {
@@ -657,7 +663,7 @@ pub fn guard(entry: &mut Entry, columns: &[ImportColumn], sources: &Sources) {
                 },
                 None => map.locate(source_field(column), &entry.location),
             };
-            entry.diagnostics.push(
+            found.push(
                 Diagnostic::new(
                     &rules::TOO_LONG_FOR_M365,
                     location,
@@ -668,9 +674,9 @@ pub fn guard(entry: &mut Entry, columns: &[ImportColumn], sources: &Sources) {
                 )
                 .with_value(value),
             );
-            entry.outcome = Outcome::Rejected;
         }
     }
+    found
 }
 
 /// The steps of planning after the first, on one entry: its built user name, the output guard, and the
@@ -774,35 +780,46 @@ fn existing_upn(upn: &str) -> Option<UserPrincipalName> {
 }
 
 fn import_row(entry: &Entry) -> ImportRow {
-    let sp = &entry.salesperson;
-    if let Some(given) = &sp.import_row {
-        // Re-written as read (cleaned), with the user name decided here and the country always as its
-        // English short name ("BE" and "Belgium" are one country, and one file).
-        let mut row = given.row.clone();
-        if let Some(upn) = &entry.upn {
-            row.set(ImportColumn::UserName, upn.as_str());
-        }
-        if let Some(name) = crate::m365::countries::country_name(&sp.country) {
-            row.set(ImportColumn::CountryOrRegion, name);
-        }
-        return row;
-    }
     let mut row = ImportRow::default();
-    if let Some(upn) = &entry.upn {
-        row.set(ImportColumn::UserName, upn.as_str());
-    }
-    row.set(ImportColumn::FirstName, sp.person.first.as_str());
-    row.set(ImportColumn::LastName, sp.person.last.as_str());
-    row.set(ImportColumn::DisplayName, sp.name.as_str());
-    row.set(ImportColumn::JobTitle, sp.job_title.as_str());
-    // Phone No. goes to Mobile Phone: the Sales-to-BC sync writes MobilePhone back into Phone No.
-    row.set(ImportColumn::MobilePhone, sp.phone.as_str());
-    row.set(ImportColumn::AlternateEmail, entry.alternate_email.as_str());
-    row.set(ImportColumn::Department, sp.department.as_str());
-    if let Some(name) = crate::m365::countries::country_name(&sp.country) {
-        row.set(ImportColumn::CountryOrRegion, name);
+    for column in ImportColumn::ALL {
+        row.set(column, import_value(entry, column));
     }
     row
+}
+
+/// The value of one column of the entry's import row, borrowed: the output guard looks at every column
+/// of every row, and need not build the row to do it.
+fn import_value(entry: &Entry, column: ImportColumn) -> &str {
+    let sp = &entry.salesperson;
+    match column {
+        ImportColumn::UserName => {
+            if let Some(upn) = &entry.upn {
+                return upn.as_str();
+            }
+        }
+        // The country always as its English short name ("BE" and "Belgium" are one country, and one file).
+        ImportColumn::CountryOrRegion => {
+            if let Some(name) = crate::m365::countries::country_name(&sp.country) {
+                return name;
+            }
+        }
+        _ => {}
+    }
+    if let Some(given) = &sp.import_row {
+        // Re-written as read (cleaned), with the user name decided here.
+        return given.row.get(column);
+    }
+    match column {
+        ImportColumn::FirstName => &sp.person.first,
+        ImportColumn::LastName => &sp.person.last,
+        ImportColumn::DisplayName => &sp.name,
+        ImportColumn::JobTitle => &sp.job_title,
+        // Phone No. goes to Mobile Phone: the Sales-to-BC sync writes MobilePhone back into Phone No.
+        ImportColumn::MobilePhone => &sp.phone,
+        ImportColumn::AlternateEmail => &entry.alternate_email,
+        ImportColumn::Department => &sp.department,
+        _ => "",
+    }
 }
 
 /// The Business Central field an import column's value came from, for pointing at the cell to fix.

@@ -46,7 +46,7 @@ pub fn run(
     let mut review = match &args.review {
         Some(path) => Some((
             path,
-            report::review::ReviewWriter::new(&analysis).map_err(review_failed(path))?,
+            report::review::ReviewWriter::new(&analysis, None).map_err(review_failed(path))?,
         )),
         None => None,
     };

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, Write};
+use std::path::{Path, PathBuf};
 
 use crate::manifest::{Accounts, SalespersonRecord, SpecialAccount};
 
@@ -21,9 +22,9 @@ struct Spool {
 }
 
 impl Spool {
-    fn new() -> io::Result<Self> {
+    fn new(dir: &Path) -> io::Result<Self> {
         Ok(Spool {
-            out: BufWriter::new(tempfile::tempfile()?),
+            out: BufWriter::new(tempfile::tempfile_in(dir)?),
             count: 0,
         })
     }
@@ -43,8 +44,8 @@ struct ExcelCsv {
 }
 
 impl ExcelCsv {
-    fn new(header: &[&str]) -> io::Result<Self> {
-        let mut out = BufWriter::new(tempfile::tempfile()?);
+    fn new(header: &[&str], dir: &Path) -> io::Result<Self> {
+        let mut out = BufWriter::new(tempfile::tempfile_in(dir)?);
         out.write_all(b"\xEF\xBB\xBF")?;
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
@@ -95,22 +96,27 @@ pub struct Views {
     couplings: Spool,
     coupled: Spool,
     left: Spool,
+    dir: PathBuf,
 }
 
 impl Views {
-    /// Starts the views; the administrator and the integration user come first in role-assignments.csv.
-    pub fn new(accounts: &Accounts) -> io::Result<Self> {
-        let mut role_assignments = ExcelCsv::new(&[
-            "Account",
-            "BC code",
-            "User",
-            "Display name",
-            "Licence",
-            "Usage location",
-            "Security roles",
-            "Business unit",
-            "User status",
-        ])?;
+    /// Starts the views, spooling to `dir`; the administrator and the integration user come first in
+    /// role-assignments.csv.
+    pub fn new(accounts: &Accounts, dir: &Path) -> io::Result<Self> {
+        let mut role_assignments = ExcelCsv::new(
+            &[
+                "Account",
+                "BC code",
+                "User",
+                "Display name",
+                "Licence",
+                "Usage location",
+                "Security roles",
+                "Business unit",
+                "User status",
+            ],
+            dir,
+        )?;
         let specials = [
             ("administrator", &accounts.administrator),
             ("integration user", &accounts.integration_user),
@@ -135,25 +141,29 @@ impl Views {
                 ])?;
             }
         }
-        let coupling = ExcelCsv::new(&[
-            "BC code",
-            "BC name",
-            "Sales user",
-            "BC email now",
-            "BC email after first sync",
-            "Note",
-        ])?;
+        let coupling = ExcelCsv::new(
+            &[
+                "BC code",
+                "BC name",
+                "Sales user",
+                "BC email now",
+                "BC email after first sync",
+                "Note",
+            ],
+            dir,
+        )?;
         Ok(Views {
             role_assignments,
             coupling,
-            new_users: Spool::new()?,
-            existing: Spool::new()?,
+            new_users: Spool::new(dir)?,
+            existing: Spool::new(dir)?,
             licences: BTreeMap::new(),
             people: 0,
-            roles: Spool::new()?,
-            couplings: Spool::new()?,
-            coupled: Spool::new()?,
-            left: Spool::new()?,
+            roles: Spool::new(dir)?,
+            couplings: Spool::new(dir)?,
+            coupled: Spool::new(dir)?,
+            left: Spool::new(dir)?,
+            dir: dir.to_path_buf(),
         })
     }
 
@@ -216,7 +226,8 @@ impl Views {
         }
         if let Some(licence) = &s.licence {
             if !self.licences.contains_key(licence) {
-                self.licences.insert(licence.clone(), Spool::new()?);
+                self.licences
+                    .insert(licence.clone(), Spool::new(&self.dir)?);
             }
             if let Some(spool) = self.licences.get_mut(licence) {
                 let location = match s.usage_location.as_deref() {
@@ -266,6 +277,7 @@ impl Views {
             couplings,
             coupled,
             left,
+            ..
         } = self;
         let mut role_assignments = Some(role_assignments);
         write(ROLE_ASSIGNMENTS, &mut |out| match role_assignments.take() {

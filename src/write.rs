@@ -266,6 +266,12 @@ impl Staging {
         file.finish()
     }
 
+    /// The staging folder, for temporary files that should be on the disk the outputs go to. Files made
+    /// there with `tempfile::tempfile_in` have no name, so they are never committed.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
     /// An output to be written piece by piece, hashed on the way; [`StagedFile::finish`] closes it.
     pub fn create(&self, name: &str) -> Result<StagedFile<'_>> {
         let path = self.dir.path().join(name);

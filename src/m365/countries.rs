@@ -257,22 +257,37 @@ static COUNTRIES: [(&str, &str); 249] = [
     ("ZW", "Zimbabwe"),
 ];
 
+/// The index in [`COUNTRIES`] of an ISO 3166-1 alpha-2 code (any case, surrounding white space allowed):
+/// a table lookup, since it is asked for every row.
+fn country_index(code: &str) -> Option<usize> {
+    static INDEX: std::sync::OnceLock<[u16; 26 * 26]> = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index = [u16::MAX; 26 * 26];
+        for (i, (code, _)) in COUNTRIES.iter().enumerate() {
+            let b = code.as_bytes();
+            index[usize::from(b[0] - b'A') * 26 + usize::from(b[1] - b'A')] = i as u16;
+        }
+        index
+    });
+    let [a, b] = code.trim().as_bytes() else {
+        return None;
+    };
+    let (a, b) = (a.to_ascii_uppercase(), b.to_ascii_uppercase());
+    if !a.is_ascii_uppercase() || !b.is_ascii_uppercase() {
+        return None;
+    }
+    let i = index[usize::from(a - b'A') * 26 + usize::from(b - b'A')];
+    (i != u16::MAX).then_some(usize::from(i))
+}
+
 /// The English short name of an ISO 3166-1 alpha-2 code (any case), if it is one.
 pub fn country_name(code: &str) -> Option<&'static str> {
-    let code = code.trim().to_ascii_uppercase();
-    COUNTRIES
-        .binary_search_by(|(c, _)| (*c).cmp(code.as_str()))
-        .ok()
-        .map(|i| COUNTRIES[i].1)
+    country_index(code).map(|i| COUNTRIES[i].1)
 }
 
 /// The code in its canonical form (upper-case), if it is an ISO 3166-1 alpha-2 code.
 pub fn country_code(code: &str) -> Option<&'static str> {
-    let code = code.trim().to_ascii_uppercase();
-    COUNTRIES
-        .binary_search_by(|(c, _)| (*c).cmp(code.as_str()))
-        .ok()
-        .map(|i| COUNTRIES[i].0)
+    country_index(code).map(|i| COUNTRIES[i].0)
 }
 
 /// The code of a country given by its English short name or its code, case-insensitively, as the
@@ -306,7 +321,13 @@ mod tests {
     }
 
     #[test]
-    fn the_table_is_sorted_for_binary_search() {
+    fn every_code_of_the_table_is_found_and_nothing_else() {
         assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0));
+        for (code, name) in COUNTRIES {
+            assert_eq!(country_name(&code.to_lowercase()), Some(name));
+        }
+        for other in ["", "B", "B1", "1B", "É", "ÀB", "B\u{0}", "ZZ", "[A"] {
+            assert_eq!(country_code(other), None, "{other:?}");
+        }
     }
 }

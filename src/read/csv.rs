@@ -1,12 +1,11 @@
 //! CSV input: streamed record by record, decoded from its encoding (byte-order mark, `--encoding`, or a
 //! guess from the bytes), with the delimiter detected from the header line or given with `--delimiter`.
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read};
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use encoding_rs::{Decoder, DecoderResult, Encoding, UTF_8};
 
@@ -104,7 +103,7 @@ pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Re
 /// Reads a CSV from `file`; `path` names it in messages.
 pub fn open_reader(
     path: &Path,
-    mut file: impl Read + 'static,
+    mut file: impl Read + Send + 'static,
     options: &ReadOptions,
 
     is_header: HeaderTest<'_>,
@@ -142,16 +141,16 @@ pub fn open_reader(
         .delimiter
         .or(sep_line)
         .unwrap_or_else(|| sniff_delimiter(head_text.as_bytes()));
-    let lines = Rc::new(RefCell::new(LineTracker::default()));
-    let malformed = Rc::new(RefCell::new(VecDeque::new()));
+    let lines = Arc::new(Mutex::new(LineTracker::default()));
+    let malformed = Arc::new(Mutex::new(VecDeque::new()));
     let decoded = DecodingRead::new(
         Cursor::new(head).chain(BufReader::new(file)),
         encoding.new_decoder_with_bom_removal(),
-        Rc::clone(&malformed),
+        Arc::clone(&malformed),
     );
     let source = TrackedRead {
         inner: decoded,
-        lines: Rc::clone(&lines),
+        lines: Arc::clone(&lines),
     };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -171,9 +170,12 @@ pub fn open_reader(
         }
         let start = record.position().map(|p| p.byte()).unwrap_or(0);
         let end = reader.position().byte();
-        let line = lines.borrow_mut().line_of_record_at(start);
+        let line = lines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .line_of_record_at(start);
         let has_malformed = {
-            let mut malformed = malformed.borrow_mut();
+            let mut malformed = malformed.lock().unwrap_or_else(|e| e.into_inner());
             let mut found = false;
             while malformed.front().is_some_and(|&at| at < end) {
                 found |= malformed.pop_front().is_some_and(|at| at >= start);
@@ -183,7 +185,7 @@ pub fn open_reader(
         let mut raw = decode_record(&record, line, has_malformed);
         // An odd number of quotes in the record's bytes: the parser reached the end of the file inside a
         // quoted value.
-        let lines_ref = lines.borrow();
+        let lines_ref = lines.lock().unwrap_or_else(|e| e.into_inner());
         if lines_ref.quotes_between(start, end) % 2 == 1 {
             raw.unclosed_quote_until = Some(line + lines_ref.newlines_between(start, end));
         }
@@ -252,11 +254,11 @@ struct DecodingRead<R> {
     /// Decoded bytes handed out before `out`.
     produced: u64,
     finished: bool,
-    malformed: Rc<RefCell<VecDeque<u64>>>,
+    malformed: Arc<Mutex<VecDeque<u64>>>,
 }
 
 impl<R: Read> DecodingRead<R> {
-    fn new(inner: R, decoder: Decoder, malformed: Rc<RefCell<VecDeque<u64>>>) -> Self {
+    fn new(inner: R, decoder: Decoder, malformed: Arc<Mutex<VecDeque<u64>>>) -> Self {
         DecodingRead {
             inner,
             decoder,
@@ -303,7 +305,8 @@ impl<R: Read> DecodingRead<R> {
                     DecoderResult::OutputFull => {}
                     DecoderResult::Malformed(_, _) => {
                         self.malformed
-                            .borrow_mut()
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
                             .push_back(self.produced + self.out.len() as u64);
                         self.out.extend_from_slice("\u{FFFD}".as_bytes());
                     }
@@ -400,13 +403,17 @@ impl LineTracker {
 /// A reader that hands every byte it reads to the line tracker.
 struct TrackedRead<R> {
     inner: R,
-    lines: Rc<RefCell<LineTracker>>,
+    lines: Arc<Mutex<LineTracker>>,
 }
 
 impl<R: Read> Read for TrackedRead<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.lines.borrow_mut().pending.extend(&buf[..n]);
+        self.lines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pending
+            .extend(&buf[..n]);
         Ok(n)
     }
 }

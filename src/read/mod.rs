@@ -40,7 +40,7 @@ pub struct InputTable {
     pub header: Vec<String>,
     /// Cells of the header that were not valid text.
     pub header_invalid_cells: Vec<usize>,
-    pub rows: Box<dyn Iterator<Item = Result<RawRow>>>,
+    pub rows: Box<dyn Iterator<Item = Result<RawRow>> + Send>,
     /// For stdin, which cannot be read twice: the SHA-256 of the bytes read, for the manifest.
     pub stdin_sha256: Option<String>,
     /// For stdin: the bytes read, so the rows can be read a second time.

@@ -62,8 +62,12 @@ const PROBLEM_TITLES: [&str; 11] = [
 ];
 
 impl ReviewWriter {
-    pub fn new(analysis: &Analysis) -> Result<Self, XlsxError> {
+    /// `temp_dir`: where a big run's sheets are written while they grow (the system's default without).
+    pub fn new(analysis: &Analysis, temp_dir: Option<&std::path::Path>) -> Result<Self, XlsxError> {
         let mut workbook = Workbook::new();
+        if let Some(dir) = temp_dir {
+            workbook.set_tempdir(dir)?;
+        }
         // A fixed creation time keeps the file byte-identical from run to run.
         let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
         workbook.set_properties(
@@ -174,7 +178,7 @@ impl ReviewWriter {
 /// The whole workbook for an analysis, reading the rows again: for `validate --review`.
 pub fn render(analysis: &Analysis) -> crate::error::Result<Vec<u8>> {
     let failed = |e: XlsxError| crate::error::Error::Usage(format!("review.xlsx: {e}"));
-    let mut review = ReviewWriter::new(analysis).map_err(failed)?;
+    let mut review = ReviewWriter::new(analysis, None).map_err(failed)?;
     analysis.replay(&mut |item| review.add(&item, analysis).map_err(failed))?;
     review.finish(analysis).map_err(failed)
 }
