@@ -287,38 +287,105 @@ impl Counts {
 }
 
 /// A row that still needs a user name built from its name, kept from the first pass until every user
-/// name taken from an Email is known: its place, its names (in [`Candidates::text`]), its country, and
-/// what the output guard and the account check found on its other columns.
+/// name taken from an Email is known: its place, the lengths of its names (kept in its chunk's text), its
+/// country, and what the output guard and the account check found on its other columns. 32 bytes.
 struct Candidate {
-    pos: RowPos,
-    /// Where its name, first name and last name end in the text.
-    ends: [usize; 3],
-    country: Option<u16>,
-    /// Problems the output guard found in the columns other than User Name: rejecting, errors, warnings.
-    guard: (bool, u32, u32),
-    /// Whether its Email is the integration user's or the administrator's.
-    special: [bool; 2],
+    row: u64,
+    /// The lengths of its name, first name and last name.
+    lens: [u32; 3],
+    input: u16,
+    /// Index into [`Candidates::countries`]; `u16::MAX` for none.
+    country: u16,
     /// Its cells past the header.
-    extra_cells: usize,
+    extra_cells: u32,
+    /// Problems the output guard found in the columns other than User Name: errors, warnings.
+    guard_errors: u8,
+    guard_warnings: u8,
+    /// [`Candidate::GUARD_REJECTS`], [`Candidate::INTEGRATION_USER`], [`Candidate::ADMINISTRATOR`].
+    flags: u8,
 }
 
+impl Candidate {
+    const GUARD_REJECTS: u8 = 1;
+    /// Its Email is the integration user's, or the administrator's.
+    const INTEGRATION_USER: u8 = 2;
+    const ADMINISTRATOR: u8 = 4;
+}
+
+/// The rows waiting for a built user name, in chunks (each with the text of its names), so that they
+/// grow without copying and are freed chunk by chunk as the names are built.
 #[derive(Default)]
 struct Candidates {
-    text: String,
-    items: Vec<Candidate>,
+    chunks: Vec<(String, Vec<Candidate>)>,
     countries: Vec<String>,
 }
 
 impl Candidates {
-    fn country_index(&mut self, country: Option<String>) -> Option<u16> {
-        let country = country?;
+    const CHUNK: usize = 64 * 1024;
+
+    fn country_index(&mut self, country: Option<String>) -> u16 {
+        let Some(country) = country else {
+            return u16::MAX;
+        };
         match self.countries.iter().position(|c| *c == country) {
-            Some(i) => Some(i as u16),
+            Some(i) => i as u16,
             None => {
                 self.countries.push(country);
-                Some((self.countries.len() - 1) as u16)
+                (self.countries.len() - 1) as u16
             }
         }
+    }
+
+    /// Keeps `entry`, with what the guard found on its other columns (`guard`: rejecting, errors,
+    /// warnings) and whether its Email is a special account's.
+    fn push(
+        &mut self,
+        entry: &Entry,
+        guard: (bool, u32, u32),
+        special: [bool; 2],
+        extra_cells: usize,
+    ) {
+        let country = self.country_index(entry.country());
+        if self
+            .chunks
+            .last()
+            .is_none_or(|(_, items)| items.len() >= Self::CHUNK)
+        {
+            self.chunks
+                .push((String::new(), Vec::with_capacity(Self::CHUNK)));
+        }
+        let Some((text, items)) = self.chunks.last_mut() else {
+            return;
+        };
+        let sp = &entry.salesperson;
+        let mut lens = [0u32; 3];
+        for (len, part) in lens
+            .iter_mut()
+            .zip([&sp.name, &sp.person.first, &sp.person.last])
+        {
+            text.push_str(part);
+            *len = part.len() as u32;
+        }
+        let mut flags = 0;
+        if guard.0 {
+            flags |= Candidate::GUARD_REJECTS;
+        }
+        if special[0] {
+            flags |= Candidate::INTEGRATION_USER;
+        }
+        if special[1] {
+            flags |= Candidate::ADMINISTRATOR;
+        }
+        items.push(Candidate {
+            row: entry.location.row.unwrap_or(0),
+            lens,
+            input: entry.input as u16,
+            country,
+            extra_cells: extra_cells.min(u32::MAX as usize) as u32,
+            guard_errors: guard.1.min(255) as u8,
+            guard_warnings: guard.2.min(255) as u8,
+            flags,
+        });
     }
 }
 
@@ -446,25 +513,8 @@ pub fn analyse(
                 let special = plan_options
                     .accounts
                     .special_matches(&entry.salesperson.email.to_lowercase(), None);
-                let sp = &entry.salesperson;
-                candidates.text.push_str(&sp.name);
-                let name_end = candidates.text.len();
-                candidates.text.push_str(&sp.person.first);
-                let first_end = candidates.text.len();
-                candidates.text.push_str(&sp.person.last);
-                let last_end = candidates.text.len();
-                let country = candidates.country_index(entry.country());
-                candidates.items.push(Candidate {
-                    pos: RowPos {
-                        input: index,
-                        row: entry.location.row.unwrap_or(0),
-                    },
-                    ends: [name_end, first_end, last_end],
-                    country,
-                    guard: guard_found,
-                    special,
-                    extra_cells: entry.cells.len().saturating_sub(header_len),
-                });
+                let extra_cells = entry.cells.len().saturating_sub(header_len);
+                candidates.push(&entry, guard_found, special, extra_cells);
                 counts.rows += 1;
             } else {
                 finish(&mut entry, &mut no_names, &keys, plan_options, &sources);
@@ -505,62 +555,71 @@ pub fn analyse(
     progress.stage("planning");
     // Every user name taken from an Email is known: the user names built from names, in input order.
     let mut names = NameBuilder::default();
-    let mut start = 0;
-    for candidate in &candidates.items {
-        let [name_end, first_end, last_end] = candidate.ends;
-        let text = &candidates.text;
-        let mut entry = Entry {
-            input: candidate.pos.input,
-            location: sources.location(candidate.pos, None),
-            kind: RowKind::Data,
-            cells: Vec::new(),
-            salesperson: Salesperson {
-                name: text[start..name_end].to_string(),
-                person: crate::normalize::PersonName {
-                    first: text[name_end..first_end].to_string(),
-                    last: text[first_end..last_end].to_string(),
+    let Candidates { chunks, countries } = candidates;
+    for (text, items) in chunks {
+        let mut start = 0;
+        for candidate in &items {
+            let [name_len, first_len, last_len] = candidate.lens.map(|l| l as usize);
+            let (name_end, first_end, last_end) = (
+                start + name_len,
+                start + name_len + first_len,
+                start + name_len + first_len + last_len,
+            );
+            let pos = RowPos {
+                input: usize::from(candidate.input),
+                row: candidate.row,
+            };
+            let mut entry = Entry {
+                input: pos.input,
+                location: sources.location(pos, None),
+                kind: RowKind::Data,
+                cells: Vec::new(),
+                salesperson: Salesperson {
+                    name: text[start..name_end].to_string(),
+                    person: crate::normalize::PersonName {
+                        first: text[name_end..first_end].to_string(),
+                        last: text[first_end..last_end].to_string(),
+                    },
+                    ..Salesperson::default()
                 },
-                ..Salesperson::default()
-            },
-            diagnostics: Vec::new(),
-            outcome: Outcome::Written,
-            upn: None,
-            upn_from_email: false,
-            alternate_email: String::new(),
-            batch: None,
-        };
-        start = last_end;
-        names.build(&mut entry, &keys, plan_options, &sources);
-        if entry.outcome == Outcome::Written {
-            guard(&mut entry, &[ImportColumn::UserName], &sources);
-            let (rejects, errors, warnings) = candidate.guard;
-            counts.add_severity(Severity::Error, errors.into());
-            counts.add_severity(Severity::Warning, warnings.into());
-            if rejects {
-                entry.outcome = Outcome::Rejected;
+                diagnostics: Vec::new(),
+                outcome: Outcome::Written,
+                upn: None,
+                upn_from_email: false,
+                alternate_email: String::new(),
+                batch: None,
+            };
+            start = last_end;
+            names.build(&mut entry, &keys, plan_options, &sources);
+            if entry.outcome == Outcome::Written {
+                guard(&mut entry, &[ImportColumn::UserName], &sources);
+                counts.add_severity(Severity::Error, candidate.guard_errors.into());
+                counts.add_severity(Severity::Warning, candidate.guard_warnings.into());
+                if candidate.flags & Candidate::GUARD_REJECTS != 0 {
+                    entry.outcome = Outcome::Rejected;
+                }
             }
-        }
-        let upn = entry.upn.as_ref().map(|u| u.key());
-        let by_name = plan_options.accounts.special_matches("", upn.as_deref());
-        for (by_email, by_name) in candidate.special.iter().zip(by_name) {
-            if *by_email || by_name {
-                counts.add_severity(rules::SALESPERSON_IS_ADMIN.severity, 1);
-                entry.outcome = Outcome::Rejected;
+            let upn = entry.upn.as_ref().map(|u| u.key());
+            let by_name = plan_options.accounts.special_matches("", upn.as_deref());
+            let by_email = [Candidate::INTEGRATION_USER, Candidate::ADMINISTRATOR]
+                .map(|flag| candidate.flags & flag != 0);
+            for (by_email, by_name) in by_email.into_iter().zip(by_name) {
+                if by_email || by_name {
+                    counts.add_severity(rules::SALESPERSON_IS_ADMIN.severity, 1);
+                    entry.outcome = Outcome::Rejected;
+                }
             }
-        }
-        counts.add_outcome(entry.outcome);
-        counts.add_diagnostics(&entry.diagnostics);
-        if entry.outcome == Outcome::Rejected {
-            counts.rejected_extra = counts.rejected_extra.max(candidate.extra_cells);
-        }
-        if entry.outcome == Outcome::Written {
-            let country = candidate
-                .country
-                .map(|c| candidates.countries[c as usize].clone());
-            *written_by_country.entry(country).or_default() += 1;
+            counts.add_outcome(entry.outcome);
+            counts.add_diagnostics(&entry.diagnostics);
+            if entry.outcome == Outcome::Rejected {
+                counts.rejected_extra = counts.rejected_extra.max(candidate.extra_cells as usize);
+            }
+            if entry.outcome == Outcome::Written {
+                let country = countries.get(usize::from(candidate.country)).cloned();
+                *written_by_country.entry(country).or_default() += 1;
+            }
         }
     }
-    drop(candidates);
     drop(names);
     progress.finish();
     file_diagnostics.extend(plan_options.accounts.check());
