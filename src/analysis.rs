@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::bc::fields::header_key;
-use crate::bc::{recognise_header, ColumnMap};
+use crate::bc::{recognise_header, ColumnMap, Field};
 use crate::check::row::{check_import_row, check_row, import_file_columns};
 use crate::check::set::{RowPos, Source, Sources, MAX_INPUTS};
 use crate::check::{rules, Diagnostic, Location, Severity};
@@ -55,6 +55,8 @@ pub struct Analysis {
     pub strict: bool,
     /// The most cells past its header that a rejected row has (rejected.csv's extra columns).
     pub rejected_extra_cells: usize,
+    /// What the text report shows, in order, and the counts of what it does not.
+    report: ReportSample,
     settings: InputSettings,
     options: PlanOptions,
     sources: Sources,
@@ -91,6 +93,26 @@ impl Analysis {
                 || d.rule == &rules::NO_DATA
                 || d.rule == &rules::LIMIT_EXCEEDED
         })
+    }
+
+    /// The text report (see [`crate::report::text`]), errors only when asked: made from the first pass,
+    /// which kept the first diagnostics of each code and counted the rest.
+    pub fn text_report(&self, errors_only: bool, color: bool) -> String {
+        let keep = |severity: Severity| !errors_only || severity == Severity::Error;
+        let shown: Vec<&Diagnostic> = self
+            .report
+            .shown
+            .iter()
+            .filter(|d| keep(d.severity()))
+            .collect();
+        let hidden: Vec<(&'static str, Severity, u64)> = self
+            .report
+            .hidden
+            .iter()
+            .copied()
+            .filter(|(_, severity, _)| keep(*severity))
+            .collect();
+        crate::report::text::render_counted(&shown, &hidden, color)
     }
 
     /// The options the rows were planned with.
@@ -287,29 +309,25 @@ impl Counts {
 }
 
 /// A row that still needs a user name built from its name, kept from the first pass until every user
-/// name taken from an Email is known: its place, the lengths of its names (kept in its chunk's text), its
-/// country, and what the output guard and the account check found on its other columns. 32 bytes.
+/// name taken from an Email is known: its place, the lengths of its Code and names (kept in its chunk's
+/// text), its country, and whether its Email is a special account's. 40 bytes.
 struct Candidate {
     row: u64,
-    /// The lengths of its name, first name and last name.
-    lens: [u32; 3],
+    /// The lengths of its Code, name, first name and last name.
+    lens: [u32; 4],
     input: u16,
     /// Index into [`Candidates::countries`]; `u16::MAX` for none.
     country: u16,
     /// Its cells past the header.
     extra_cells: u32,
-    /// Problems the output guard found in the columns other than User Name: errors, warnings.
-    guard_errors: u8,
-    guard_warnings: u8,
-    /// [`Candidate::GUARD_REJECTS`], [`Candidate::INTEGRATION_USER`], [`Candidate::ADMINISTRATOR`].
+    /// [`Candidate::INTEGRATION_USER`], [`Candidate::ADMINISTRATOR`].
     flags: u8,
 }
 
 impl Candidate {
-    const GUARD_REJECTS: u8 = 1;
     /// Its Email is the integration user's, or the administrator's.
-    const INTEGRATION_USER: u8 = 2;
-    const ADMINISTRATOR: u8 = 4;
+    const INTEGRATION_USER: u8 = 1;
+    const ADMINISTRATOR: u8 = 2;
 }
 
 /// The rows waiting for a built user name, in chunks (each with the text of its names), so that they
@@ -318,6 +336,10 @@ impl Candidate {
 struct Candidates {
     chunks: Vec<(String, Vec<Candidate>)>,
     countries: Vec<String>,
+    /// What the output guard found in a row's other columns, by the row's place among the candidates
+    /// (rare: most rows have nothing).
+    aside: Vec<(u64, Vec<Diagnostic>)>,
+    len: u64,
 }
 
 impl Candidates {
@@ -336,16 +358,20 @@ impl Candidates {
         }
     }
 
-    /// Keeps `entry`, with what the guard found on its other columns (`guard`: rejecting, errors,
-    /// warnings) and whether its Email is a special account's.
+    /// Keeps `entry`, with what the guard found on its other columns and whether its Email is the
+    /// integration user's or the administrator's.
     fn push(
         &mut self,
         entry: &Entry,
-        guard: (bool, u32, u32),
+        guard_found: Vec<Diagnostic>,
         special: [bool; 2],
         extra_cells: usize,
     ) {
         let country = self.country_index(entry.country());
+        if !guard_found.is_empty() {
+            self.aside.push((self.len, guard_found));
+        }
+        self.len += 1;
         if self
             .chunks
             .last()
@@ -358,18 +384,15 @@ impl Candidates {
             return;
         };
         let sp = &entry.salesperson;
-        let mut lens = [0u32; 3];
-        for (len, part) in lens
-            .iter_mut()
-            .zip([&sp.name, &sp.person.first, &sp.person.last])
+        let mut lens = [0u32; 4];
+        for (len, part) in
+            lens.iter_mut()
+                .zip([&sp.code, &sp.name, &sp.person.first, &sp.person.last])
         {
             text.push_str(part);
             *len = part.len() as u32;
         }
         let mut flags = 0;
-        if guard.0 {
-            flags |= Candidate::GUARD_REJECTS;
-        }
         if special[0] {
             flags |= Candidate::INTEGRATION_USER;
         }
@@ -382,10 +405,95 @@ impl Candidates {
             input: entry.input as u16,
             country,
             extra_cells: extra_cells.min(u32::MAX as usize) as u32,
-            guard_errors: guard.1.min(255) as u8,
-            guard_warnings: guard.2.min(255) as u8,
             flags,
         });
+    }
+}
+
+/// Which stream of the first pass a diagnostic comes from; each stream is in report order.
+#[derive(Debug, Clone, Copy)]
+enum Stream {
+    /// Rows as read, with every problem but those of the built user names.
+    Rows = 0,
+    /// The problems found once user names are built, after the rows' own.
+    BuiltNames = 1,
+    /// Problems of whole files, in no particular order.
+    Files = 2,
+}
+
+/// Where a diagnostic comes in the report: its input, its row, file problems before row problems, then
+/// its place among its row's problems.
+type ReportKey = (usize, u64, u8, u64);
+
+/// The first few diagnostics of each code and how many there are: all the text report shows, so that
+/// `validate` needs no second pass for it.
+#[derive(Default)]
+struct Sample {
+    codes: rustc_hash::FxHashMap<&'static str, CodeSample>,
+}
+
+#[derive(Default)]
+struct CodeSample {
+    count: u64,
+    first: [Vec<(ReportKey, Diagnostic)>; 3],
+}
+
+/// What the text report shows: the first diagnostics of each code in report order, and per code past
+/// them, how many more (ordered by where the first of those comes).
+#[derive(Default)]
+struct ReportSample {
+    shown: Vec<Diagnostic>,
+    hidden: Vec<(&'static str, Severity, u64)>,
+}
+
+impl Sample {
+    fn finish(self) -> ReportSample {
+        let shown_per_code = crate::report::text::SHOWN_PER_CODE;
+        let mut shown: Vec<(ReportKey, Diagnostic)> = Vec::new();
+        let mut hidden: Vec<(ReportKey, &'static str, Severity, u64)> = Vec::new();
+        for (code, sample) in self.codes {
+            let mut first: Vec<(ReportKey, Diagnostic)> =
+                sample.first.into_iter().flatten().collect();
+            first.sort_by_key(|(key, _)| *key);
+            if let Some((key, d)) = first.get(shown_per_code) {
+                hidden.push((
+                    *key,
+                    code,
+                    d.severity(),
+                    sample.count - shown_per_code as u64,
+                ));
+            }
+            shown.extend(first.into_iter().take(shown_per_code));
+        }
+        shown.sort_by_key(|(key, _)| *key);
+        hidden.sort_by_key(|(key, ..)| *key);
+        ReportSample {
+            shown: shown.into_iter().map(|(_, d)| d).collect(),
+            hidden: hidden
+                .into_iter()
+                .map(|(_, code, severity, n)| (code, severity, n))
+                .collect(),
+        }
+    }
+
+    /// One more than the text report shows of a code: the next one's place orders the "... and N more".
+    const KEEP: usize = crate::report::text::SHOWN_PER_CODE + 1;
+
+    fn add(&mut self, stream: Stream, key: ReportKey, d: &Diagnostic) {
+        let code = self.codes.entry(d.code()).or_default();
+        code.count += 1;
+        let first = &mut code.first[stream as usize];
+        if first.len() < Self::KEEP || matches!(stream, Stream::Files) {
+            first.push((key, d.clone()));
+        }
+    }
+
+    /// The entry's diagnostics, numbered from `base` within the row.
+    fn add_entry(&mut self, stream: Stream, entry: &Entry, base: u64) {
+        let row = entry.location.row.unwrap_or(0);
+        for (i, d) in entry.diagnostics.iter().enumerate() {
+            self.add(stream, (entry.input, row, 1, base + i as u64), d);
+        }
     }
 }
 
@@ -408,6 +516,7 @@ pub fn analyse(
     let mut sources = Sources::default();
     let mut keys = KeySets::default();
     let mut candidates = Candidates::default();
+    let mut sample = Sample::default();
     let mut counts = Counts::default();
     let mut written_by_country: BTreeMap<Option<String>, usize> = BTreeMap::new();
     let mut stamps = Vec::new();
@@ -497,28 +606,23 @@ pub fn analyse(
         let rows = read_beside(reader, &mut file_diagnostics, &mut |row| {
             let mut entry = keys.first_step(row, plan_options, &sources);
             if entry.needs_built_name() {
-                // Its user name waits for every Email's; the rest of its checks are done now.
+                // Its user name waits for every Email's; the rest of its checks are done now, and
+                // what they find waits with it.
                 counts.add_diagnostics(&entry.diagnostics);
+                sample.add_entry(Stream::Rows, &entry, 0);
                 let before = entry.diagnostics.len();
                 guard(&mut entry, &ImportColumn::ALL, &sources);
-                let mut guard_found = (false, 0, 0);
-                for d in &entry.diagnostics[before..] {
-                    guard_found.0 |= plan_options.rejects(d);
-                    match d.severity() {
-                        Severity::Error => guard_found.1 += 1,
-                        Severity::Warning => guard_found.2 += 1,
-                        Severity::Info => {}
-                    }
-                }
+                let aside = entry.diagnostics.split_off(before);
                 let special = plan_options
                     .accounts
                     .special_matches(&entry.salesperson.email.to_lowercase(), None);
                 let extra_cells = entry.cells.len().saturating_sub(header_len);
-                candidates.push(&entry, guard_found, special, extra_cells);
+                candidates.push(&entry, aside, special, extra_cells);
                 counts.rows += 1;
             } else {
                 finish(&mut entry, &mut no_names, &keys, plan_options, &sources);
                 counts.add(&entry, header_len);
+                sample.add_entry(Stream::Rows, &entry, 0);
                 if entry.outcome == Outcome::Written {
                     *written_by_country.entry(entry.country()).or_default() += 1;
                 }
@@ -555,31 +659,54 @@ pub fn analyse(
     progress.stage("planning");
     // Every user name taken from an Email is known: the user names built from names, in input order.
     let mut names = NameBuilder::default();
-    let Candidates { chunks, countries } = candidates;
+    let Candidates {
+        chunks,
+        countries,
+        mut aside,
+        ..
+    } = candidates;
+    let mut aside = aside.drain(..).peekable();
+    let mut ordinal = 0u64;
     for (text, items) in chunks {
         let mut start = 0;
         for candidate in &items {
-            let [name_len, first_len, last_len] = candidate.lens.map(|l| l as usize);
-            let (name_end, first_end, last_end) = (
-                start + name_len,
-                start + name_len + first_len,
-                start + name_len + first_len + last_len,
-            );
+            let [code, name, first, last] = candidate.lens.map(|len| {
+                let part = &text[start..start + len as usize];
+                start += len as usize;
+                part
+            });
             let pos = RowPos {
                 input: usize::from(candidate.input),
                 row: candidate.row,
             };
+            // The row as far as the remaining steps need it; its Email only if it is a special account's.
+            let special_email = [
+                (
+                    Candidate::INTEGRATION_USER,
+                    &plan_options.accounts.integration_user,
+                ),
+                (
+                    Candidate::ADMINISTRATOR,
+                    &plan_options.accounts.administrator,
+                ),
+            ]
+            .into_iter()
+            .filter(|(flag, _)| candidate.flags & flag != 0)
+            .find_map(|(_, account)| account.as_ref().map(|a| a.name.as_str().to_string()))
+            .unwrap_or_default();
             let mut entry = Entry {
                 input: pos.input,
                 location: sources.location(pos, None),
                 kind: RowKind::Data,
                 cells: Vec::new(),
                 salesperson: Salesperson {
-                    name: text[start..name_end].to_string(),
+                    code: code.to_string(),
+                    name: name.to_string(),
                     person: crate::normalize::PersonName {
-                        first: text[name_end..first_end].to_string(),
-                        last: text[first_end..last_end].to_string(),
+                        first: first.to_string(),
+                        last: last.to_string(),
                     },
+                    email: special_email,
                     ..Salesperson::default()
                 },
                 diagnostics: Vec::new(),
@@ -589,28 +716,30 @@ pub fn analyse(
                 alternate_email: String::new(),
                 batch: None,
             };
-            start = last_end;
+            // The steps of `finish`, in its order: the name, the guard (User Name, then the columns
+            // guarded in the first pass), the special accounts.
             names.build(&mut entry, &keys, plan_options, &sources);
+            let found = aside
+                .next_if(|(n, _)| *n == ordinal)
+                .map(|(_, found)| found);
             if entry.outcome == Outcome::Written {
                 guard(&mut entry, &[ImportColumn::UserName], &sources);
-                counts.add_severity(Severity::Error, candidate.guard_errors.into());
-                counts.add_severity(Severity::Warning, candidate.guard_warnings.into());
-                if candidate.flags & Candidate::GUARD_REJECTS != 0 {
+                if let Some(found) = found {
+                    entry.diagnostics.extend(found);
                     entry.outcome = Outcome::Rejected;
                 }
             }
-            let upn = entry.upn.as_ref().map(|u| u.key());
-            let by_name = plan_options.accounts.special_matches("", upn.as_deref());
-            let by_email = [Candidate::INTEGRATION_USER, Candidate::ADMINISTRATOR]
-                .map(|flag| candidate.flags & flag != 0);
-            for (by_email, by_name) in by_email.into_iter().zip(by_name) {
-                if by_email || by_name {
-                    counts.add_severity(rules::SALESPERSON_IS_ADMIN.severity, 1);
-                    entry.outcome = Outcome::Rejected;
-                }
-            }
+            let columns = &sources.inputs[entry.input].columns;
+            plan_options.accounts.check_salesperson(&mut entry, |e| {
+                (
+                    columns.locate(Field::Email, &e.location),
+                    columns.locate(Field::Name, &e.location),
+                )
+            });
+            ordinal += 1;
             counts.add_outcome(entry.outcome);
             counts.add_diagnostics(&entry.diagnostics);
+            sample.add_entry(Stream::BuiltNames, &entry, 1 << 32);
             if entry.outcome == Outcome::Rejected {
                 counts.rejected_extra = counts.rejected_extra.max(candidate.extra_cells as usize);
             }
@@ -623,6 +752,18 @@ pub fn analyse(
     drop(names);
     progress.finish();
     file_diagnostics.extend(plan_options.accounts.check());
+    for (k, d) in file_diagnostics.iter().enumerate() {
+        let input = inputs
+            .iter()
+            .position(|i: &InputInfo| *i.file == *d.location.file)
+            .unwrap_or(0);
+        sample.add(
+            Stream::Files,
+            (input, d.location.row.unwrap_or(0), 0, k as u64),
+            d,
+        );
+    }
+    let report = sample.finish();
     let batches = batches(&written_by_country);
     let mut summary = Summary {
         rows: counts.rows,
@@ -652,6 +793,7 @@ pub fn analyse(
         summary,
         strict: plan_options.strict,
         rejected_extra_cells: counts.rejected_extra,
+        report,
         settings: settings.clone(),
         options: plan_options.clone(),
         sources,

@@ -5,7 +5,6 @@ use std::io::Write;
 use std::collections::BTreeMap;
 
 use crate::analysis::{analyse, Analysis, Item};
-use crate::check::Diagnostic;
 use crate::cli::{ConvertArgs, InputArgs, ReportFormat, SettingsArgs};
 use crate::config::Settings;
 use crate::error::{Error, Result};
@@ -86,19 +85,14 @@ pub fn input_settings(args: &InputArgs, settings: &Settings) -> Result<InputSett
     InputSettings::from_args(&args)
 }
 
-/// The report as the diagnostics go by: the text one on stderr (errors only under --quiet), or the JSON
-/// one on stdout.
-pub enum ReportSink<'a> {
-    Text {
-        report: report::text::TextReport,
-        errors_only: bool,
-        stderr: &'a mut dyn Write,
-        buffer: String,
-    },
+/// The report: the text one on stderr (errors only under --quiet), written at once from the first
+/// pass; or the JSON one on stdout, written as the diagnostics go by in the second.
+pub enum ReportSink {
+    Text,
     Json(report::json::JsonReport<std::io::StdoutLock<'static>>),
 }
 
-impl<'a> ReportSink<'a> {
+impl ReportSink {
     /// Starts the report, after the inputs' lines under --verbose.
     /// `imports_written` tells scripts reading the JSON whether import files and a manifest were written.
     pub fn new(
@@ -106,7 +100,7 @@ impl<'a> ReportSink<'a> {
         format: ReportFormat,
         imports_written: bool,
         output: &OutputSettings,
-        stderr: &'a mut dyn Write,
+        stderr: &mut dyn Write,
     ) -> Self {
         if output.verbosity == Verbosity::Verbose {
             for info in &analysis.inputs {
@@ -115,75 +109,41 @@ impl<'a> ReportSink<'a> {
             let _ = writeln!(stderr);
         }
         match format {
-            ReportFormat::Text => ReportSink::Text {
-                report: report::text::TextReport::new(output.color),
-                errors_only: output.verbosity == Verbosity::Quiet,
-                stderr,
-                buffer: String::new(),
-            },
+            ReportFormat::Text => {
+                let errors_only = output.verbosity == Verbosity::Quiet;
+                let text = analysis.text_report(errors_only, output.color);
+                let _ = stderr.write_all(text.as_bytes());
+                ReportSink::Text
+            }
+            // Writing to a closed stdout is not an error of the run (see `lib::run`).
             ReportFormat::Json => {
-                // Writing to a closed stdout is not an error of the run (see `lib::run`).
                 match report::json::JsonReport::new(std::io::stdout().lock(), imports_written) {
                     Ok(json) => ReportSink::Json(json),
-                    Err(_) => ReportSink::Text {
-                        report: report::text::TextReport::new(false),
-                        errors_only: true,
-                        stderr,
-                        buffer: String::new(),
-                    },
+                    Err(_) => ReportSink::Text,
                 }
             }
         }
     }
 
-    pub fn add(&mut self, d: &Diagnostic) {
-        match self {
-            ReportSink::Text {
-                report,
-                errors_only,
-                stderr,
-                buffer,
-            } => {
-                if *errors_only && d.severity() != crate::check::Severity::Error {
-                    return;
-                }
-                buffer.clear();
-                report.add(buffer, d);
-                let _ = stderr.write_all(buffer.as_bytes());
-            }
-            ReportSink::Json(json) => {
-                let _ = json.add(d);
-            }
-        }
+    /// Whether the report needs the second pass.
+    pub fn needs_rows(&self) -> bool {
+        matches!(self, ReportSink::Json(_))
     }
 
     /// Adds a file problem, or a row's problems.
     pub fn add_item(&mut self, item: &Item<'_>) {
-        match item {
-            Item::FileDiagnostic(d) => self.add(d),
-            Item::Entry(entry) => {
-                for d in &entry.diagnostics {
-                    self.add(d);
-                }
-            }
-        }
+        let ReportSink::Json(json) = self else {
+            return;
+        };
+        let _ = match item {
+            Item::FileDiagnostic(d) => json.add(d),
+            Item::Entry(entry) => entry.diagnostics.iter().try_for_each(|d| json.add(d)),
+        };
     }
 
     pub fn finish(self, summary: &crate::manifest::Summary) {
-        match self {
-            ReportSink::Text {
-                report,
-                stderr,
-                mut buffer,
-                ..
-            } => {
-                buffer.clear();
-                report.finish(&mut buffer);
-                let _ = stderr.write_all(buffer.as_bytes());
-            }
-            ReportSink::Json(json) => {
-                let _ = json.finish(summary);
-            }
+        if let ReportSink::Json(json) = self {
+            let _ = json.finish(summary);
         }
     }
 }
@@ -265,10 +225,12 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
 
     if analysis.has_broken_file() {
         let mut report = ReportSink::new(&analysis, args.report, false, output, stderr);
-        analysis.replay(&mut |item| {
-            report.add_item(&item);
-            Ok(())
-        })?;
+        if report.needs_rows() {
+            analysis.replay(&mut |item| {
+                report.add_item(&item);
+                Ok(())
+            })?;
+        }
         report.finish(&analysis.summary);
         let _ = writeln!(
             stderr,

@@ -51,14 +51,18 @@ pub fn run(
         None => None,
     };
     {
+        // The text report comes from the first pass: the rows are read again only for the JSON report
+        // or the review workbook.
         let mut report = ReportSink::new(&analysis, args.report, false, output, stderr);
-        analysis.replay(&mut |item| {
-            report.add_item(&item);
-            if let Some((path, review)) = review.as_mut() {
-                review.add(&item, &analysis).map_err(review_failed(path))?;
-            }
-            Ok(())
-        })?;
+        if report.needs_rows() || review.is_some() {
+            analysis.replay(&mut |item| {
+                report.add_item(&item);
+                if let Some((path, review)) = review.as_mut() {
+                    review.add(&item, &analysis).map_err(review_failed(path))?;
+                }
+                Ok(())
+            })?;
+        }
         report.finish(&analysis.summary);
     }
     if let Some((path, review)) = review {

@@ -2,13 +2,17 @@
 
 use std::collections::BTreeSet;
 
-use bc2m365::analysis::{analyse, Item};
+use std::collections::HashMap;
+
+use bc2m365::analysis::{analyse, Analysis, Item};
+use bc2m365::check::Severity;
 use bc2m365::input::InputSettings;
 use bc2m365::m365::format::{write_import_csv, ImportColumn, HEADER, MAX_USERS_PER_FILE};
 use bc2m365::m365::UserPrincipalName;
 use bc2m365::normalize::text::{is_phone_number, looks_like_formula};
 use bc2m365::plan::Outcome;
 use bc2m365::plan::PlanOptions;
+use bc2m365::report::text::{render_counted, SHOWN_PER_CODE};
 use proptest::prelude::*;
 
 const DOMAINS: [&str; 2] = ["contoso.com", "contoso.be"];
@@ -56,6 +60,100 @@ fn row() -> impl Strategy<Value = Vec<String>> {
         })
 }
 
+/// The text report as it is defined: every diagnostic in report order (from a second pass over the
+/// rows), at most five of each code shown, then per code how many more, in the order their first came.
+fn text_report_from_second_pass(analysis: &Analysis) -> String {
+    text_report_from_second_pass_filtered(analysis, false)
+}
+
+fn text_report_from_second_pass_filtered(analysis: &Analysis, errors_only: bool) -> String {
+    let mut all = Vec::new();
+    analysis
+        .replay(&mut |item| {
+            match item {
+                Item::FileDiagnostic(d) => all.push(d.clone()),
+                Item::Entry(entry) => all.extend(entry.diagnostics.iter().cloned()),
+            }
+            Ok(())
+        })
+        .unwrap();
+    if errors_only {
+        all.retain(|d| d.severity() == Severity::Error);
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut shown = Vec::new();
+    let mut hidden: Vec<(&'static str, Severity, u64)> = Vec::new();
+    for d in &all {
+        let n = seen.entry(d.code()).or_default();
+        *n += 1;
+        if *n <= SHOWN_PER_CODE {
+            shown.push(d);
+        } else {
+            match hidden.iter_mut().find(|(code, ..)| *code == d.code()) {
+                Some((.., count)) => *count += 1,
+                None => hidden.push((d.code(), d.severity(), 1)),
+            }
+        }
+    }
+    render_counted(&shown, &hidden, false)
+}
+
+#[test]
+fn the_text_report_of_many_clashing_rows_is_the_second_passes() {
+    // Few names and addresses over many rows: duplicates, numbered user names, other domains, empty rows.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.csv");
+    let mut text = String::from("Code,Name,E-Mail,Blocked\r\n");
+    let names = [
+        "Jan Peeters",
+        "An De Smet",
+        "=Bad",
+        "Ann-Sofie Van den Broeck",
+        "",
+        "Zoë Maes",
+    ];
+    let emails = [
+        "",
+        "jan.peeters@contoso.com",
+        "x@gmail.com",
+        "bad@@x",
+        "an.desmet@contoso.com",
+    ];
+    for i in 0..600 {
+        if i % 97 == 0 {
+            text.push_str(",,,\r\n");
+            continue;
+        }
+        let code = if i % 50 == 0 {
+            "S1".to_string()
+        } else {
+            format!("S{i}")
+        };
+        let blocked = if i % 41 == 0 { "Yes" } else { "No" };
+        text.push_str(&format!(
+            "{code},{},{},{blocked}\r\n",
+            names[i % names.len()],
+            emails[(i / 3) % emails.len()]
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    let options = PlanOptions {
+        domains: vec!["contoso.com".to_string()],
+        ..PlanOptions::default()
+    };
+    let analysis = analyse(&[path], &InputSettings::default(), &options).unwrap();
+    let report = analysis.text_report(false, false);
+    assert!(report.contains("more rows"), "{report}");
+    assert_eq!(report, text_report_from_second_pass(&analysis));
+    // --quiet: the same rule applied to the errors alone.
+    let errors = analysis.text_report(true, false);
+    assert!(!errors.contains("warning["), "{errors}");
+    assert_eq!(
+        errors,
+        text_report_from_second_pass_filtered(&analysis, true)
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(96),
@@ -85,6 +183,8 @@ proptest! {
             }
             Ok(())
         }).unwrap();
+        // The text report made from the first pass is the one the second pass's diagnostics give.
+        prop_assert_eq!(analysis.text_report(false, false), text_report_from_second_pass(&analysis));
 
         // Every input row is in the plan exactly once, on the line it was written (header = line 1), unless
         // it was wholly empty and trailing (not a row at all).

@@ -1,6 +1,5 @@
 //! The text report on stderr, shaped like rustc's: `error[CODE]: message`, then where, the value and the fix.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use anstyle::AnsiColor;
@@ -14,65 +13,27 @@ use crate::read::InputFormat;
 /// How many diagnostics of one code are shown before the rest are only counted.
 pub const SHOWN_PER_CODE: usize = 5;
 
-/// Renders diagnostics in the order given; past [`SHOWN_PER_CODE`] of one code, the rest are counted.
-/// With `color`, the severity label and code are coloured with ANSI escapes (the caller decides: see
-/// [`crate::use_color`]).
-pub fn render(diagnostics: &[&Diagnostic], color: bool) -> String {
-    let mut report = TextReport::new(color);
-    let mut out = String::new();
-    for d in diagnostics {
-        report.add(&mut out, d);
-    }
-    report.finish(&mut out);
-    out
-}
-
-/// The text report, written as the diagnostics go by.
-pub struct TextReport {
+/// Renders the diagnostics shown, then for each code with more than [`SHOWN_PER_CODE`], how many more
+/// (`hidden`: code, severity, count): what [`render`] gives for all of them, from a sample.
+pub fn render_counted(
+    shown: &[&Diagnostic],
+    hidden: &[(&'static str, Severity, u64)],
     color: bool,
-    shown: HashMap<&'static str, usize>,
-    hidden: Vec<(&'static str, Severity, usize)>,
-}
-
-impl TextReport {
-    pub fn new(color: bool) -> Self {
-        TextReport {
-            color,
-            shown: HashMap::new(),
-            hidden: Vec::new(),
-        }
+) -> String {
+    let mut out = String::new();
+    for d in shown {
+        render_one(&mut out, d, color);
     }
-
-    /// Renders one diagnostic into `out`, or counts it past [`SHOWN_PER_CODE`] of its code.
-    pub fn add(&mut self, out: &mut String, d: &Diagnostic) {
-        let count = self.shown.entry(d.code()).or_default();
-        *count += 1;
-        if *count > SHOWN_PER_CODE {
-            match self
-                .hidden
-                .iter_mut()
-                .find(|(code, _, _)| *code == d.code())
-            {
-                Some((_, _, n)) => *n += 1,
-                None => self.hidden.push((d.code(), d.severity(), 1)),
-            }
-            return;
-        }
-        render_one(out, d, self.color);
+    for (code, severity, n) in hidden {
+        let rows = if *n == 1 { "row" } else { "rows" };
+        let _ = writeln!(
+            out,
+            "{}: ... and {} more {rows}\n",
+            label(*severity, code, color),
+            group_thousands(*n as usize)
+        );
     }
-
-    /// The counts of what was not shown.
-    pub fn finish(self, out: &mut String) {
-        for (code, severity, n) in self.hidden {
-            let rows = if n == 1 { "row" } else { "rows" };
-            let _ = writeln!(
-                out,
-                "{}: ... and {} more {rows}\n",
-                label(severity, code, self.color),
-                group_thousands(n)
-            );
-        }
-    }
+    out
 }
 
 /// `error[F003]`, in the severity's colour when asked.
