@@ -15,7 +15,7 @@ use crate::manifest::{self, has_record, Accounts, FileRecord, Manifest, Salespeo
 use crate::plan::{Batch, Entry, PlanOptions};
 use crate::report::rejected::RejectedWriter;
 use crate::report::{self, OutputSettings, Verbosity};
-use crate::views::Views;
+use crate::views::{self, Views};
 use crate::write::{check_target, sha256_file, StagedFile, Staging};
 
 /// The tenant's domains as given, checked and lower-cased.
@@ -272,7 +272,13 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
     let mut records = match blocked {
         false => Some((
             SalespeopleSpool::new(staging.dir()).map_err(spool_failed)?,
-            Views::new(&accounts, staging.dir()).map_err(spool_failed)?,
+            Views::new(
+                &accounts,
+                staging.dir(),
+                staging.create(views::ROLE_ASSIGNMENTS)?,
+                staging.create(views::COUPLING)?,
+            )
+            .map_err(spool_failed)?,
         )),
         true => None,
     };
@@ -319,7 +325,8 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
         None,
     ));
     drop(review);
-    if let Some((spool, views)) = records {
+    // `{ records }` moves it whole, so the views' outputs stop borrowing the staging folder here.
+    if let Some((spool, views)) = { records } {
         let mut inputs = Vec::new();
         for info in &analysis.inputs {
             inputs.push(FileRecord {
@@ -356,17 +363,27 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
             .iter()
             .map(|b| b.file_name.as_str())
             .collect();
-        let mut view_records = Vec::new();
-        views.finish(
+        let mut next_steps = None;
+        let (role_assignments, coupling) = views.finish(
             &accounts,
             &crate::manifest::generator(),
             &import_files,
             &mut |name, write| {
-                let written = staging.write_with(name, |out| write(out))?;
-                view_records.push(FileRecord::output(written, None, None));
+                next_steps = Some(staging.write_with(name, |out| write(out))?);
                 Ok(())
             },
         )?;
+        let mut view_records = Vec::new();
+        for written in [
+            Some(role_assignments.finish()?),
+            Some(coupling.finish()?),
+            next_steps,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            view_records.push(FileRecord::output(written, None, None));
+        }
         let mut manifest = Manifest::new(
             spool.finish().map_err(spool_failed)?,
             &options.domains,

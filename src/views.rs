@@ -39,13 +39,12 @@ impl Spool {
 }
 
 /// A CSV as Excel opens it without asking: UTF-8 with BOM, CRLF, quotes only where needed.
-struct ExcelCsv {
-    writer: csv::Writer<BufWriter<File>>,
+struct ExcelCsv<W: Write> {
+    writer: csv::Writer<W>,
 }
 
-impl ExcelCsv {
-    fn new(header: &[&str], dir: &Path) -> io::Result<Self> {
-        let mut out = BufWriter::new(tempfile::tempfile_in(dir)?);
+impl<W: Write> ExcelCsv<W> {
+    fn new(mut out: W, header: &[&str]) -> io::Result<Self> {
         out.write_all(b"\xEF\xBB\xBF")?;
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
@@ -59,13 +58,8 @@ impl ExcelCsv {
         Ok(())
     }
 
-    fn copy_into(self, out: &mut dyn Write) -> io::Result<()> {
-        let buffered = self.writer.into_inner().map_err(|e| e.into_error())?;
-        Spool {
-            out: buffered,
-            count: 0,
-        }
-        .copy_into(out)
+    fn finish(self) -> io::Result<W> {
+        self.writer.into_inner().map_err(|e| e.into_error())
     }
 }
 
@@ -83,9 +77,9 @@ pub type WriteView<'a> = dyn FnMut(&str, &mut dyn FnMut(&mut dyn Write) -> io::R
     + 'a;
 
 /// The three views, written as the manifest's records go by.
-pub struct Views {
-    role_assignments: ExcelCsv,
-    coupling: ExcelCsv,
+pub struct Views<W: Write> {
+    role_assignments: ExcelCsv<W>,
+    coupling: ExcelCsv<W>,
     /// next-steps.txt's lists: new users, existing users, users by licence, roles, couplings, coupled
     /// codes, and the salespeople left out.
     new_users: Spool,
@@ -99,11 +93,18 @@ pub struct Views {
     dir: PathBuf,
 }
 
-impl Views {
-    /// Starts the views, spooling to `dir`; the administrator and the integration user come first in
-    /// role-assignments.csv.
-    pub fn new(accounts: &Accounts, dir: &Path) -> io::Result<Self> {
+impl<W: Write> Views<W> {
+    /// Starts the views: role-assignments.csv and coupling.csv are written to the outputs given as the
+    /// records go by, next-steps.txt's lists are spooled to `dir`. The administrator and the integration
+    /// user come first in role-assignments.csv.
+    pub fn new(
+        accounts: &Accounts,
+        dir: &Path,
+        role_assignments: W,
+        coupling: W,
+    ) -> io::Result<Self> {
         let mut role_assignments = ExcelCsv::new(
+            role_assignments,
             &[
                 "Account",
                 "BC code",
@@ -115,7 +116,6 @@ impl Views {
                 "Business unit",
                 "User status",
             ],
-            dir,
         )?;
         let specials = [
             ("administrator", &accounts.administrator),
@@ -142,6 +142,7 @@ impl Views {
             }
         }
         let coupling = ExcelCsv::new(
+            coupling,
             &[
                 "BC code",
                 "BC name",
@@ -150,7 +151,6 @@ impl Views {
                 "BC email after first sync",
                 "Note",
             ],
-            dir,
         )?;
         Ok(Views {
             role_assignments,
@@ -257,15 +257,15 @@ impl Views {
         Ok(())
     }
 
-    /// Writes each view with `write` (its file name, and a function that writes its bytes).
-    /// `import_files` are the import files' names, in upload order.
+    /// Finishes the views: gives back role-assignments.csv's and coupling.csv's outputs, and writes
+    /// next-steps.txt with `write`. `import_files` are the import files' names, in upload order.
     pub fn finish(
         self,
         accounts: &Accounts,
         generator: &str,
         import_files: &[&str],
         write: &mut WriteView<'_>,
-    ) -> crate::error::Result<()> {
+    ) -> crate::error::Result<(W, W)> {
         let Views {
             role_assignments,
             coupling,
@@ -279,16 +279,9 @@ impl Views {
             left,
             ..
         } = self;
-        let mut role_assignments = Some(role_assignments);
-        write(ROLE_ASSIGNMENTS, &mut |out| match role_assignments.take() {
-            Some(view) => view.copy_into(out),
-            None => Ok(()),
-        })?;
-        let mut coupling = Some(coupling);
-        write(COUPLING, &mut |out| match coupling.take() {
-            Some(view) => view.copy_into(out),
-            None => Ok(()),
-        })?;
+        let failed = |e: io::Error| crate::error::Error::io(NEXT_STEPS, e);
+        let role_assignments = role_assignments.finish().map_err(failed)?;
+        let coupling = coupling.finish().map_err(failed)?;
         let mut parts = Some((
             new_users, existing, licences, roles, couplings, coupled, left,
         ));
@@ -307,7 +300,8 @@ impl Views {
                 [new_users, existing, roles, couplings, coupled, left],
                 licences,
             )
-        })
+        })?;
+        Ok((role_assignments, coupling))
     }
 }
 
