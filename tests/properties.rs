@@ -161,6 +161,13 @@ proptest! {
     })]
 
     #[test]
+    fn cleaning_text_is_trimming_collapsing_and_composing(value in "[ \t\u{a0}\u{b}a-zA-Z\u{300}-\u{36f}\\PC]{0,30}") {
+        let words: Vec<&str> = value.split(char::is_whitespace).filter(|w| !w.is_empty()).collect();
+        let expected: String = unicode_normalization::UnicodeNormalization::nfc(words.join(" ").as_str()).collect();
+        prop_assert_eq!(bc2m365::normalize::clean_text(&value), expected);
+    }
+
+    #[test]
     fn any_rows_give_valid_users_and_lose_none(rows in prop::collection::vec(row(), 1..60)) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("export.csv");

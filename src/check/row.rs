@@ -68,8 +68,8 @@ pub fn check_row(
             .get(column.index - 1)
             .map(String::as_str)
             .unwrap_or("");
-        let location = at(column.index, &column.header);
-        diagnostics.extend(control_character(field.caption(), raw_value, &location));
+        let location = || at(column.index, &column.header);
+        diagnostics.extend(control_character(field.caption(), raw_value, location));
         let value = clean_text(raw_value);
         if field.is_boolean() {
             match parse_boolean(&value) {
@@ -81,7 +81,7 @@ pub fn check_row(
                 None => diagnostics.push(
                     Diagnostic::new(
                         &rules::INVALID_BOOLEAN,
-                        location,
+                        location(),
                         format!("{} is \"{value}\", not Yes or No", field.caption()),
                     )
                     .with_value(value),
@@ -93,13 +93,13 @@ pub fn check_row(
             field.caption(),
             &value,
             *field == Field::PhoneNo,
-            &location,
+            location,
         ));
         if *field == Field::PhoneNo && !value.is_empty() && !text::is_phone_number(&value) {
             diagnostics.push(
                 Diagnostic::new(
                     &rules::PHONE_CHARACTERS,
-                    location.clone(),
+                    location(),
                     format!("Phone No. \"{value}\" holds other characters than digits, spaces and + ( ) - . /"),
                 )
                 .with_value(value.clone()),
@@ -111,7 +111,7 @@ pub fn check_row(
                 diagnostics.push(
                     Diagnostic::new(
                         &rules::TOO_LONG_FOR_BC,
-                        location.clone(),
+                        location(),
                         format!(
                             "{} has {len} characters; Business Central holds {max}",
                             field.caption()
@@ -137,7 +137,7 @@ pub fn check_row(
                 None => diagnostics.push(
                     Diagnostic::new(
                         &rules::INVALID_NUMBER,
-                        location,
+                        location(),
                         format!("{} is \"{value}\", not a number", field.caption()),
                     )
                     .with_value(value),
@@ -150,7 +150,7 @@ pub fn check_row(
                 None => diagnostics.push(
                     Diagnostic::new(
                         &rules::UNKNOWN_COUNTRY,
-                        location,
+                        location(),
                         format!(
                             "{} \"{value}\" is not an ISO 3166 two-letter country code",
                             field.caption()
@@ -215,12 +215,16 @@ pub fn check_row(
 }
 
 /// F008 when a cell as read holds a control or invisible character: refused, never cleaned away.
-fn control_character(name: &str, raw_value: &str, location: &Location) -> Option<Diagnostic> {
+fn control_character(
+    name: &str,
+    raw_value: &str,
+    location: impl FnOnce() -> Location,
+) -> Option<Diagnostic> {
     let c = text::find_control_char(raw_value)?;
     Some(
         Diagnostic::new(
             &rules::CONTROL_CHARACTER,
-            location.clone(),
+            location(),
             format!(
                 "{name} holds the control or invisible character U+{:04X}",
                 c as u32
@@ -235,12 +239,12 @@ fn formula_like(
     name: &str,
     value: &str,
     is_phone: bool,
-    location: &Location,
+    location: impl FnOnce() -> Location,
 ) -> Option<Diagnostic> {
     text::looks_like_formula(value, is_phone).then(|| {
         Diagnostic::new(
             &rules::FORMULA_LIKE,
-            location.clone(),
+            location(),
             format!("{name} \"{value}\" starts like a spreadsheet formula"),
         )
         .with_value(value)
@@ -371,20 +375,20 @@ pub fn check_import_row(
     let mut row = ImportRow::default();
     for (i, column) in columns.iter().copied().enumerate() {
         let raw_value = as_read.get(column);
-        let location = Location {
+        let location = || Location {
             column: Some(crate::check::ColumnRef {
                 index: i + 1,
                 header: column.header().to_string(),
             }),
             ..row_location.clone()
         };
-        diagnostics.extend(control_character(column.header(), raw_value, &location));
+        diagnostics.extend(control_character(column.header(), raw_value, location));
         let value = clean_text(raw_value);
         diagnostics.extend(formula_like(
             column.header(),
             &value,
             column.is_phone(),
-            &location,
+            location,
         ));
         row.set(column, value);
     }
