@@ -70,7 +70,17 @@ pub struct Analysis {
 /// with its problems.
 pub enum Item<'a> {
     FileDiagnostic(&'a Diagnostic),
-    Entry(&'a Entry),
+    Entry(Entry),
+}
+
+/// What was learnt of a run as a whole: what the outputs written beside the rows need, apart from the
+/// means to read the rows again, so that it can be shared with a thread that writes.
+#[derive(Clone, Copy)]
+pub struct Facts<'a> {
+    pub inputs: &'a [InputInfo],
+    pub file_diagnostics: &'a [Diagnostic],
+    pub summary: &'a Summary,
+    pub batches: &'a [Batch],
 }
 
 impl Analysis {
@@ -113,6 +123,15 @@ impl Analysis {
             .filter(|(_, severity, _)| keep(*severity))
             .collect();
         crate::report::text::render_counted(&shown, &hidden, color)
+    }
+
+    pub fn facts(&self) -> Facts<'_> {
+        Facts {
+            inputs: &self.inputs,
+            file_diagnostics: &self.file_diagnostics,
+            summary: &self.summary,
+            batches: &self.batches,
+        }
     }
 
     /// The options the rows were planned with.
@@ -164,7 +183,7 @@ impl Analysis {
                     drop(keys);
                     cursor.assign(&mut entry);
                     counts.add(&entry, info.header.len());
-                    each(Item::Entry(&entry))?;
+                    each(Item::Entry(entry))?;
                     rows_done += 1;
                     progress.rows(rows_done);
                     Ok(())

@@ -4,7 +4,8 @@ use std::io::Write;
 
 use std::collections::BTreeMap;
 
-use crate::analysis::{analyse, Analysis, Item};
+use crate::analysis::{analyse, Analysis, Facts, Item};
+use crate::check::Diagnostic;
 use crate::cli::{ConvertArgs, InputArgs, ReportFormat, SettingsArgs};
 use crate::config::Settings;
 use crate::error::{Error, Result};
@@ -209,6 +210,67 @@ impl<'s> ImportFiles<'s> {
     }
 }
 
+/// What the planning thread hands the writing one, in report order.
+enum Written {
+    FileDiagnostic(Diagnostic),
+    Entry(Entry),
+}
+
+/// Rows handed to the writing thread at a time.
+const WRITE_CHUNK: usize = 256;
+
+/// Every output written as the rows go by.
+struct Writers<'s> {
+    review: report::review::ReviewWriter,
+    imports: ImportFiles<'s>,
+    rejected: Option<RejectedWriter<StagedFile<'s>>>,
+    records: Option<(SalespeopleSpool, Views<StagedFile<'s>>)>,
+    /// Errors stop the import: only the review is written.
+    blocked: bool,
+}
+
+impl Writers<'_> {
+    fn add(
+        &mut self,
+        item: Written,
+        facts: &Facts<'_>,
+        policy: &crate::accounts::AccountPolicy,
+        out: &std::path::Path,
+    ) -> Result<()> {
+        let review_failed = |e: rust_xlsxwriter::XlsxError| Error::Io {
+            path: out.join("review.xlsx"),
+            source: std::io::Error::other(e.to_string()),
+        };
+        let entry = match item {
+            Written::FileDiagnostic(d) => {
+                return self
+                    .review
+                    .add(&Item::FileDiagnostic(&d), facts)
+                    .map_err(review_failed);
+            }
+            Written::Entry(entry) => entry,
+        };
+        if !self.blocked {
+            self.imports.add(&entry, facts.batches)?;
+            if let Some(rejected) = self.rejected.as_mut() {
+                rejected
+                    .add(&entry, &facts.inputs[entry.input])
+                    .map_err(|e| Error::io(out.join("rejected.csv"), e))?;
+            }
+            if let Some((spool, views)) = self.records.as_mut() {
+                if has_record(&entry) {
+                    let record = manifest::record(&entry, facts.batches, policy);
+                    spool.add(&record).map_err(|e| Error::io(out, e))?;
+                    views.add(&record).map_err(|e| Error::io(out, e))?;
+                }
+            }
+        }
+        self.review
+            .add(&Item::Entry(entry), facts)
+            .map_err(review_failed)
+    }
+}
+
 pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) -> Result<u8> {
     let (settings, options) = prepare(&args.settings, args.strict)?;
     crate::read::check_stdin_once(&args.inputs)?;
@@ -245,20 +307,22 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
         return Ok(code);
     }
 
-    // One pass over the rows writes every output.
+    // One pass over the rows writes every output: this thread plans the rows (beside the one that reads
+    // them), a third writes them.
+    let facts = analysis.facts();
     let accounts = Accounts::new(&options.accounts, options.existing.as_ref());
     let review_failed = |e: rust_xlsxwriter::XlsxError| Error::Io {
         path: args.out.join("review.xlsx"),
         source: std::io::Error::other(e.to_string()),
     };
-    let mut review =
-        report::review::ReviewWriter::new(&analysis, Some(staging.dir())).map_err(review_failed)?;
-    let mut imports = ImportFiles {
+    let review =
+        report::review::ReviewWriter::new(&facts, Some(staging.dir())).map_err(review_failed)?;
+    let imports = ImportFiles {
         staging: &staging,
         open: BTreeMap::new(),
         written: BTreeMap::new(),
     };
-    let mut rejected = match !blocked && analysis.summary.rejected > 0 {
+    let rejected = match !blocked && analysis.summary.rejected > 0 {
         true => {
             let file = staging.create("rejected.csv")?;
             Some(
@@ -269,7 +333,7 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
         false => None,
     };
     let spool_failed = |e: std::io::Error| Error::io(&args.out, e);
-    let mut records = match blocked {
+    let records = match blocked {
         false => Some((
             SalespeopleSpool::new(staging.dir()).map_err(spool_failed)?,
             Views::new(
@@ -282,34 +346,63 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
         )),
         true => None,
     };
-    {
-        let mut report = ReportSink::new(&analysis, args.report, !blocked, output, stderr);
-        analysis.replay(&mut |item| {
-            report.add_item(&item);
-            review.add(&item, &analysis).map_err(review_failed)?;
-            let Item::Entry(entry) = item else {
-                return Ok(());
-            };
-            if blocked {
-                return Ok(());
-            }
-            imports.add(entry, &analysis.batches)?;
-            if let Some(rejected) = rejected.as_mut() {
-                rejected
-                    .add(entry, &analysis.inputs[entry.input])
-                    .map_err(|e| Error::io(args.out.join("rejected.csv"), e))?;
-            }
-            if let Some((spool, views)) = records.as_mut() {
-                if has_record(entry) {
-                    let record = manifest::record(entry, &analysis.batches, &options.accounts);
-                    spool.add(&record).map_err(spool_failed)?;
-                    views.add(&record).map_err(spool_failed)?;
+    let mut writers = Writers {
+        review,
+        imports,
+        rejected,
+        records,
+        blocked,
+    };
+    let mut report = ReportSink::new(&analysis, args.report, !blocked, output, stderr);
+    let (planned, written) = std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Written>>(8);
+        let policy = &options.accounts;
+        let out = &args.out;
+        let writing = scope.spawn(move || -> Result<Writers<'_>> {
+            for items in receiver {
+                for item in items {
+                    writers.add(item, &facts, policy, out)?;
                 }
             }
+            Ok(writers)
+        });
+        let mut items = Vec::with_capacity(WRITE_CHUNK);
+        let mut planned = analysis.replay(&mut |item| {
+            report.add_item(&item);
+            items.push(match item {
+                Item::FileDiagnostic(d) => Written::FileDiagnostic(d.clone()),
+                Item::Entry(entry) => Written::Entry(entry),
+            });
+            if items.len() == WRITE_CHUNK {
+                let full = std::mem::replace(&mut items, Vec::with_capacity(WRITE_CHUNK));
+                // A writing thread that has stopped says why when it is joined.
+                sender
+                    .send(full)
+                    .map_err(|_| Error::Usage("writing stopped".into()))?;
+            }
             Ok(())
-        })?;
-        report.finish(&analysis.summary);
-    }
+        });
+        if planned.is_ok() && !items.is_empty() {
+            planned = sender
+                .send(items)
+                .map_err(|_| Error::Usage("writing stopped".into()));
+        }
+        drop(sender);
+        let written = writing
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (planned, written)
+    });
+    // The writing thread's error is the cause when both failed.
+    let Writers {
+        review,
+        imports,
+        rejected,
+        records,
+        ..
+    } = written?;
+    planned?;
+    report.finish(&analysis.summary);
     let mut outputs = imports.finish(&analysis.batches)?;
     let rejected = rejected
         .map(RejectedWriter::finish)
@@ -318,7 +411,7 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
     if let Some(file) = rejected.map(StagedFile::finish).transpose()? {
         outputs.push(FileRecord::output(file, None, None));
     }
-    let review = review.finish(&analysis).map_err(review_failed)?;
+    let review = review.finish(&facts).map_err(review_failed)?;
     outputs.push(FileRecord::output(
         staging.write("review.xlsx", &review)?,
         None,

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::accounts::AccountPolicy;
 use crate::bc::Field;
-use crate::check::set::{describe, Duplicates, FirstSeen, RowPos, Sources};
+use crate::check::set::{describe, At, Duplicates, FirstSeen, RowPos, Sources};
 use crate::check::{rules, Diagnostic, Location, Severity};
 use crate::m365::existing::ExistingUsers;
 use crate::m365::format::{ImportColumn, ImportRow, MAX_USERS_PER_FILE};
@@ -236,27 +236,30 @@ impl KeySets {
             row: row.location.row.unwrap_or(0),
         };
         let columns = &sources.inputs[row.input].columns;
-        let at = |field: Field| columns.locate(field, &row.location);
+        let at = |field: Field| At {
+            pos,
+            row: &row.location,
+            column: columns.column(field),
+        };
         let duplicates = &mut self.duplicates;
         let explicit = &mut self.explicit;
         let mut diagnostics = std::mem::take(&mut row.diagnostics);
         let sp = &row.salesperson;
-        diagnostics.extend(duplicates.code(&sp.code, pos, &at(Field::Code), sources));
+        diagnostics.extend(duplicates.code(&sp.code, at(Field::Code), sources));
         let skip = sp.skip_reason();
         let mut upn = None;
         let mut alternate_email = String::new();
         if sp.import_row.is_some() {
             // A row of a Microsoft 365 import file: its User Name is the user name, checked strictly.
-            diagnostics.extend(duplicates.name(&sp.name, pos, &at(Field::Name), sources));
+            diagnostics.extend(duplicates.name(&sp.name, at(Field::Name), sources));
             alternate_email = sp.email2.clone();
             if !sp.email.is_empty() {
-                let location = at(Field::Email);
+                let email_at = at(Field::Email);
                 match UserPrincipalName::parse(&sp.email, &options.domains) {
                     Ok(name) => match explicit.check(
                         &rules::DUPLICATE_USER_NAME,
                         &name.key(),
-                        pos,
-                        &location,
+                        email_at,
                         || format!("user name \"{name}\" is already another user's"),
                         &sp.email,
                         sources,
@@ -273,7 +276,7 @@ impl KeySets {
                         diagnostics.push(
                             Diagnostic::new(
                                 rule,
-                                location,
+                                email_at.location(),
                                 format!("User Name \"{}\" {problem}", sp.email),
                             )
                             .with_value(&sp.email),
@@ -282,18 +285,17 @@ impl KeySets {
                 }
             }
         } else if skip.is_none() {
-            diagnostics.extend(duplicates.name(&sp.name, pos, &at(Field::Name), sources));
+            diagnostics.extend(duplicates.name(&sp.name, at(Field::Name), sources));
             let email_ok =
                 !sp.email.is_empty() && crate::check::row::email_problem(&sp.email).is_none();
             if email_ok {
-                let location = at(Field::Email);
+                let email_at = at(Field::Email);
                 match UserPrincipalName::parse(&sp.email, &options.domains) {
                     Ok(name) => {
                         match explicit.check(
                             &rules::DUPLICATE_USER_NAME,
                             &name.key(),
-                            pos,
-                            &location,
+                            email_at,
                             || format!("user name \"{name}\" is already another salesperson's"),
                             &sp.email,
                             sources,
@@ -306,7 +308,7 @@ impl KeySets {
                         diagnostics.push(
                             Diagnostic::new(
                                 &rules::EMAIL_OTHER_DOMAIN,
-                                location.clone(),
+                                email_at.location(),
                                 format!(
                                     "Email \"{}\" is on {domain}, not a verified domain ({}); it becomes the alternate email and a user name is built from the name",
                                     sp.email,
@@ -315,7 +317,7 @@ impl KeySets {
                             )
                             .with_value(&sp.email),
                         );
-                        diagnostics.extend(duplicates.email(&sp.email, pos, &location, sources));
+                        diagnostics.extend(duplicates.email(&sp.email, email_at, sources));
                         alternate_email = sp.email.clone();
                     }
                     Err(problem) => {
@@ -327,7 +329,7 @@ impl KeySets {
                         diagnostics.push(
                             Diagnostic::new(
                                 rule,
-                                location,
+                                email_at.location(),
                                 format!("user name \"{}\" {problem}", sp.email),
                             )
                             .with_value(&sp.email),
@@ -354,8 +356,11 @@ impl KeySets {
                 let _ = explicit.check(
                     &rules::DUPLICATE_USER_NAME,
                     &name.key(),
-                    pos,
-                    &row.location,
+                    At {
+                        pos,
+                        row: &row.location,
+                        column: None,
+                    },
                     String::new,
                     "",
                     sources,
@@ -550,8 +555,11 @@ impl NameBuilder {
                 let _ = self.built.check(
                     &rules::DUPLICATE_USER_NAME,
                     &name.key(),
-                    pos,
-                    &entry.location,
+                    At {
+                        pos,
+                        row: &entry.location,
+                        column: None,
+                    },
                     String::new,
                     "",
                     sources,

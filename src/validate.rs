@@ -46,7 +46,8 @@ pub fn run(
     let mut review = match &args.review {
         Some(path) => Some((
             path,
-            report::review::ReviewWriter::new(&analysis, None).map_err(review_failed(path))?,
+            report::review::ReviewWriter::new(&analysis.facts(), None)
+                .map_err(review_failed(path))?,
         )),
         None => None,
     };
@@ -58,7 +59,9 @@ pub fn run(
             analysis.replay(&mut |item| {
                 report.add_item(&item);
                 if let Some((path, review)) = review.as_mut() {
-                    review.add(&item, &analysis).map_err(review_failed(path))?;
+                    review
+                        .add(&item, &analysis.facts())
+                        .map_err(review_failed(path))?;
                 }
                 Ok(())
             })?;
@@ -66,7 +69,9 @@ pub fn run(
         report.finish(&analysis.summary);
     }
     if let Some((path, review)) = review {
-        let bytes = review.finish(&analysis).map_err(review_failed(path))?;
+        let bytes = review
+            .finish(&analysis.facts())
+            .map_err(review_failed(path))?;
         crate::write::write_file_atomically(path, &bytes)?;
         if output.verbosity != crate::report::Verbosity::Quiet {
             let _ = writeln!(stderr, "wrote {}", path.display());

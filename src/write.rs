@@ -175,8 +175,11 @@ impl StagedFile<'_> {
         } = out
             .into_inner()
             .map_err(|e| Error::io(&path, e.into_error()))?;
-        staging.written.set(staging.written.get() + 1);
-        if !cfg!(target_os = "linux") || staging.written.get() <= FSYNC_EACH_UP_TO {
+        let written = staging
+            .written
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        if !cfg!(target_os = "linux") || written <= FSYNC_EACH_UP_TO {
             file.sync_all().map_err(|e| Error::io(&path, e))?;
         }
         drop(file);
@@ -204,7 +207,7 @@ pub struct Staging {
     target: PathBuf,
     dir: tempfile::TempDir,
     /// Files written so far.
-    written: std::cell::Cell<usize>,
+    written: std::sync::atomic::AtomicUsize,
 }
 
 /// Up to this many outputs are each flushed to disk as written; past it (a big run writes thousands of
@@ -244,7 +247,7 @@ impl Staging {
         Ok(Staging {
             target: target.to_path_buf(),
             dir,
-            written: std::cell::Cell::new(0),
+            written: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 
@@ -296,7 +299,7 @@ impl Staging {
     pub fn commit(self) -> Result<()> {
         // Every staged file reaches the disk before the folder takes the target's place.
         #[cfg(target_os = "linux")]
-        if self.written.get() > FSYNC_EACH_UP_TO {
+        if self.written.load(std::sync::atomic::Ordering::Relaxed) > FSYNC_EACH_UP_TO {
             sync_file_system(self.dir.path())?;
         }
         let staged = self.dir.keep();

@@ -37,6 +37,24 @@ pub struct RowPos {
     pub row: u64,
 }
 
+/// The cell a key was found in: its row's place, the row's location, and the column (if the input has it).
+/// Its [`Location`] is made only when a duplicate is reported.
+#[derive(Debug, Clone, Copy)]
+pub struct At<'a> {
+    pub pos: RowPos,
+    pub row: &'a Location,
+    pub column: Option<&'a crate::check::ColumnRef>,
+}
+
+impl At<'_> {
+    pub fn location(&self) -> Location {
+        Location {
+            column: self.column.cloned(),
+            ..self.row.clone()
+        }
+    }
+}
+
 impl Sources {
     /// The location of a row, pointing at `field`'s column when `column` is set.
     pub fn location(&self, pos: RowPos, field: Option<Field>) -> Location {
@@ -76,12 +94,8 @@ impl FirstSeen {
         }
     }
 
-    fn pack(pos: RowPos, location: &Location) -> u64 {
-        let column = if location.column.is_some() {
-            COLUMN_BIT
-        } else {
-            0
-        };
+    fn pack(pos: RowPos, has_column: bool) -> u64 {
+        let column = if has_column { COLUMN_BIT } else { 0 };
         ((pos.input as u64) << (ROW_BITS + 1)) | column | (pos.row & ROW_MASK)
     }
 
@@ -93,15 +107,13 @@ impl FirstSeen {
         sources.location(pos, field.filter(|_| packed & COLUMN_BIT != 0))
     }
 
-    /// Records `key` as seen at `pos` (whose location is `location`); if it was first seen elsewhere,
-    /// returns a diagnostic for this later occurrence, with `message` and a note naming the first.
-    #[allow(clippy::too_many_arguments)]
+    /// Records `key` as seen `at` a cell; if it was first seen elsewhere, returns a diagnostic for this
+    /// later occurrence, with `message` and a note naming the first.
     pub fn check(
         &mut self,
         rule: &'static Rule,
         key: &str,
-        pos: RowPos,
-        location: &Location,
+        at: At<'_>,
         message: impl FnOnce() -> String,
         value: &str,
         sources: &Sources,
@@ -109,7 +121,7 @@ impl FirstSeen {
         if key.is_empty() {
             return None;
         }
-        let packed = Self::pack(pos, location);
+        let packed = Self::pack(at.pos, at.column.is_some());
         let here = packed & !COLUMN_BIT;
         match self.first.entry(hash_key(key)) {
             std::collections::hash_map::Entry::Occupied(first) => {
@@ -118,7 +130,7 @@ impl FirstSeen {
                 }
                 let first = Self::unpack(self.field, *first.get(), sources);
                 Some(
-                    Diagnostic::new(rule, location.clone(), message())
+                    Diagnostic::new(rule, at.location(), message())
                         .with_value(value)
                         .with_note(format!("first seen at {}", describe(&first))),
                 )
@@ -181,54 +193,33 @@ impl Default for Duplicates {
 }
 
 impl Duplicates {
-    pub fn code(
-        &mut self,
-        code: &str,
-        pos: RowPos,
-        location: &Location,
-        sources: &Sources,
-    ) -> Option<Diagnostic> {
+    pub fn code(&mut self, code: &str, at: At<'_>, sources: &Sources) -> Option<Diagnostic> {
         self.codes.check(
             &rules::DUPLICATE_CODE,
             &code.to_uppercase(),
-            pos,
-            location,
+            at,
             || format!("Code \"{code}\" is already used by another salesperson"),
             code,
             sources,
         )
     }
 
-    pub fn email(
-        &mut self,
-        email: &str,
-        pos: RowPos,
-        location: &Location,
-        sources: &Sources,
-    ) -> Option<Diagnostic> {
+    pub fn email(&mut self, email: &str, at: At<'_>, sources: &Sources) -> Option<Diagnostic> {
         self.emails.check(
             &rules::DUPLICATE_EMAIL,
             &email.to_lowercase(),
-            pos,
-            location,
+            at,
             || format!("Email \"{email}\" is also another salesperson's"),
             email,
             sources,
         )
     }
 
-    pub fn name(
-        &mut self,
-        name: &str,
-        pos: RowPos,
-        location: &Location,
-        sources: &Sources,
-    ) -> Option<Diagnostic> {
+    pub fn name(&mut self, name: &str, at: At<'_>, sources: &Sources) -> Option<Diagnostic> {
         self.names.check(
             &rules::DUPLICATE_NAME,
             &name.to_lowercase(),
-            pos,
-            location,
+            at,
             || format!("Name \"{name}\" is also another salesperson's"),
             name,
             sources,
@@ -277,7 +268,12 @@ mod tests {
                 .iter()
                 .map(|(row, code)| {
                     let (pos, location) = at(*row);
-                    seen.code(code, pos, &location, &sources)
+                    let at = At {
+                        pos,
+                        row: &location,
+                        column: None,
+                    };
+                    seen.code(code, at, &sources)
                         .map(|d| d.note.unwrap_or_default())
                 })
                 .collect()

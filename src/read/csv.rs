@@ -379,17 +379,16 @@ impl LineTracker {
     /// The 1-based line where the record that the parser began scanning at `start` has its first byte:
     /// leftover line ends and blank lines before it are skipped, as the parser skips them.
     fn line_of_record_at(&mut self, start: u64) -> u64 {
-        while self.offset < start {
-            match self.pending.pop_front() {
-                Some(b) => {
-                    self.offset += 1;
-                    if b == b'\n' {
-                        self.newlines += 1;
-                    }
-                }
-                None => break,
-            }
-        }
+        // Drop the bytes before `start`, counting their line breaks a slice at a time.
+        let n = start
+            .saturating_sub(self.offset)
+            .min(self.pending.len() as u64) as usize;
+        let (front, back) = self.pending.as_slices();
+        let in_front = n.min(front.len());
+        let newlines = |bytes: &[u8]| bytes.iter().filter(|b| **b == b'\n').count() as u64;
+        self.newlines += newlines(&front[..in_front]) + newlines(&back[..n - in_front]);
+        self.pending.drain(..n);
+        self.offset += n as u64;
         let skipped_newlines = self
             .pending
             .iter()

@@ -9,7 +9,7 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, Note, Url, Workbook, Worksheet, XlsxError,
 };
 
-use crate::analysis::{Analysis, Item};
+use crate::analysis::{Analysis, Facts, Item};
 use crate::check::{column_letters, Diagnostic, Severity};
 use crate::plan::{Entry, Outcome};
 use crate::report::visible_text;
@@ -63,7 +63,10 @@ const PROBLEM_TITLES: [&str; 11] = [
 
 impl ReviewWriter {
     /// `temp_dir`: where a big run's sheets are written while they grow (the system's default without).
-    pub fn new(analysis: &Analysis, temp_dir: Option<&std::path::Path>) -> Result<Self, XlsxError> {
+    pub fn new(
+        analysis: &Facts<'_>,
+        temp_dir: Option<&std::path::Path>,
+    ) -> Result<Self, XlsxError> {
         let mut workbook = Workbook::new();
         if let Some(dir) = temp_dir {
             workbook.set_tempdir(dir)?;
@@ -122,10 +125,11 @@ impl ReviewWriter {
     }
 
     /// Adds a row to its input's sheet and its problems to the Problems sheet, or a file's problem.
-    pub fn add(&mut self, item: &Item<'_>, analysis: &Analysis) -> Result<(), XlsxError> {
+    pub fn add(&mut self, item: &Item<'_>, analysis: &Facts<'_>) -> Result<(), XlsxError> {
         match item {
             Item::FileDiagnostic(d) => self.add_problem(d, analysis),
             Item::Entry(entry) => {
+                let entry = &entry;
                 let sheet = self.workbook.worksheet_from_index(entry.input)?;
                 let state = &mut self.sheets[entry.input];
                 self.left_out.rows += add_review_row(sheet, analysis, entry, state, &self.styles)?;
@@ -138,7 +142,7 @@ impl ReviewWriter {
     }
 
     /// Finishes every sheet and gives the workbook's bytes.
-    pub fn finish(mut self, analysis: &Analysis) -> Result<Vec<u8>, XlsxError> {
+    pub fn finish(mut self, analysis: &Facts<'_>) -> Result<Vec<u8>, XlsxError> {
         for (index, state) in self.sheets.iter().enumerate() {
             let sheet = self.workbook.worksheet_from_index(index)?;
             for (col, width) in state.widths.iter().enumerate() {
@@ -156,7 +160,7 @@ impl ReviewWriter {
         self.workbook.save_to_buffer()
     }
 
-    fn add_problem(&mut self, d: &Diagnostic, analysis: &Analysis) -> Result<(), XlsxError> {
+    fn add_problem(&mut self, d: &Diagnostic, analysis: &Facts<'_>) -> Result<(), XlsxError> {
         let sheet = self.workbook.worksheet_from_name("Problems")?;
         if add_problem_row(
             sheet,
@@ -178,9 +182,10 @@ impl ReviewWriter {
 /// The whole workbook for an analysis, reading the rows again: for `validate --review`.
 pub fn render(analysis: &Analysis) -> crate::error::Result<Vec<u8>> {
     let failed = |e: XlsxError| crate::error::Error::Usage(format!("review.xlsx: {e}"));
-    let mut review = ReviewWriter::new(analysis, None).map_err(failed)?;
-    analysis.replay(&mut |item| review.add(&item, analysis).map_err(failed))?;
-    review.finish(analysis).map_err(failed)
+    let facts = analysis.facts();
+    let mut review = ReviewWriter::new(&facts, None).map_err(failed)?;
+    analysis.replay(&mut |item| review.add(&item, &facts).map_err(failed))?;
+    review.finish(&facts).map_err(failed)
 }
 
 /// What a big run's review does not list.
@@ -193,9 +198,9 @@ struct LeftOut {
 }
 
 /// One sheet name per input, from its file name: at most 31 characters, none of []:*?/\, unique.
-fn review_sheet_names(analysis: &Analysis) -> Vec<String> {
+fn review_sheet_names(analysis: &Facts<'_>) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    for input in &analysis.inputs {
+    for input in analysis.inputs {
         let stem = input
             .path
             .file_stem()
@@ -266,7 +271,7 @@ impl CellProblems {
 
 fn start_review_sheet(
     sheet: &mut Worksheet,
-    analysis: &Analysis,
+    analysis: &Facts<'_>,
     index: usize,
     styles: &Styles,
 ) -> Result<SheetState, XlsxError> {
@@ -311,7 +316,7 @@ fn start_review_sheet(
 /// Writes one entry's row, if it is listed; gives 1 when it is left out.
 fn add_review_row(
     sheet: &mut Worksheet,
-    analysis: &Analysis,
+    analysis: &Facts<'_>,
     entry: &Entry,
     state: &mut SheetState,
     styles: &Styles,
@@ -409,7 +414,7 @@ fn write_problem_cell(
 fn add_problem_row(
     sheet: &mut Worksheet,
     d: &Diagnostic,
-    analysis: &Analysis,
+    analysis: &Facts<'_>,
     sheet_names: &[String],
     sheets: &[SheetState],
     row: u32,
@@ -485,7 +490,7 @@ fn add_problem_row(
 
 fn write_summary_sheet(
     sheet: &mut Worksheet,
-    analysis: &Analysis,
+    analysis: &Facts<'_>,
     left_out: &LeftOut,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
@@ -504,7 +509,7 @@ fn write_summary_sheet(
         "Generator",
         format!("bc2m365 {}", env!("CARGO_PKG_VERSION")),
     )?;
-    for input in &analysis.inputs {
+    for input in analysis.inputs {
         let mut text = input.file.clone();
         if let Some(sheet_name) = &input.sheet {
             text.push_str(&format!(" (sheet {sheet_name})"));
