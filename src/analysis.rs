@@ -70,7 +70,7 @@ pub struct Analysis {
 /// with its problems.
 pub enum Item<'a> {
     FileDiagnostic(&'a Diagnostic),
-    Entry(Entry),
+    Entry(Box<Entry>),
 }
 
 /// What was learnt of a run as a whole: what the outputs written beside the rows need, apart from the
@@ -183,7 +183,7 @@ impl Analysis {
                     drop(keys);
                     cursor.assign(&mut entry);
                     counts.add(&entry, info.header.len());
-                    each(Item::Entry(entry))?;
+                    each(Item::Entry(Box::new(entry)))?;
                     rows_done += 1;
                     progress.rows(rows_done);
                     Ok(())

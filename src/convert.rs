@@ -213,7 +213,7 @@ impl<'s> ImportFiles<'s> {
 /// What the planning thread hands the writing one, in report order.
 enum Written {
     FileDiagnostic(Diagnostic),
-    Entry(Entry),
+    Entry(Box<Entry>),
 }
 
 /// Rows handed to the writing thread at a time.

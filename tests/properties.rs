@@ -186,7 +186,7 @@ proptest! {
         let mut entries = Vec::new();
         analysis.replay(&mut |item| {
             if let Item::Entry(entry) = item {
-                entries.push(entry);
+                entries.push(*entry);
             }
             Ok(())
         }).unwrap();
