@@ -16,9 +16,10 @@ use crate::input::{
 use crate::m365::format::ImportColumn;
 use crate::m365::ImportHeader;
 use crate::manifest::Summary;
+use crate::normalize::username::Alias;
 use crate::plan::{
-    batches, finish, guard, Batch, BatchCursor, Entry, KeySets, NameBuilder, Outcome, PlanOptions,
-    RowInput, RowKind,
+    batches, finish, guard, AliasAhead, Batch, BatchCursor, Entry, KeySets, NameBuilder, Outcome,
+    PlanOptions, RowInput, RowKind,
 };
 use crate::read::{self, InputFormat};
 use crate::salesperson::{Salesperson, SkipReason};
@@ -169,7 +170,8 @@ impl Analysis {
                 let table = reopen_input(&info.path, &self.settings, self.stdin.as_ref())
                     .map_err(|e| self.changed(index, Some(e)))?;
                 let mut scratch = Vec::new();
-                let reader = RowReader::new(index, table, &self.settings, &mut scratch);
+                let ahead = AliasAhead::new(&self.options);
+                let reader = RowReader::new(index, table, &self.settings, ahead, &mut scratch);
                 let rows = read_beside(reader, &mut scratch, &mut |row| {
                     let row_number = row.location.row.unwrap_or(0);
                     while let Some(d) =
@@ -329,17 +331,18 @@ impl Counts {
 
 /// A row that still needs a user name built from its name, kept from the first pass until every user
 /// name taken from an Email is known: its place, the lengths of its Code and names (kept in its chunk's
-/// text), its country, and whether its Email is a special account's. 40 bytes.
+/// text), its country, and whether its Email is a special account's. 48 bytes.
 struct Candidate {
     row: u64,
-    /// The lengths of its Code, name, first name and last name.
-    lens: [u32; 4],
+    /// The lengths of its Code, name, first name, last name and unnumbered user name (if built ahead).
+    lens: [u32; 5],
     input: u16,
     /// Index into [`Candidates::countries`]; `u16::MAX` for none.
     country: u16,
     /// Its cells past the header.
     extra_cells: u32,
-    /// [`Candidate::INTEGRATION_USER`], [`Candidate::ADMINISTRATOR`].
+    /// [`Candidate::INTEGRATION_USER`], [`Candidate::ADMINISTRATOR`], and how its user name was built
+    /// ahead: [`Candidate::ALIAS_BUILT`], [`Candidate::ALIAS_NO_LETTERS`].
     flags: u8,
 }
 
@@ -347,6 +350,8 @@ impl Candidate {
     /// Its Email is the integration user's, or the administrator's.
     const INTEGRATION_USER: u8 = 1;
     const ADMINISTRATOR: u8 = 2;
+    const ALIAS_BUILT: u8 = 4;
+    const ALIAS_NO_LETTERS: u8 = 8;
 }
 
 /// The rows waiting for a built user name, in chunks (each with the text of its names), so that they
@@ -403,15 +408,26 @@ impl Candidates {
             return;
         };
         let sp = &entry.salesperson;
-        let mut lens = [0u32; 4];
-        for (len, part) in
-            lens.iter_mut()
-                .zip([&sp.code, &sp.name, &sp.person.first, &sp.person.last])
-        {
+        let alias = match &sp.alias {
+            Alias::Built(alias) => alias.as_str(),
+            _ => "",
+        };
+        let mut lens = [0u32; 5];
+        for (len, part) in lens.iter_mut().zip([
+            sp.code.as_str(),
+            &sp.name,
+            &sp.person.first,
+            &sp.person.last,
+            alias,
+        ]) {
             text.push_str(part);
             *len = part.len() as u32;
         }
-        let mut flags = 0;
+        let mut flags = match sp.alias {
+            Alias::Built(_) => Candidate::ALIAS_BUILT,
+            Alias::NoLetters => Candidate::ALIAS_NO_LETTERS,
+            Alias::NotBuilt => 0,
+        };
         if special[0] {
             flags |= Candidate::INTEGRATION_USER;
         }
@@ -612,7 +628,8 @@ pub fn analyse(
         info.header = table.header.clone();
         info.stdin_sha256 = table.stdin_sha256.clone();
         let diagnostics_before = file_diagnostics.len();
-        let reader = RowReader::new(index, table, settings, &mut file_diagnostics);
+        let ahead = AliasAhead::new(plan_options);
+        let reader = RowReader::new(index, table, settings, ahead, &mut file_diagnostics);
         info.kind = reader.kind;
         info.columns = reader.columns.clone();
         sources.inputs.push(Source {
@@ -689,7 +706,7 @@ pub fn analyse(
     for (text, items) in chunks {
         let mut start = 0;
         for candidate in &items {
-            let [code, name, first, last] = candidate.lens.map(|len| {
+            let [code, name, first, last, alias] = candidate.lens.map(|len| {
                 let part = &text[start..start + len as usize];
                 start += len as usize;
                 part
@@ -726,6 +743,13 @@ pub fn analyse(
                         last: last.to_string(),
                     },
                     email: special_email,
+                    alias: if candidate.flags & Candidate::ALIAS_BUILT != 0 {
+                        Alias::Built(alias.to_string())
+                    } else if candidate.flags & Candidate::ALIAS_NO_LETTERS != 0 {
+                        Alias::NoLetters
+                    } else {
+                        Alias::NotBuilt
+                    },
                     ..Salesperson::default()
                 },
                 diagnostics: Vec::new(),
@@ -888,6 +912,7 @@ struct RowReader {
     unusable: Option<String>,
     limits: crate::read::Limits,
     country: Option<String>,
+    ahead: AliasAhead,
     /// Empty rows held back until a data row follows (trailing empty rows are not rows at all), and rows
     /// ready to hand on.
     held: Vec<RowInput>,
@@ -903,6 +928,7 @@ impl RowReader {
         index: usize,
         table: read::InputTable,
         settings: &InputSettings,
+        ahead: AliasAhead,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Self {
         let base = Location {
@@ -991,6 +1017,7 @@ impl RowReader {
             unusable,
             limits,
             country: settings.country.clone(),
+            ahead,
             held: Vec::new(),
             ready: std::collections::VecDeque::new(),
             rows: 0,
@@ -1091,7 +1118,7 @@ impl RowReader {
             },
             None => {
                 let country = self.country.as_deref();
-                let (salesperson, mut diagnostics) = match self.kind {
+                let (mut salesperson, mut diagnostics) = match self.kind {
                     InputKind::Salespeople => {
                         check_row(&raw, &self.columns, self.header.len(), &self.base, country)
                     }
@@ -1099,6 +1126,7 @@ impl RowReader {
                         check_import_row(&raw, header, &self.base, country)
                     }
                 };
+                self.ahead.fill(&mut salesperson);
                 diagnostics.extend(long_cells(
                     &raw.cells,
                     &self.header,

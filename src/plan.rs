@@ -13,7 +13,7 @@ use crate::m365::existing::ExistingUsers;
 use crate::m365::format::{ImportColumn, ImportRow, MAX_USERS_PER_FILE};
 use crate::m365::upn::UpnProblem;
 use crate::m365::UserPrincipalName;
-use crate::normalize::username::build_alias_within;
+use crate::normalize::username::{build_alias_within, Alias, AliasSpec};
 use crate::normalize::{text, Transliteration, UserNamePattern};
 use crate::salesperson::{Salesperson, SkipReason};
 
@@ -34,12 +34,53 @@ pub struct PlanOptions {
 }
 
 impl PlanOptions {
+    /// How the unnumbered user names are built: the pattern, the transliteration, and the room the first
+    /// domain leaves before "@" (the whole user name may have 79 characters).
+    pub fn alias_spec(&self) -> AliasSpec {
+        let first_domain = self.domains.first().map(String::as_str).unwrap_or("");
+        AliasSpec {
+            pattern: self.user_name.clone(),
+            transliteration: self.transliteration,
+            room: crate::m365::upn::MAX_UPN_CHARS.saturating_sub(first_domain.chars().count() + 1),
+        }
+    }
+
     /// Whether a diagnostic rejects its row: errors always, warnings under `--strict`.
     pub fn rejects(&self, diagnostic: &Diagnostic) -> bool {
         match diagnostic.severity() {
             Severity::Error => true,
             Severity::Warning => self.strict,
             Severity::Info => false,
+        }
+    }
+}
+
+/// What the reading thread needs to build user names ahead: how, and the verified domains (a salesperson
+/// whose Email is on one most likely gets it as user name, and needs none built).
+#[derive(Debug, Clone)]
+pub struct AliasAhead {
+    pub spec: AliasSpec,
+    pub domains: Vec<String>,
+}
+
+impl AliasAhead {
+    pub fn new(options: &PlanOptions) -> Self {
+        AliasAhead {
+            spec: options.alias_spec(),
+            domains: options.domains.clone(),
+        }
+    }
+
+    /// Builds the unnumbered user name of a salesperson who will most likely need one. A guess either
+    /// way changes nothing but speed: the planning builds what was not built ahead.
+    pub fn fill(&self, sp: &mut Salesperson) {
+        let email_on_domain = sp.email_valid
+            && sp
+                .email
+                .rsplit_once('@')
+                .is_some_and(|(_, domain)| self.domains.iter().any(|d| d == domain));
+        if sp.skip_reason().is_none() && !email_on_domain {
+            sp.alias = self.spec.build(&sp.person.first, &sp.person.last);
         }
     }
 }
@@ -286,8 +327,7 @@ impl KeySets {
             }
         } else if skip.is_none() {
             diagnostics.extend(duplicates.name(&sp.name, at(Field::Name), sources));
-            let email_ok =
-                !sp.email.is_empty() && crate::check::row::email_problem(&sp.email).is_none();
+            let email_ok = !sp.email.is_empty() && sp.email_valid;
             if email_ok {
                 let email_at = at(Field::Email);
                 match UserPrincipalName::parse(&sp.email, &options.domains) {
@@ -341,7 +381,7 @@ impl KeySets {
             // user name, or empty), so a second address in Business Central is not lost.
             if alternate_email.is_empty()
                 && !sp.email2.is_empty()
-                && crate::check::row::email_problem(&sp.email2).is_none()
+                && sp.email2_valid
                 && !sp.email2.eq_ignore_ascii_case(&sp.email)
             {
                 alternate_email = sp.email2.clone();
@@ -461,20 +501,36 @@ impl NameBuilder {
         let mut suffix = None;
         let mut existing_user = None;
         // The whole user name may have 79 characters: a long domain leaves less than 50 before "@".
-        let alias_room =
-            crate::m365::upn::MAX_UPN_CHARS.saturating_sub(first_domain.chars().count() + 1);
-        // The unnumbered user name, and whether every candidate tried so far is taken for everyone.
-        let mut unnumbered: Option<(u64, u64)> = None;
-        let mut all_taken = true;
-        let chosen = loop {
-            let Some(alias) = build_alias_within(
+        let alias_room = options.alias_spec().room;
+        // The unnumbered user name: worked out ahead by the reading thread, or now.
+        let unnumbered_alias = || match &entry.salesperson.alias {
+            Alias::Built(alias) => Some(alias.clone()),
+            Alias::NoLetters => None,
+            Alias::NotBuilt => build_alias_within(
                 &options.user_name,
                 &person.first,
                 &person.last,
                 options.transliteration,
-                suffix,
+                None,
                 alias_room,
-            ) else {
+            ),
+        };
+        // The unnumbered user name, and whether every candidate tried so far is taken for everyone.
+        let mut unnumbered: Option<(u64, u64)> = None;
+        let mut all_taken = true;
+        let chosen = loop {
+            let alias = match suffix {
+                None => unnumbered_alias(),
+                Some(_) => build_alias_within(
+                    &options.user_name,
+                    &person.first,
+                    &person.last,
+                    options.transliteration,
+                    suffix,
+                    alias_room,
+                ),
+            };
+            let Some(alias) = alias else {
                 break None;
             };
             if suffix.is_none() {
@@ -516,15 +572,7 @@ impl NameBuilder {
         match chosen.map(|c| UserPrincipalName::parse(&c, &options.domains)) {
             Some(Ok(name)) => {
                 if suffix.is_some() {
-                    let base = build_alias_within(
-                        &options.user_name,
-                        &person.first,
-                        &person.last,
-                        options.transliteration,
-                        None,
-                        alias_room,
-                    )
-                    .unwrap_or_default();
+                    let base = unnumbered_alias().unwrap_or_default();
                     let base_key = format!("{base}@{first_domain}").to_lowercase();
                     let holder = explicit
                         .get(&base_key, sources)

@@ -68,6 +68,12 @@ pub struct Salesperson {
     /// ISO 3166 alpha-2 country code, upper-case; empty when unknown. Users of different countries never
     /// share an import file.
     pub country: String,
+    /// Whether Email and Email 2 are well-formed addresses (empty counts as well-formed): worked out once,
+    /// by the row checks.
+    pub email_valid: bool,
+    pub email2_valid: bool,
+    /// The unnumbered user name built from the names, when worked out ahead.
+    pub alias: crate::normalize::username::Alias,
 }
 
 impl Salesperson {

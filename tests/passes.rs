@@ -18,7 +18,11 @@ fn export(path: &Path, rows: usize) {
     let mut text = String::from("Code,Name,E-Mail\r\n");
     for i in 0..rows {
         // Every third salesperson shares a name, so user names are numbered in the second pass too.
-        let name = if i % 3 == 0 { "Jan Peeters".to_string() } else { format!("An Maes{i}") };
+        let name = if i % 3 == 0 {
+            "Jan Peeters".to_string()
+        } else {
+            format!("An Maes{i}")
+        };
         text.push_str(&format!("S{i:04},{name},\r\n"));
     }
     std::fs::write(path, text).unwrap();
@@ -68,7 +72,9 @@ fn an_input_changed_between_the_passes_stops_the_run() {
     // Same size, other content: the modification time or the counts tell.
     export(&path, 50);
     let analysis = analyse(&[path.clone()], &InputSettings::default(), &options()).unwrap();
-    let text = std::fs::read_to_string(&path).unwrap().replace("S0001,", "S0000,");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("S0001,", "S0000,");
     std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::write(&path, text).unwrap();
     let error = second_pass(&analysis).unwrap_err().to_string();

@@ -192,7 +192,13 @@ pub fn check_row(
         } else {
             &salesperson.email2
         };
-        if let Some(problem) = email_problem(value) {
+        let problem = email_problem(value);
+        if field == Field::Email {
+            salesperson.email_valid = problem.is_none();
+        } else {
+            salesperson.email2_valid = problem.is_none();
+        }
+        if let Some(problem) = problem {
             diagnostics.push(
                 Diagnostic::new(
                     problem,
@@ -439,7 +445,11 @@ pub fn check_import_row(
             "the Display Name is empty",
         ));
     }
-    if let Some(problem) = email_problem(&salesperson.email2) {
+    // The User Name is checked as a user name when the rows are planned.
+    salesperson.email_valid = email_problem(&salesperson.email).is_none();
+    let problem = email_problem(&salesperson.email2);
+    salesperson.email2_valid = problem.is_none();
+    if let Some(problem) = problem {
         diagnostics.push(
             Diagnostic::new(
                 problem,

@@ -4,6 +4,42 @@ use deunicode::deunicode;
 
 use crate::m365::upn::{is_alias_char, MAX_ALIAS_CHARS};
 
+/// The part before "@" of the user name built from a salesperson's names, unnumbered: worked out on the
+/// reading thread ahead of the planning, which needs it only for rows whose Email gives no user name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Alias {
+    /// Not worked out ahead: the planning builds it.
+    #[default]
+    NotBuilt,
+    Built(String),
+    /// The names hold no letter or digit to build one from.
+    NoLetters,
+}
+
+/// What building the unnumbered user name needs: the pattern, the transliteration, and the room before "@".
+#[derive(Debug, Clone)]
+pub struct AliasSpec {
+    pub pattern: UserNamePattern,
+    pub transliteration: Transliteration,
+    pub room: usize,
+}
+
+impl AliasSpec {
+    pub fn build(&self, first: &str, last: &str) -> Alias {
+        match build_alias_within(
+            &self.pattern,
+            first,
+            last,
+            self.transliteration,
+            None,
+            self.room,
+        ) {
+            Some(alias) => Alias::Built(alias),
+            None => Alias::NoLetters,
+        }
+    }
+}
+
 /// How letters outside ASCII become ASCII in a built user name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Transliteration {
