@@ -62,7 +62,12 @@ fn an_input_changed_between_the_passes_stops_the_run() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("export.csv");
     export(&path, 50);
-    let analysis = analyse(&[path.clone()], &InputSettings::default(), &options()).unwrap();
+    let analysis = analyse(
+        std::slice::from_ref(&path),
+        &InputSettings::default(),
+        &options(),
+    )
+    .unwrap();
     // Another program saves the file while it is being converted: one more row.
     export(&path, 51);
     let error = second_pass(&analysis).unwrap_err().to_string();
@@ -71,7 +76,12 @@ fn an_input_changed_between_the_passes_stops_the_run() {
 
     // Same size, other content: the modification time or the counts tell.
     export(&path, 50);
-    let analysis = analyse(&[path.clone()], &InputSettings::default(), &options()).unwrap();
+    let analysis = analyse(
+        std::slice::from_ref(&path),
+        &InputSettings::default(),
+        &options(),
+    )
+    .unwrap();
     let text = std::fs::read_to_string(&path)
         .unwrap()
         .replace("S0001,", "S0000,");
