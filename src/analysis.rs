@@ -206,14 +206,6 @@ impl Analysis {
         Ok(())
     }
 
-    /// Every diagnostic in report order, handed on one by one.
-    pub fn each_diagnostic(&self, each: &mut dyn FnMut(&Diagnostic) -> Result<()>) -> Result<()> {
-        self.replay(&mut |item| match item {
-            Item::FileDiagnostic(d) => each(d),
-            Item::Entry(entry) => entry.diagnostics.iter().try_for_each(&mut *each),
-        })
-    }
-
     fn check_unchanged(&self, index: usize) -> Result<()> {
         match &self.stamps[index] {
             Some(stamp) if FileStamp::of(&self.inputs[index].path).as_ref() != Some(stamp) => {

@@ -247,15 +247,6 @@ impl Default for KeySets {
 }
 
 impl KeySets {
-    /// Distinct keys held, for measuring.
-    pub fn len(&self) -> usize {
-        self.duplicates.len() + self.explicit.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// The first step of planning one row: duplicates that do not depend on built user names, the user
     /// name from the Email, and the outcome. A row that still needs a user name built from its Name is
     /// left `Written` with no user name (see [`Entry::needs_built_name`]).
