@@ -1,7 +1,7 @@
 //! Reading, checking and planning every input: what `convert` and `validate` share.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::bc::fields::header_key;
@@ -167,7 +167,11 @@ impl Analysis {
             if let Some(info) = self.inputs.get(index).filter(|i| i.format.is_some()) {
                 progress.stage(format!("writing {}:", info.file));
                 self.check_unchanged(index)?;
-                let table = reopen_input(&info.path, &self.settings, self.stdin.as_ref())
+                let stdin = self
+                    .stdin
+                    .as_ref()
+                    .filter(|_| info.path == Path::new(read::STDIN_PATH));
+                let table = reopen_input(&info.path, &self.settings, stdin)
                     .map_err(|e| self.changed(index, Some(e)))?;
                 let mut scratch = Vec::new();
                 let ahead = AliasAhead::new(&self.options);
@@ -199,7 +203,9 @@ impl Analysis {
             }
         }
         progress.finish();
-        if !counts.agrees_with(&self.summary) || counts.rejected_extra != self.rejected_extra_cells
+        if !counts.agrees_with(&self.summary)
+            || counts.rejected_extra != self.rejected_extra_cells
+            || !cursor.agrees_with(&self.batches)
         {
             return Err(self.changed(0, None));
         }
@@ -323,7 +329,7 @@ impl Counts {
 
 /// A row that still needs a user name built from its name, kept from the first pass until every user
 /// name taken from an Email is known: its place, the lengths of its Code and names (kept in its chunk's
-/// text), its country, and whether its Email is a special account's. 48 bytes.
+/// text), its country, and whether its Email is a special account's. 40 bytes.
 struct Candidate {
     row: u64,
     /// The lengths of its Code, name, first name, last name and unnumbered user name (if built ahead).
@@ -614,14 +620,30 @@ pub fn analyse(
         if table.stdin_bytes.is_some() {
             stdin = table.stdin_bytes.clone();
         }
-        info.format = Some(table.format);
-        info.sheet = table.sheet.clone();
-        info.header_row = table.header_row;
-        info.header = table.header.clone();
-        info.stdin_sha256 = table.stdin_sha256.clone();
+        let (format, sheet, header_row, header, stdin_sha256) = (
+            table.format,
+            table.sheet.clone(),
+            table.header_row,
+            table.header.clone(),
+            table.stdin_sha256.clone(),
+        );
         let diagnostics_before = file_diagnostics.len();
         let ahead = AliasAhead::new(plan_options);
         let reader = RowReader::new(index, table, settings, ahead, &mut file_diagnostics);
+        if reader.header_over_limit {
+            // Refused whole (S014): not read, and not reported as holding no salespeople.
+            sources.inputs.push(Source {
+                file: file.as_str().into(),
+                ..Source::default()
+            });
+            inputs.push(info);
+            continue;
+        }
+        info.format = Some(format);
+        info.sheet = sheet;
+        info.header_row = header_row;
+        info.header = header;
+        info.stdin_sha256 = stdin_sha256;
         info.kind = reader.kind;
         info.columns = reader.columns.clone();
         sources.inputs.push(Source {
@@ -662,7 +684,7 @@ pub fn analyse(
         if rows == 0
             && !file_diagnostics[diagnostics_before..]
                 .iter()
-                .any(|d| d.rule == &rules::UNREADABLE_FILE || d.rule == &rules::LIMIT_EXCEEDED)
+                .any(|d| d.rule == &rules::UNREADABLE_FILE)
         {
             file_diagnostics.push(Diagnostic::new(
                 &rules::NO_DATA,
@@ -912,6 +934,8 @@ struct RowReader {
     /// Data rows handed on, empty ones between data rows included.
     rows: u64,
     done: bool,
+    /// The header has more columns than the limit: the file is refused whole.
+    header_over_limit: bool,
 }
 
 impl RowReader {
@@ -985,8 +1009,8 @@ impl RowReader {
             .next();
         let limits = settings.read.limits;
         let header_len = table.header.len();
-        let mut done = false;
-        if header_len > limits.columns {
+        let header_over_limit = header_len > limits.columns;
+        if header_over_limit {
             diagnostics.push(over_limit(
                 &table.file,
                 Some(table.header_row),
@@ -996,7 +1020,6 @@ impl RowReader {
                 ),
                 "--max-columns",
             ));
-            done = true;
         }
         RowReader {
             index,
@@ -1013,7 +1036,8 @@ impl RowReader {
             held: Vec::new(),
             ready: std::collections::VecDeque::new(),
             rows: 0,
-            done,
+            done: header_over_limit,
+            header_over_limit,
         }
     }
 

@@ -87,10 +87,12 @@ pub fn input_settings(args: &InputArgs, settings: &Settings) -> Result<InputSett
 }
 
 /// The report: the text one on stderr (errors only under --quiet), written at once from the first
-/// pass; or the JSON one on stdout, written as the diagnostics go by in the second.
+/// pass; or the JSON one, written to a temporary file as the diagnostics go by in the second pass and
+/// copied to stdout when it is complete, so that stdout holds the whole report or, when the run fails,
+/// nothing.
 pub enum ReportSink {
     Text,
-    Json(report::json::JsonReport<std::io::StdoutLock<'static>>),
+    Json(report::json::JsonReport<std::io::BufWriter<std::fs::File>>),
 }
 
 impl ReportSink {
@@ -102,7 +104,7 @@ impl ReportSink {
         imports_written: bool,
         output: &OutputSettings,
         stderr: &mut dyn Write,
-    ) -> Self {
+    ) -> Result<Self> {
         if output.verbosity == Verbosity::Verbose {
             for info in &analysis.inputs {
                 let _ = writeln!(stderr, "{}", report::text::input_line(info));
@@ -114,14 +116,14 @@ impl ReportSink {
                 let errors_only = output.verbosity == Verbosity::Quiet;
                 let text = analysis.text_report(errors_only, output.color);
                 let _ = stderr.write_all(text.as_bytes());
-                ReportSink::Text
+                Ok(ReportSink::Text)
             }
-            // Writing to a closed stdout is not an error of the run (see `lib::run`).
             ReportFormat::Json => {
-                match report::json::JsonReport::new(std::io::stdout().lock(), imports_written) {
-                    Ok(json) => ReportSink::Json(json),
-                    Err(_) => ReportSink::Text,
-                }
+                let spool = tempfile::tempfile()
+                    .map(std::io::BufWriter::new)
+                    .and_then(|out| report::json::JsonReport::new(out, imports_written))
+                    .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+                Ok(ReportSink::Json(spool))
             }
         }
     }
@@ -132,20 +134,32 @@ impl ReportSink {
     }
 
     /// Adds a file problem, or a row's problems.
-    pub fn add_item(&mut self, item: &Item<'_>) {
+    pub fn add_item(&mut self, item: &Item<'_>) -> Result<()> {
         let ReportSink::Json(json) = self else {
-            return;
+            return Ok(());
         };
-        let _ = match item {
+        match item {
             Item::FileDiagnostic(d) => json.add(d),
             Item::Entry(entry) => entry.diagnostics.iter().try_for_each(|d| json.add(d)),
-        };
+        }
+        .map_err(|e| Error::io(std::env::temp_dir(), e))
     }
 
-    pub fn finish(self, summary: &crate::manifest::Summary) {
+    /// Finishes the report: the JSON one is copied to stdout. Writing to a closed stdout is not an error
+    /// of the run (see `lib::run`).
+    pub fn finish(self, summary: &crate::manifest::Summary) -> Result<()> {
         if let ReportSink::Json(json) = self {
-            let _ = json.finish(summary);
+            let spooled = json
+                .finish(summary)
+                .and_then(|out| out.into_inner().map_err(|e| e.into_error()));
+            let mut file = spooled.map_err(|e| Error::io(std::env::temp_dir(), e))?;
+            use std::io::Seek;
+            file.seek(std::io::SeekFrom::Start(0))
+                .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+            let mut stdout = std::io::stdout().lock();
+            let _ = std::io::copy(&mut file, &mut stdout).and_then(|_| stdout.flush());
         }
+        Ok(())
     }
 }
 
@@ -286,14 +300,11 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
         |wrote: bool| report::text::summary_line(&summary, analysis.inputs.len(), wrote);
 
     if analysis.has_broken_file() {
-        let mut report = ReportSink::new(&analysis, args.report, false, output, stderr);
+        let mut report = ReportSink::new(&analysis, args.report, false, output, stderr)?;
         if report.needs_rows() {
-            analysis.replay(&mut |item| {
-                report.add_item(&item);
-                Ok(())
-            })?;
+            analysis.replay(&mut |item| report.add_item(&item))?;
         }
-        report.finish(&analysis.summary);
+        report.finish(&analysis.summary)?;
         let _ = writeln!(
             stderr,
             "{}\nnothing written: an input cannot be converted",
@@ -307,6 +318,8 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
         return Ok(code);
     }
 
+    // The report first, as before any output is written.
+    let mut report = ReportSink::new(&analysis, args.report, !blocked, output, stderr)?;
     // One pass over the rows writes every output: this thread plans the rows (beside the one that reads
     // them), a third writes them.
     let facts = analysis.facts();
@@ -353,7 +366,6 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
         records,
         blocked,
     };
-    let mut report = ReportSink::new(&analysis, args.report, !blocked, output, stderr);
     let (planned, written) = std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Written>>(8);
         let policy = &options.accounts;
@@ -368,7 +380,7 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
         });
         let mut items = Vec::with_capacity(WRITE_CHUNK);
         let mut planned = analysis.replay(&mut |item| {
-            report.add_item(&item);
+            report.add_item(&item)?;
             items.push(match item {
                 Item::FileDiagnostic(d) => Written::FileDiagnostic(d.clone()),
                 Item::Entry(entry) => Written::Entry(entry),
@@ -402,7 +414,6 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
         ..
     } = written?;
     planned?;
-    report.finish(&analysis.summary);
     let mut outputs = imports.finish(&analysis.batches)?;
     let rejected = rejected
         .map(RejectedWriter::finish)
@@ -491,6 +502,8 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
         staging.write_with("manifest.json", |out| manifest.write_json(out))?;
     }
     staging.commit()?;
+    // The JSON report once the outputs it speaks of are in place.
+    report.finish(&analysis.summary)?;
     if output.verbosity != Verbosity::Quiet {
         for file in &outputs {
             let users = file

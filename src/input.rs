@@ -136,7 +136,8 @@ pub fn open_input(path: &Path, settings: &InputSettings) -> Result<InputTable> {
     reopen_input(path, settings, None)
 }
 
-/// Opens an input again for a second pass over its rows; stdin is read from the bytes the first pass kept.
+/// Opens an input again for a second pass over its rows; stdin (`-`) is read from the bytes the first pass
+/// kept, `stdin`.
 pub fn reopen_input(
     path: &Path,
     settings: &InputSettings,
@@ -149,7 +150,9 @@ pub fn reopen_input(
                 .has_required()
     };
     match stdin {
-        Some(bytes) => read::reopen_stdin(bytes.clone(), &settings.read, &is_header),
-        None => read::open(path, &settings.read, &is_header),
+        Some(bytes) if path == Path::new(read::STDIN_PATH) => {
+            read::reopen_stdin(bytes.clone(), &settings.read, &is_header)
+        }
+        _ => read::open(path, &settings.read, &is_header),
     }
 }

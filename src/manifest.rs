@@ -331,7 +331,9 @@ impl Manifest {
         out.write_all(head)?;
         out.write_all(b",\n  \"salespeople\": [")?;
         if self.salespeople.records > 0 {
-            std::io::copy(&mut *self.salespeople.file.borrow_mut(), out)?;
+            let mut file = self.salespeople.file.borrow_mut();
+            file.seek(std::io::SeekFrom::Start(0))?;
+            std::io::copy(&mut *file, out)?;
             out.write_all(b"\n  ")?;
         }
         out.write_all(b"]\n}\n")

@@ -153,7 +153,7 @@ pub struct Entry {
     /// Whether the user name came from the salesperson's Email (else it was built from the name).
     pub upn_from_email: bool,
     pub alternate_email: String,
-    /// Index into [`Plan::batches`].
+    /// Its import file: an index into [`crate::analysis::Analysis::batches`].
     pub batch: Option<usize>,
 }
 
@@ -789,6 +789,18 @@ impl BatchCursor {
             countries.entry(batch.country.clone()).or_insert((i, 0));
         }
         BatchCursor { countries }
+    }
+
+    /// Whether as many users were given each country's files as the files hold.
+    pub fn agrees_with(&self, batches: &[Batch]) -> bool {
+        self.countries.iter().all(|(country, (_, seen))| {
+            let users: usize = batches
+                .iter()
+                .filter(|b| b.country == *country)
+                .map(|b| b.users)
+                .sum();
+            users == *seen
+        })
     }
 
     /// The import file of the next written user of `entry`'s country.

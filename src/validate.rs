@@ -54,10 +54,10 @@ pub fn run(
     {
         // The text report comes from the first pass: the rows are read again only for the JSON report
         // or the review workbook.
-        let mut report = ReportSink::new(&analysis, args.report, false, output, stderr);
+        let mut report = ReportSink::new(&analysis, args.report, false, output, stderr)?;
         if report.needs_rows() || review.is_some() {
             analysis.replay(&mut |item| {
-                report.add_item(&item);
+                report.add_item(&item)?;
                 if let Some((path, review)) = review.as_mut() {
                     review
                         .add(&item, &analysis.facts())
@@ -66,7 +66,7 @@ pub fn run(
                 Ok(())
             })?;
         }
-        report.finish(&analysis.summary);
+        report.finish(&analysis.summary)?;
     }
     if let Some((path, review)) = review {
         let bytes = review

@@ -539,6 +539,69 @@ fn a_dash_reads_the_csv_from_stdin() {
 }
 
 #[test]
+fn stdin_beside_a_file_gives_what_the_two_files_give() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (from_files, from_stdin) = (tmp.path().join("files"), tmp.path().join("stdin"));
+    let first = "fixtures/bc-salespeople-en.csv";
+    let second = "fixtures/bc-countries-mistakes.csv";
+    let files = bc2m365()
+        .args([
+            "convert",
+            first,
+            second,
+            "--domain",
+            "contoso.com",
+            "--keep-going",
+            "--out",
+        ])
+        .arg(&from_files)
+        .output()
+        .unwrap();
+    let mut child = bc2m365()
+        .args([
+            "convert",
+            "-",
+            second,
+            "--domain",
+            "contoso.com",
+            "--keep-going",
+            "--out",
+        ])
+        .arg(&from_stdin)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = std::fs::read(root().join(first)).unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let stdin = child.wait_with_output().unwrap();
+    assert_eq!(
+        stdin.status.code(),
+        files.status.code(),
+        "{}",
+        stderr_of(&stdin)
+    );
+    assert_eq!(
+        stderr_of(&stdin).replace(from_stdin.to_str().unwrap(), "<OUT>"),
+        stderr_of(&files)
+            .replace(from_files.to_str().unwrap(), "<OUT>")
+            .replace(first, "<stdin>")
+    );
+    let imports = folder_contents(&from_files);
+    assert!(imports
+        .iter()
+        .any(|(name, _)| name.starts_with("m365-users")));
+    for (name, bytes) in imports.iter().filter(|(n, _)| n.starts_with("m365-users")) {
+        assert_eq!(
+            &std::fs::read(from_stdin.join(name)).unwrap(),
+            bytes,
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn stdin_is_read_once() {
     let output = run(&["convert", "-", "-", "--domain", "contoso.com"]);
     assert_eq!(output.status.code(), Some(2));

@@ -9,7 +9,7 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, Note, Url, Workbook, Worksheet, XlsxError,
 };
 
-use crate::analysis::{Analysis, Facts, Item};
+use crate::analysis::{Facts, Item};
 use crate::check::{column_letters, Diagnostic, Severity};
 use crate::plan::{Entry, Outcome};
 use crate::report::visible_text;
@@ -177,15 +177,6 @@ impl ReviewWriter {
         }
         Ok(())
     }
-}
-
-/// The whole workbook for an analysis, reading the rows again: for `validate --review`.
-pub fn render(analysis: &Analysis) -> crate::error::Result<Vec<u8>> {
-    let failed = |e: XlsxError| crate::error::Error::Usage(format!("review.xlsx: {e}"));
-    let facts = analysis.facts();
-    let mut review = ReviewWriter::new(&facts, None).map_err(failed)?;
-    analysis.replay(&mut |item| review.add(&item, &facts).map_err(failed))?;
-    review.finish(&facts).map_err(failed)
 }
 
 /// What a big run's review does not list.
