@@ -51,10 +51,10 @@ pub fn run(
         )),
         None => None,
     };
+    // The text report comes from the first pass: the rows are read again only for the JSON report or
+    // the review workbook.
+    let mut report = ReportSink::new(&analysis, args.report, false, output, stderr)?;
     {
-        // The text report comes from the first pass: the rows are read again only for the JSON report
-        // or the review workbook.
-        let mut report = ReportSink::new(&analysis, args.report, false, output, stderr)?;
         if report.needs_rows() || review.is_some() {
             analysis.replay(&mut |item| {
                 report.add_item(&item)?;
@@ -66,7 +66,6 @@ pub fn run(
                 Ok(())
             })?;
         }
-        report.finish(&analysis.summary)?;
     }
     if let Some((path, review)) = review {
         let bytes = review
@@ -77,6 +76,8 @@ pub fn run(
             let _ = writeln!(stderr, "wrote {}", path.display());
         }
     }
+    // The JSON report once the review it may speak of is written.
+    report.finish(&analysis.summary)?;
     let _ = writeln!(
         stderr,
         "{}",
