@@ -165,7 +165,7 @@ impl Analysis {
         for (index, list) in by_input.iter().enumerate() {
             let mut pending = list.iter().peekable();
             if let Some(info) = self.inputs.get(index).filter(|i| i.format.is_some()) {
-                progress.stage(format!("writing {}:", info.file));
+                progress.stage(format!("reading {} again:", info.file));
                 self.check_unchanged(index)?;
                 let stdin = self
                     .stdin
