@@ -207,7 +207,10 @@ impl Analysis {
             || counts.rejected_extra != self.rejected_extra_cells
             || !cursor.agrees_with(&self.batches)
         {
-            return Err(self.changed(0, None));
+            return Err(match self.inputs.len() {
+                1 => self.changed(0, None),
+                _ => Error::InputsChanged,
+            });
         }
         Ok(())
     }

@@ -12,6 +12,9 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    #[error("an input changed while it was being read: reading the inputs again did not find what the first reading counted\n  help: run again once nothing writes to the inputs")]
+    InputsChanged,
+
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
