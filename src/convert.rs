@@ -286,6 +286,7 @@ impl Writers<'_> {
 }
 
 pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) -> Result<u8> {
+    let started = std::time::Instant::now();
     let (settings, options) = prepare(&args.settings, args.strict)?;
     crate::read::check_stdin_once(&args.inputs)?;
     check_target(&args.out, args.force, &args.inputs)?;
@@ -414,6 +415,11 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
         ..
     } = written?;
     planned?;
+    let progress = crate::progress::Progress::last_stage(
+        output.progress,
+        started,
+        "writing review.xlsx, the manifest and the views, and flushing them to disk",
+    );
     let mut outputs = imports.finish(&analysis.batches)?;
     let rejected = rejected
         .map(RejectedWriter::finish)
@@ -502,6 +508,7 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
         staging.write_with("manifest.json", |out| manifest.write_json(out))?;
     }
     staging.commit()?;
+    progress.finish();
     // The JSON report once the outputs it speaks of are in place.
     report.finish(&analysis.summary)?;
     if output.verbosity != Verbosity::Quiet {

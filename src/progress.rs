@@ -78,6 +78,22 @@ impl Progress {
         }
     }
 
+    /// A last stage with no rows to count (writing the files that come after the rows), for a run that
+    /// began at `run_started`: shown once the run has taken about a second. It is drawn once, by this
+    /// thread: a ticking thread would wait for stderr, which the run holds.
+    pub fn last_stage(enabled: bool, run_started: Instant, message: &str) -> Self {
+        let mut progress = Progress::new(enabled);
+        progress.started = run_started;
+        if let Some(bar) = &progress.bar {
+            if let Ok(style) = ProgressStyle::with_template("{msg}") {
+                bar.set_style(style);
+            }
+            bar.set_message(message.to_string());
+        }
+        progress.check_clock();
+        progress
+    }
+
     /// Clears the line, so that the report that follows starts on a clean line.
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
