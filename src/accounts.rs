@@ -373,29 +373,30 @@ impl AccountPolicy {
         }
         let email = entry.salesperson.email.to_lowercase();
         let upn = entry.upn.as_ref().map(|u| u.key());
-        for (account, rule, what) in specials {
-            let Some(account) = account else { continue };
+        let matches = self.special_matches(&email, upn.as_deref());
+        for ((account, rule, what), is_it) in specials.into_iter().zip(matches) {
+            let Some(account) = account.as_ref().filter(|_| is_it) else {
+                continue;
+            };
             let name = account.name.as_str();
-            if email == name || upn.as_deref() == Some(name) {
-                let (email_location, name_location) = locate(entry);
-                let location = if email == name {
-                    email_location
-                } else {
-                    name_location
-                };
-                entry.diagnostics.push(
-                    Diagnostic::new(
-                        rule,
-                        location,
-                        format!(
-                            "salesperson {} is {name}, {what} (named in {})",
-                            entry.salesperson.code, account.named_in
-                        ),
-                    )
-                    .with_value(name),
-                );
-                entry.outcome = Outcome::Rejected;
-            }
+            let (email_location, name_location) = locate(entry);
+            let location = if email == name {
+                email_location
+            } else {
+                name_location
+            };
+            entry.diagnostics.push(
+                Diagnostic::new(
+                    rule,
+                    location,
+                    format!(
+                        "salesperson {} is {name}, {what} (named in {})",
+                        entry.salesperson.code, account.named_in
+                    ),
+                )
+                .with_value(name),
+            );
+            entry.outcome = Outcome::Rejected;
         }
     }
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::bc::fields::header_key;
-use crate::bc::{recognise_header, ColumnMap, Field};
+use crate::bc::{recognise_header, ColumnMap};
 use crate::check::row::{check_import_row, check_row, import_file_columns};
 use crate::check::set::{RowPos, Source, Sources, MAX_INPUTS};
 use crate::check::{rules, Diagnostic, Location, Severity};
@@ -185,7 +185,14 @@ impl Analysis {
                     }
                     let mut keys = self.keys.borrow_mut();
                     let mut entry = keys.first_step(row, &self.options, &self.sources);
-                    finish(&mut entry, &mut names, &keys, &self.options, &self.sources);
+                    finish(
+                        &mut entry,
+                        &mut names,
+                        &keys,
+                        &self.options,
+                        &self.sources,
+                        None,
+                    );
                     drop(keys);
                     cursor.assign(&mut entry);
                     counts.add(&entry, info.header.len());
@@ -673,7 +680,14 @@ pub fn analyse(
                 candidates.push(&entry, aside, special, extra_cells);
                 counts.rows += 1;
             } else {
-                finish(&mut entry, &mut no_names, &keys, plan_options, &sources);
+                finish(
+                    &mut entry,
+                    &mut no_names,
+                    &keys,
+                    plan_options,
+                    &sources,
+                    None,
+                );
                 counts.add(&entry, header_len);
                 sample.add_entry(Stream::Rows, &entry, 0);
                 if entry.outcome == Outcome::Written {
@@ -776,26 +790,18 @@ pub fn analyse(
                 alternate_email: String::new(),
                 batch: None,
             };
-            // The steps of `finish`, in its order: the name, the guard (User Name, then the columns
-            // guarded in the first pass), the special accounts.
-            names.build(&mut entry, &keys, plan_options, &sources);
+            // Its user name, then the rest of `finish`, with what the guard found in the first pass.
             let found = aside
                 .next_if(|(n, _)| *n == ordinal)
-                .map(|(_, found)| found);
-            if entry.outcome == Outcome::Written {
-                guard(&mut entry, &[ImportColumn::UserName], &sources);
-                if let Some(found) = found {
-                    entry.diagnostics.extend(found);
-                    entry.outcome = Outcome::Rejected;
-                }
-            }
-            let columns = &sources.inputs[entry.input].columns;
-            plan_options.accounts.check_salesperson(&mut entry, |e| {
-                (
-                    columns.locate(Field::Email, &e.location),
-                    columns.locate(Field::Name, &e.location),
-                )
-            });
+                .map_or_else(Vec::new, |(_, found)| found);
+            finish(
+                &mut entry,
+                &mut names,
+                &keys,
+                plan_options,
+                &sources,
+                Some(found),
+            );
             ordinal += 1;
             counts.add_outcome(entry.outcome);
             counts.add_diagnostics(&entry.diagnostics);

@@ -729,17 +729,32 @@ fn guard_findings(entry: &Entry, columns: &[ImportColumn], sources: &Sources) ->
 /// The steps of planning after the first, on one entry: its built user name, the output guard, and the
 /// check that no salesperson is the administrator or the integration user. Entries must come in input
 /// order, each one once, after every row has had its [`KeySets::first_step`].
+///
+/// `guarded`: what the output guard found on every column but User Name, when it already looked at them
+/// (a row kept aside until the user names taken from Emails were all known); `None` guards every column.
 pub fn finish(
     entry: &mut Entry,
     names: &mut NameBuilder,
     keys: &KeySets,
     options: &PlanOptions,
     sources: &Sources,
+    guarded: Option<Vec<Diagnostic>>,
 ) {
     if entry.needs_built_name() {
         names.build(entry, keys, options, sources);
     }
-    guard(entry, &ImportColumn::ALL, sources);
+    match guarded {
+        None => guard(entry, &ImportColumn::ALL, sources),
+        // User Name comes first among the columns, so its findings come before the others'.
+        Some(found) if entry.outcome == Outcome::Written => {
+            guard(entry, &[ImportColumn::UserName], sources);
+            if !found.is_empty() {
+                entry.diagnostics.extend(found);
+                entry.outcome = Outcome::Rejected;
+            }
+        }
+        Some(_) => {}
+    }
     let columns = &sources.inputs[entry.input].columns;
     options.accounts.check_salesperson(entry, |e| {
         (
