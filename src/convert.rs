@@ -92,7 +92,7 @@ pub fn input_settings(args: &InputArgs, settings: &Settings) -> Result<InputSett
 /// nothing.
 pub enum ReportSink {
     Text,
-    Json(report::json::JsonReport<std::io::BufWriter<std::fs::File>>),
+    Json(report::json::JsonReport<crate::write::Spool>),
 }
 
 impl ReportSink {
@@ -119,8 +119,7 @@ impl ReportSink {
                 Ok(ReportSink::Text)
             }
             ReportFormat::Json => {
-                let spool = tempfile::tempfile()
-                    .map(std::io::BufWriter::new)
+                let spool = crate::write::Spool::new()
                     .and_then(|out| report::json::JsonReport::new(out, imports_written))
                     .map_err(|e| Error::io(std::env::temp_dir(), e))?;
                 Ok(ReportSink::Json(spool))
@@ -149,15 +148,11 @@ impl ReportSink {
     /// of the run (see `lib::run`).
     pub fn finish(self, summary: &crate::manifest::Summary) -> Result<()> {
         if let ReportSink::Json(json) = self {
-            let spooled = json
+            let mut spool = json
                 .finish(summary)
-                .and_then(|out| out.into_inner().map_err(|e| e.into_error()));
-            let mut file = spooled.map_err(|e| Error::io(std::env::temp_dir(), e))?;
-            use std::io::Seek;
-            file.seek(std::io::SeekFrom::Start(0))
                 .map_err(|e| Error::io(std::env::temp_dir(), e))?;
             let mut stdout = std::io::stdout().lock();
-            let _ = std::io::copy(&mut file, &mut stdout).and_then(|_| stdout.flush());
+            let _ = spool.copy_into(&mut stdout).and_then(|()| stdout.flush());
         }
         Ok(())
     }
@@ -187,7 +182,7 @@ impl<'s> ImportFiles<'s> {
                 self.close(i, batches)?;
             }
             let file = self.staging.create(&batches[index].file_name)?;
-            let writer = microsoft_csv_writer(file, &HEADER)
+            let writer = microsoft_csv_writer(file, HEADER)
                 .map_err(|e| Error::io(&batches[index].file_name, e))?;
             self.open.insert(index, writer);
         }
@@ -495,7 +490,7 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
             view_records.push(FileRecord::output(written, None, None));
         }
         let mut manifest = Manifest::new(
-            spool.finish().map_err(spool_failed)?,
+            spool.finish(),
             &options.domains,
             &options.accounts,
             options.existing.as_ref(),

@@ -4,7 +4,7 @@
 //! The schema is versioned ([`SCHEMA_VERSION`]) and documented in README.md; a change that removes or
 //! renames a key raises the version.
 
-use std::io::{Seek, Write};
+use std::io::Write;
 
 use serde::Serialize;
 
@@ -38,7 +38,7 @@ pub struct Manifest {
 /// The salespeople's records as the manifest holds them: the text of a JSON array's elements.
 #[derive(Debug)]
 pub struct Spooled {
-    file: std::cell::RefCell<std::fs::File>,
+    spool: std::cell::RefCell<crate::write::Spool>,
     records: u64,
 }
 
@@ -256,7 +256,7 @@ pub fn record(entry: &Entry, batches: &[Batch], policy: &AccountPolicy) -> Sales
 /// Writes the salespeople's records to a spool as the rows go by, each as pretty JSON indented to its
 /// place in the manifest.
 pub struct SalespeopleSpool {
-    out: std::io::BufWriter<std::fs::File>,
+    out: crate::write::Spool,
     records: u64,
     buffer: Vec<u8>,
 }
@@ -265,7 +265,7 @@ impl SalespeopleSpool {
     /// A spool in `dir`, which should be on the disk the outputs go to (not a small /tmp in memory).
     pub fn new(dir: &std::path::Path) -> std::io::Result<Self> {
         Ok(SalespeopleSpool {
-            out: std::io::BufWriter::new(tempfile::tempfile_in(dir)?),
+            out: crate::write::Spool::new_in(dir)?,
             records: 0,
             buffer: Vec::new(),
         })
@@ -273,29 +273,19 @@ impl SalespeopleSpool {
 
     /// Adds a salesperson's record.
     pub fn add(&mut self, record: &SalespersonRecord) -> std::io::Result<()> {
-        self.buffer.clear();
-        serde_json::to_writer_pretty(&mut self.buffer, record)?;
         self.out
             .write_all(if self.records == 0 { b"\n" } else { b",\n" })?;
         self.records += 1;
-        // Each line four spaces in: the record is an element of the manifest's "salespeople" array.
-        for (i, line) in self.buffer.split(|&b| b == b'\n').enumerate() {
-            if i > 0 {
-                self.out.write_all(b"\n")?;
-            }
-            self.out.write_all(b"    ")?;
-            self.out.write_all(line)?;
-        }
-        Ok(())
+        // Four spaces in: the record is an element of the manifest's "salespeople" array.
+        self.out.write_all(b"    ")?;
+        crate::report::json::write_nested(&mut self.out, &mut self.buffer, record, b"    ")
     }
 
-    pub fn finish(self) -> std::io::Result<Spooled> {
-        let mut file = self.out.into_inner().map_err(|e| e.into_error())?;
-        file.seek(std::io::SeekFrom::Start(0))?;
-        Ok(Spooled {
-            file: std::cell::RefCell::new(file),
+    pub fn finish(self) -> Spooled {
+        Spooled {
+            spool: std::cell::RefCell::new(self.out),
             records: self.records,
-        })
+        }
     }
 }
 
@@ -331,9 +321,7 @@ impl Manifest {
         out.write_all(head)?;
         out.write_all(b",\n  \"salespeople\": [")?;
         if self.salespeople.records > 0 {
-            let mut file = self.salespeople.file.borrow_mut();
-            file.seek(std::io::SeekFrom::Start(0))?;
-            std::io::copy(&mut *file, out)?;
+            self.salespeople.spool.borrow_mut().copy_into(out)?;
             out.write_all(b"\n  ")?;
         }
         out.write_all(b"]\n}\n")

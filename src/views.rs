@@ -4,8 +4,7 @@
 //! each section to a spool file, so a run of a million salespeople holds none of them in memory.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{self, BufWriter, Seek, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::manifest::{Accounts, SalespersonRecord, SpecialAccount};
@@ -14,9 +13,9 @@ pub const ROLE_ASSIGNMENTS: &str = "role-assignments.csv";
 pub const COUPLING: &str = "coupling.csv";
 pub const NEXT_STEPS: &str = "next-steps.txt";
 
-/// Text written to a temporary file, to be copied into an output later.
+/// One list of next-steps.txt, spooled as the records go by.
 struct Spool {
-    out: BufWriter<File>,
+    out: crate::write::Spool,
     /// Items written (lines or list entries).
     count: usize,
 }
@@ -24,17 +23,13 @@ struct Spool {
 impl Spool {
     fn new(dir: &Path) -> io::Result<Self> {
         Ok(Spool {
-            out: BufWriter::new(tempfile::tempfile_in(dir)?),
+            out: crate::write::Spool::new_in(dir)?,
             count: 0,
         })
     }
 
-    /// Copies everything written into `out`.
-    fn copy_into(self, out: &mut dyn Write) -> io::Result<()> {
-        let mut file = self.out.into_inner().map_err(|e| e.into_error())?;
-        file.seek(io::SeekFrom::Start(0))?;
-        io::copy(&mut file, out)?;
-        Ok(())
+    fn copy_into(mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.out.copy_into(out)
     }
 }
 
@@ -44,13 +39,10 @@ struct ExcelCsv<W: Write> {
 }
 
 impl<W: Write> ExcelCsv<W> {
-    fn new(mut out: W, header: &[&str]) -> io::Result<Self> {
-        out.write_all(b"\xEF\xBB\xBF")?;
-        let mut writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(out);
-        writer.write_record(header)?;
-        Ok(ExcelCsv { writer })
+    fn new(out: W, header: &[&str]) -> io::Result<Self> {
+        Ok(ExcelCsv {
+            writer: crate::m365::format::microsoft_csv_writer(out, header)?,
+        })
     }
 
     fn row(&mut self, row: &[&str]) -> io::Result<()> {

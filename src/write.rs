@@ -137,6 +137,53 @@ impl<W: Write> Write for HashingWriter<W> {
     }
 }
 
+/// Bytes written to an unnamed temporary file, to be copied into an output later: what a run writes as
+/// the rows go by but places after something it learns only at the end.
+#[derive(Debug)]
+pub struct Spool {
+    out: std::io::BufWriter<fs::File>,
+}
+
+impl Spool {
+    /// A spool in `dir`: the folder of the outputs (not a small /tmp held in memory), where a file with
+    /// no name is never committed.
+    pub fn new_in(dir: &Path) -> std::io::Result<Self> {
+        Ok(Spool {
+            out: std::io::BufWriter::new(tempfile::tempfile_in(dir)?),
+        })
+    }
+
+    /// A spool in the system's temporary folder.
+    pub fn new() -> std::io::Result<Self> {
+        Self::new_in(&std::env::temp_dir())
+    }
+
+    /// Copies everything written so far into `out`, from the start, as often as asked.
+    pub fn copy_into(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        use std::io::{Seek, SeekFrom};
+        self.out.flush()?;
+        let file = self.out.get_mut();
+        file.seek(SeekFrom::Start(0))?;
+        std::io::copy(file, out)?;
+        file.seek(SeekFrom::End(0))?;
+        Ok(())
+    }
+}
+
+impl Write for Spool {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// An output being written into the staging folder.
 pub struct StagedFile<'a> {
     staging: &'a Staging,

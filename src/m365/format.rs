@@ -221,8 +221,14 @@ pub fn write_import_csv<W: Write>(out: W, rows: &[&ImportRow]) -> io::Result<()>
 }
 
 /// A CSV writer that writes as Microsoft's template is written: the UTF-8 BOM and `header` are written
-/// at once, then each record with CRLF line ends and quotes only where CSV needs them.
-pub fn microsoft_csv_writer<W: Write>(mut out: W, header: &[&str]) -> io::Result<csv::Writer<W>> {
+/// at once, then each record with CRLF line ends and quotes only where CSV needs them. That is also what
+/// Excel opens without asking, so the views and rejected.csv are written the same way.
+pub fn microsoft_csv_writer<W, H, T>(mut out: W, header: H) -> io::Result<csv::Writer<W>>
+where
+    W: Write,
+    H: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
     out.write_all(UTF8_BOM)?;
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)

@@ -50,6 +50,7 @@ fn json_diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
 pub struct JsonReport<W: Write> {
     out: W,
     empty: bool,
+    buffer: Vec<u8>,
 }
 
 impl<W: Write> JsonReport<W> {
@@ -58,14 +59,24 @@ impl<W: Write> JsonReport<W> {
             out,
             "{{\n  \"imports_written\": {imports_written},\n  \"diagnostics\": ["
         )?;
-        Ok(JsonReport { out, empty: true })
+        Ok(JsonReport {
+            out,
+            empty: true,
+            buffer: Vec::new(),
+        })
     }
 
     pub fn add(&mut self, d: &Diagnostic) -> io::Result<()> {
         let separator = if self.empty { "\n" } else { ",\n" };
         self.empty = false;
         self.out.write_all(separator.as_bytes())?;
-        write_indented(&mut self.out, &json_diagnostic(d), "    ")
+        self.out.write_all(b"    ")?;
+        write_nested(
+            &mut self.out,
+            &mut self.buffer,
+            &json_diagnostic(d),
+            b"    ",
+        )
     }
 
     pub fn finish(mut self, summary: &Summary) -> io::Result<W> {
@@ -74,31 +85,29 @@ impl<W: Write> JsonReport<W> {
         } else {
             self.out.write_all(b"\n  ],\n  \"summary\": ")?;
         }
-        let summary = serde_json::to_string_pretty(summary)?;
-        let mut lines = summary.lines();
-        if let Some(first) = lines.next() {
-            self.out.write_all(first.as_bytes())?;
-        }
-        for line in lines {
-            write!(self.out, "\n  {line}")?;
-        }
+        write_nested(&mut self.out, &mut self.buffer, summary, b"  ")?;
         self.out.write_all(b"\n}\n")?;
         self.out.flush()?;
         Ok(self.out)
     }
 }
 
-/// `value` as pretty JSON with every line indented by `indent`.
-fn write_indented(out: &mut impl Write, value: &impl Serialize, indent: &str) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(value)?;
-    let mut first = true;
-    for line in text.lines() {
-        if !first {
+/// `value` as pretty JSON nested in a bigger pretty document: every line after the first indented by
+/// `indent` (the caller places the first). `buffer` is scratch space, kept for the next value.
+pub fn write_nested(
+    out: &mut impl Write,
+    buffer: &mut Vec<u8>,
+    value: &impl Serialize,
+    indent: &[u8],
+) -> io::Result<()> {
+    buffer.clear();
+    serde_json::to_writer_pretty(&mut *buffer, value)?;
+    for (i, line) in buffer.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
             out.write_all(b"\n")?;
+            out.write_all(indent)?;
         }
-        first = false;
-        out.write_all(indent.as_bytes())?;
-        out.write_all(line.as_bytes())?;
+        out.write_all(line)?;
     }
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use crate::analysis::InputInfo;
 use crate::check::Severity;
-use crate::m365::format::UTF8_BOM;
+use crate::m365::format::microsoft_csv_writer;
 use crate::plan::{Entry, Outcome};
 use crate::report::spreadsheet_safe;
 
@@ -20,7 +20,7 @@ pub struct RejectedWriter<W: Write> {
 
 impl<W: Write> RejectedWriter<W> {
     /// `extra`: the most cells past its header that a rejected row has.
-    pub fn new(mut out: W, inputs: &[InputInfo], extra: usize) -> io::Result<Self> {
+    pub fn new(out: W, inputs: &[InputInfo], extra: usize) -> io::Result<Self> {
         let mut columns: Vec<String> = Vec::new();
         for input in inputs {
             for header in &input.header {
@@ -29,16 +29,12 @@ impl<W: Write> RejectedWriter<W> {
                 }
             }
         }
-        out.write_all(UTF8_BOM)?;
-        let mut writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(out);
         let mut header: Vec<String> = ["File", "Row", "Codes", "Problems"]
             .map(String::from)
             .to_vec();
         header.extend(columns.iter().map(|c| spreadsheet_safe(c).into_owned()));
         header.extend((1..=extra).map(|n| format!("(extra cell {n})")));
-        writer.write_record(&header)?;
+        let writer = microsoft_csv_writer(out, &header)?;
         Ok(RejectedWriter {
             writer,
             columns,
