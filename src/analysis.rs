@@ -148,11 +148,7 @@ impl Analysis {
         // File problems by input, in row order (a problem of no known input goes with the first).
         let mut by_input: Vec<Vec<&Diagnostic>> = vec![Vec::new(); self.inputs.len().max(1)];
         for d in &self.file_diagnostics {
-            let input = self
-                .inputs
-                .iter()
-                .position(|i| *i.file == *d.location.file)
-                .unwrap_or(0);
+            let input = input_of(&self.inputs, d).unwrap_or(0);
             by_input[input].push(d);
         }
         for list in &mut by_input {
@@ -585,44 +581,9 @@ pub fn analyse(
         };
         let table = match open_input(path, settings) {
             Ok(table) => table,
-            Err(error @ Error::NoSuchSheet { .. }) => return Err(error),
-            Err(Error::EmptyInput { .. }) => {
-                file_diagnostics.push(Diagnostic::new(
-                    &rules::NO_DATA,
-                    Location::file(&file),
-                    "the file is empty",
-                ));
-                sources.inputs.push(Source {
-                    file: file.as_str().into(),
-                    ..Source::default()
-                });
-                inputs.push(info);
-                continue;
-            }
-            Err(Error::LimitExceeded { what, flag, .. }) => {
-                file_diagnostics.push(over_limit(&file, None, what, flag));
-                sources.inputs.push(Source {
-                    file: file.as_str().into(),
-                    ..Source::default()
-                });
-                inputs.push(info);
-                continue;
-            }
             Err(error) => {
-                let mut diagnostic = Diagnostic::new(
-                    &rules::UNREADABLE_FILE,
-                    Location::file(&file),
-                    unreadable_message(&error),
-                );
-                if let Error::Unreadable { help, .. } = error {
-                    diagnostic = diagnostic.with_note(help);
-                }
-                file_diagnostics.push(diagnostic);
-                sources.inputs.push(Source {
-                    file: file.as_str().into(),
-                    ..Source::default()
-                });
-                inputs.push(info);
+                file_diagnostics.push(open_failure(error, &file)?);
+                not_read(&mut sources, &mut inputs, info);
                 continue;
             }
         };
@@ -642,11 +603,7 @@ pub fn analyse(
         let reader = RowReader::new(index, table, settings, ahead, &mut file_diagnostics);
         if reader.header_over_limit {
             // Refused whole (S014): not read, and not reported as holding no salespeople.
-            sources.inputs.push(Source {
-                file: file.as_str().into(),
-                ..Source::default()
-            });
-            inputs.push(info);
+            not_read(&mut sources, &mut inputs, info);
             continue;
         }
         info.format = Some(format);
@@ -819,10 +776,7 @@ pub fn analyse(
     progress.finish();
     file_diagnostics.extend(plan_options.accounts.check());
     for (k, d) in file_diagnostics.iter().enumerate() {
-        let input = inputs
-            .iter()
-            .position(|i: &InputInfo| *i.file == *d.location.file)
-            .unwrap_or(0);
+        let input = input_of(&inputs, d).unwrap_or(0);
         sample.add(
             Stream::Files,
             (input, d.location.row.unwrap_or(0), 0, k as u64),
@@ -1170,6 +1124,43 @@ impl RowReader {
         };
         self.ready.push_back(row);
     }
+}
+
+/// The problem of an input that cannot be opened: empty (S009), over a limit (S014), or unreadable
+/// (S008). A missing sheet is a mistake in the command line: it stops the run.
+fn open_failure(error: Error, file: &str) -> Result<Diagnostic> {
+    Ok(match error {
+        error @ Error::NoSuchSheet { .. } => return Err(error),
+        Error::EmptyInput { .. } => {
+            Diagnostic::new(&rules::NO_DATA, Location::file(file), "the file is empty")
+        }
+        Error::LimitExceeded { what, flag, .. } => over_limit(file, None, what, flag),
+        error => {
+            let diagnostic = Diagnostic::new(
+                &rules::UNREADABLE_FILE,
+                Location::file(file),
+                unreadable_message(&error),
+            );
+            match error {
+                Error::Unreadable { help, .. } => diagnostic.with_note(help),
+                _ => diagnostic,
+            }
+        }
+    })
+}
+
+/// Records an input whose rows are not read: it keeps its place among the inputs.
+fn not_read(sources: &mut Sources, inputs: &mut Vec<InputInfo>, info: InputInfo) {
+    sources.inputs.push(Source {
+        file: info.file.as_str().into(),
+        ..Source::default()
+    });
+    inputs.push(info);
+}
+
+/// The input a file problem belongs to, by its file name.
+pub fn input_of(inputs: &[InputInfo], d: &Diagnostic) -> Option<usize> {
+    inputs.iter().position(|i| *i.file == *d.location.file)
 }
 
 /// An input over a safety limit (S014): it is refused whole, so no row of it is half-read.

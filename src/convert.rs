@@ -246,10 +246,7 @@ impl Writers<'_> {
         policy: &crate::accounts::AccountPolicy,
         out: &std::path::Path,
     ) -> Result<()> {
-        let review_failed = |e: rust_xlsxwriter::XlsxError| Error::Io {
-            path: out.join("review.xlsx"),
-            source: std::io::Error::other(e.to_string()),
-        };
+        let review_failed = report::review::failed(out.join("review.xlsx"));
         let entry = match item {
             Written::FileDiagnostic(d) => {
                 return self
@@ -320,12 +317,9 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
     // them), a third writes them.
     let facts = analysis.facts();
     let accounts = Accounts::new(&options.accounts, options.existing.as_ref());
-    let review_failed = |e: rust_xlsxwriter::XlsxError| Error::Io {
-        path: args.out.join("review.xlsx"),
-        source: std::io::Error::other(e.to_string()),
-    };
+    let review_failed = report::review::failed(args.out.join("review.xlsx"));
     let review =
-        report::review::ReviewWriter::new(&facts, Some(staging.dir())).map_err(review_failed)?;
+        report::review::ReviewWriter::new(&facts, Some(staging.dir())).map_err(&review_failed)?;
     let imports = ImportFiles {
         staging: &staging,
         open: BTreeMap::new(),

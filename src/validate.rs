@@ -36,13 +36,7 @@ pub fn run(
     input_settings.progress = output.progress;
     let analysis = analyse(&args.inputs, &input_settings, &options)?;
     // One pass over the rows gives the report and the review workbook.
-    let review_failed = |path: &std::path::Path| {
-        let path = path.to_path_buf();
-        move |e: rust_xlsxwriter::XlsxError| Error::Io {
-            path: path.clone(),
-            source: std::io::Error::other(e.to_string()),
-        }
-    };
+    let review_failed = |path: &std::path::Path| report::review::failed(path.to_path_buf());
     let mut review = match &args.review {
         Some(path) => Some((
             path,

@@ -179,6 +179,14 @@ impl ReviewWriter {
     }
 }
 
+/// How a failure of the workbook library is reported: as an error writing the review at `path`.
+pub fn failed(path: std::path::PathBuf) -> impl Fn(XlsxError) -> crate::error::Error {
+    move |e| crate::error::Error::Io {
+        path: path.clone(),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
 /// What a big run's review does not list.
 #[derive(Default)]
 struct LeftOut {
@@ -411,10 +419,7 @@ fn add_problem_row(
     row: u32,
     styles: &Styles,
 ) -> Result<bool, XlsxError> {
-    let input = analysis
-        .inputs
-        .iter()
-        .position(|i| *i.file == *d.location.file);
+    let input = crate::analysis::input_of(analysis.inputs, d);
     // A problem on a row the review does not list is left out with its row.
     let row_listed = match (input, d.location.row) {
         (Some(input), Some(r)) => {
