@@ -26,6 +26,20 @@ fn salesperson<'a>(manifest: &'a Value, code: &str) -> &'a Value {
 }
 
 const EN: &str = "fixtures/bc-salespeople-en.csv";
+/// The arguments of the case with an export of the tenant's existing users.
+const EXISTING_USERS: [&str; 11] = [
+    EN,
+    "--domain",
+    "contoso.com",
+    "--admin",
+    "admin@contoso.com",
+    "--integration-user",
+    "bc-sync@contoso.com",
+    "--existing",
+    "fixtures/m365-active-users.csv",
+    "--usage-location",
+    "be",
+];
 
 #[test]
 fn a_salesperson_who_is_the_integration_user_is_an_error() {
@@ -132,23 +146,7 @@ fn no_integration_user_named_is_a_warning_and_the_run_goes_on() {
 
 #[test]
 fn existing_users_are_not_imported_again_but_keep_licence_roles_and_coupling() {
-    let (_tmp, out) = convert_case(
-        "accounts/existing-users",
-        &[
-            EN,
-            "--domain",
-            "contoso.com",
-            "--admin",
-            "admin@contoso.com",
-            "--integration-user",
-            "bc-sync@contoso.com",
-            "--existing",
-            "fixtures/m365-active-users.csv",
-            "--usage-location",
-            "be",
-        ],
-        0,
-    );
+    let (_tmp, out) = convert_case("accounts/existing-users", &EXISTING_USERS, 0);
     let m = manifest(&out);
     // By Email; and by the built name with the same display name (JP, whose Email is private).
     for code in ["AV", "JP"] {
@@ -225,11 +223,10 @@ fn an_existing_users_file_without_a_user_name_column_stops_the_run() {
             .to_str()
             .unwrap(),
     ]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr_of(&output).contains("no \"User principal name\" or \"userPrincipalName\" column"),
-        "{}",
-        stderr_of(&output)
+    assert_exit_saying(
+        &output,
+        2,
+        "no \"User principal name\" or \"userPrincipalName\" column",
     );
 }
 
@@ -532,23 +529,7 @@ fn next_steps_names_every_user_licence_role_and_coupling_of_the_manifest() {
         0,
     );
     next_steps_cover_the_manifest(&out);
-    let (_b, out) = convert_case(
-        "accounts/existing-users",
-        &[
-            EN,
-            "--domain",
-            "contoso.com",
-            "--admin",
-            "admin@contoso.com",
-            "--integration-user",
-            "bc-sync@contoso.com",
-            "--existing",
-            "fixtures/m365-active-users.csv",
-            "--usage-location",
-            "be",
-        ],
-        0,
-    );
+    let (_b, out) = convert_case("accounts/existing-users", &EXISTING_USERS, 0);
     next_steps_cover_the_manifest(&out);
     let (_c, out) = convert_case("bc-salespeople-en.csv", &[EN, "--domain", "contoso.com"], 0);
     next_steps_cover_the_manifest(&out);

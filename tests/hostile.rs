@@ -274,33 +274,13 @@ fn every_limit_has_a_flag_that_raises_it() {
     assert_eq!(wrong.status.code(), Some(2));
 }
 
-/// The codes of `validate --report json` on the fixture with extra arguments.
-fn json_codes(extra: &[&str]) -> Vec<String> {
-    let mut args = vec![
-        "validate",
-        "fixtures/bc-salespeople-en.csv",
-        "--domain",
-        "contoso.com",
-        "--report",
-        "json",
-    ];
-    args.extend_from_slice(extra);
-    let output = run(&args);
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn a_file_stopped_by_a_limit_is_reported_as_such() {
     // Stopped at its first row: over the limit, and so without salespeople.
-    assert_eq!(json_codes(&["--max-rows", "0"]), ["A004", "S009", "S014"]);
+    let codes_with = |extra| codes(&validate_json("fixtures/bc-salespeople-en.csv", extra).1);
+    assert_eq!(codes_with(&["--max-rows", "0"]), ["A004", "S009", "S014"]);
     // A header wider than the limit: the file is refused whole, before any row.
-    assert_eq!(json_codes(&["--max-columns", "5"]), ["A004", "S014"]);
+    assert_eq!(codes_with(&["--max-columns", "5"]), ["A004", "S014"]);
 }
 
 #[test]

@@ -23,6 +23,44 @@ pub fn stderr_of(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Asserts the exit code and that stderr says `message`.
+pub fn assert_exit_saying(output: &Output, code: i32, message: &str) {
+    let stderr = stderr_of(output);
+    assert_eq!(output.status.code(), Some(code), "{stderr}");
+    assert!(stderr.contains(message), "{stderr}");
+}
+
+/// `validate --report json` on one input with more arguments: the exit code and the parsed report.
+pub fn validate_json(input: &str, extra: &[&str]) -> (i32, serde_json::Value) {
+    let mut args = vec![
+        "validate",
+        input,
+        "--domain",
+        "contoso.com",
+        "--report",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let output = run(&args);
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{input}: JSON report: {e}\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    });
+    (output.status.code().unwrap_or(-1), report)
+}
+
+/// The codes of a JSON report's diagnostics, in order.
+pub fn codes(report: &serde_json::Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// Compares `actual` with the expected file; `BLESS=1 cargo test` writes it instead, for review in git.
 pub fn assert_matches_expected(expected: &Path, actual: &[u8]) {
     let path = root().join(expected);
