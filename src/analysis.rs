@@ -8,7 +8,7 @@ use crate::bc::fields::header_key;
 use crate::bc::{recognise_header, ColumnMap};
 use crate::check::row::{check_import_row, check_row, import_file_columns};
 use crate::check::set::{RowPos, Source, Sources, MAX_INPUTS};
-use crate::check::{rules, Diagnostic, Location, Severity};
+use crate::diagnostic::{rules, Diagnostic, Location, Severity};
 use crate::error::{Error, Result};
 use crate::input::{
     encoding_note, header_location, open_input, reopen_input, InputKind, InputSettings,
@@ -16,13 +16,13 @@ use crate::input::{
 use crate::m365::format::ImportColumn;
 use crate::m365::ImportHeader;
 use crate::manifest::Summary;
+use crate::normalize::salesperson::{Salesperson, SkipReason};
 use crate::normalize::username::Alias;
 use crate::plan::{
     batches, finish, guard, AliasAhead, Batch, BatchCursor, Entry, KeySets, NameBuilder, Outcome,
     PlanOptions, RowInput, RowKind,
 };
 use crate::read::{self, InputFormat};
-use crate::salesperson::{Salesperson, SkipReason};
 
 /// What was read from one input file.
 #[derive(Debug, Clone)]
@@ -951,7 +951,7 @@ impl RowReader {
                         Diagnostic::new(
                             rule,
                             Location {
-                                column: Some(crate::check::ColumnRef {
+                                column: Some(crate::diagnostic::ColumnRef {
                                     index,
                                     header: found.clone(),
                                 }),
@@ -1194,7 +1194,7 @@ fn long_cells(
             Diagnostic::new(
                 &rules::CELL_TOO_LONG,
                 Location {
-                    column: Some(crate::check::ColumnRef {
+                    column: Some(crate::diagnostic::ColumnRef {
                         index: i + 1,
                         header: header.get(i).cloned().unwrap_or_default(),
                     }),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
-use crate::accounts::{AccountName, CountryCode, Licence};
+use crate::plan::accounts::{AccountName, CountryCode, Licence};
 
 #[derive(Debug, Parser)]
 #[command(

@@ -9,13 +9,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::accounts::{
-    Account, AccountName, AccountPolicy, CountryCode, Licence, RoleRule, DEFAULT_ADMIN_ROLES,
-    DEFAULT_INTEGRATION_ROLES, DEFAULT_SALESPERSON_ROLE,
-};
 use crate::cli::{SettingsArgs, TransliterationArg};
 use crate::error::{Error, Result};
 use crate::normalize::{Transliteration, UserNamePattern};
+use crate::plan::accounts::{
+    Account, AccountName, AccountPolicy, CountryCode, Licence, RoleRule, DEFAULT_ADMIN_ROLES,
+    DEFAULT_INTEGRATION_ROLES, DEFAULT_SALESPERSON_ROLE,
+};
 
 /// The file `bc2m365 init` writes and `convert` reads from the current folder when no `--config` is given.
 pub const FILE_NAME: &str = "bc2m365.toml";

@@ -1,6 +1,6 @@
 //! Errors that stop a run, one variant per cause, mapped to an exit code in one place.
 //!
-//! Problems in the data are not errors here: they are [`crate::check::Diagnostic`]s, and a run goes on to
+//! Problems in the data are not errors here: they are [`crate::diagnostic::Diagnostic`]s, and a run goes on to
 //! report all of them.
 
 use std::path::PathBuf;

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use crate::bc::{recognise_header, HeaderMap};
-use crate::check::{rules, Diagnostic, Location};
 use crate::cli::InputArgs;
+use crate::diagnostic::{rules, Diagnostic, Location};
 use crate::error::{Error, Result};
 use crate::m365::ImportHeader;
 use crate::read::limits::{parse_size, Limits};

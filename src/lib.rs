@@ -4,18 +4,15 @@
 //! ([`bc`]), normalise and [`check`] each salesperson, [`plan`] users, skips and rejections, then write the
 //! import CSVs ([`m365`]), the [`manifest`] and the [`report`], atomically ([`write`]).
 
-pub mod accounts;
 pub mod analysis;
 pub mod bc;
 pub mod check;
 pub mod cli;
-pub mod completions;
+pub mod cmd;
 pub mod config;
-pub mod convert;
+pub mod diagnostic;
 pub mod error;
-pub mod explain;
 pub mod input;
-pub mod inspect;
 pub mod m365;
 pub mod manifest;
 pub mod normalize;
@@ -23,18 +20,14 @@ pub mod plan;
 pub mod progress;
 pub mod read;
 pub mod report;
-pub mod salesperson;
-pub mod template;
-pub mod validate;
-pub mod views;
 pub mod write;
 
 use std::ffi::OsStr;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use check::Severity;
 use cli::{Cli, ColorArg, Command};
+use diagnostic::Severity;
 pub use error::{Error, Result};
 use report::{OutputSettings, Verbosity};
 
@@ -50,17 +43,19 @@ pub fn run(cli: Cli) -> ExitCode {
     let output = output_settings(&cli);
     let mut stderr = std::io::stderr().lock();
     let result = match cli.command {
-        Command::Convert(args) => convert::run(&args, &output, &mut stderr),
-        Command::Validate(args) => validate::run(&args, &output, &mut stderr),
-        Command::Explain { code } => explain::run(code.as_deref(), &mut std::io::stdout().lock()),
+        Command::Convert(args) => cmd::convert::run(&args, &output, &mut stderr),
+        Command::Validate(args) => cmd::validate::run(&args, &output, &mut stderr),
+        Command::Explain { code } => {
+            cmd::explain::run(code.as_deref(), &mut std::io::stdout().lock())
+        }
         Command::Init => config::init(std::path::Path::new(".")).map(|path| {
             let _ = writeln!(stderr, "wrote {}", path.display());
             EXIT_OK
         }),
-        Command::Template(args) => template::run(&args),
-        Command::Completions(args) => completions::run_completions(&args),
-        Command::Man => completions::run_man(),
-        Command::Inspect(args) => inspect::run(&args, &mut std::io::stdout().lock()),
+        Command::Template(args) => cmd::template::run(&args),
+        Command::Completions(args) => cmd::completions::run_completions(&args),
+        Command::Man => cmd::completions::run_man(),
+        Command::Inspect(args) => cmd::inspect::run(&args, &mut std::io::stdout().lock()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::Path;
 
-use bc2m365::check::rules;
+use bc2m365::diagnostic::rules;
 use calamine::{open_workbook_auto, Data, Reader};
 use common::*;
 

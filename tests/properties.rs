@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::collections::HashMap;
 
 use bc2m365::analysis::{analyse, Analysis, Item};
-use bc2m365::check::Severity;
+use bc2m365::diagnostic::Severity;
 use bc2m365::input::InputSettings;
 use bc2m365::m365::format::{write_import_csv, ImportColumn, HEADER, MAX_USERS_PER_FILE};
 use bc2m365::m365::UserPrincipalName;

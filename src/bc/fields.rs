@@ -2,7 +2,7 @@
 
 use deunicode::deunicode;
 
-use crate::check::{rules, ColumnRef, Diagnostic, Location};
+use crate::diagnostic::{rules, ColumnRef, Diagnostic, Location};
 
 /// A field of table 13 "Salesperson/Purchaser" that the tool reads, and the two columns people add to it:
 /// the department dimension and the country.

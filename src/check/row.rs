@@ -1,11 +1,11 @@
 //! Checks on one row, and its conversion into a [`Salesperson`].
 
 use crate::bc::{ColumnMap, Field};
-use crate::check::{rules, Diagnostic, Location};
+use crate::diagnostic::{rules, Diagnostic, Location};
 use crate::m365::{countries, ImportColumn, ImportHeader, ImportRow};
+use crate::normalize::salesperson::{ImportedRow, Salesperson};
 use crate::normalize::{clean_text, split_full_name, text};
 use crate::read::RawRow;
-use crate::salesperson::{ImportedRow, Salesperson};
 
 /// Parses a Business Central boolean as it arrives: Yes/No in English, Dutch, French and German,
 /// TRUE/FALSE, 1/0; empty is No.
@@ -51,7 +51,7 @@ pub fn check_row(
         ..base.clone()
     };
     let at = |index: usize, header: &str| Location {
-        column: Some(crate::check::ColumnRef {
+        column: Some(crate::diagnostic::ColumnRef {
             index,
             header: header.to_string(),
         }),
@@ -266,7 +266,7 @@ fn structure_problems(
     header_of: impl Fn(usize) -> String,
 ) -> Vec<Diagnostic> {
     let at = |index: usize, header: &str| Location {
-        column: Some(crate::check::ColumnRef {
+        column: Some(crate::diagnostic::ColumnRef {
             index,
             header: header.to_string(),
         }),
@@ -346,7 +346,7 @@ pub fn import_file_columns(header: ImportHeader) -> ColumnMap {
                 field_of(column).map(|field| {
                     (
                         field,
-                        crate::check::ColumnRef {
+                        crate::diagnostic::ColumnRef {
                             index: i + 1,
                             header: column.header().to_string(),
                         },
@@ -382,7 +382,7 @@ pub fn check_import_row(
     for (i, column) in columns.iter().copied().enumerate() {
         let raw_value = as_read.get(column);
         let location = || Location {
-            column: Some(crate::check::ColumnRef {
+            column: Some(crate::diagnostic::ColumnRef {
                 index: i + 1,
                 header: column.header().to_string(),
             }),
@@ -467,7 +467,7 @@ pub fn check_import_row(
 }
 
 /// The rule an e-mail address breaks, if any. Empty is fine: the field is optional.
-pub fn email_problem(value: &str) -> Option<&'static crate::check::Rule> {
+pub fn email_problem(value: &str) -> Option<&'static crate::diagnostic::Rule> {
     use validator::ValidateEmail;
     if value.is_empty() {
         return None;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::bc::{ColumnMap, Field};
-use crate::check::{rules, Diagnostic, Location, Rule};
+use crate::diagnostic::{rules, Diagnostic, Location, Rule};
 
 /// One input as the duplicate checks point at it: its name, its sheet and its columns.
 #[derive(Debug, Clone, Default)]
@@ -43,7 +43,7 @@ pub struct RowPos {
 pub struct At<'a> {
     pub pos: RowPos,
     pub row: &'a Location,
-    pub column: Option<&'a crate::check::ColumnRef>,
+    pub column: Option<&'a crate::diagnostic::ColumnRef>,
 }
 
 impl At<'_> {

@@ -1,6 +1,7 @@
 //! Turning values as typed in Business Central into the values Microsoft 365 gets.
 
 pub mod names;
+pub mod salesperson;
 pub mod text;
 pub mod username;
 

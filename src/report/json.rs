@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use std::io::{self, Write};
 
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::manifest::Summary;
 
 #[derive(Serialize)]

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use crate::analysis::InputInfo;
-use crate::check::Severity;
+use crate::diagnostic::Severity;
 use crate::m365::format::microsoft_csv_writer;
 use crate::plan::{Entry, Outcome};
 use crate::report::spreadsheet_safe;

@@ -10,7 +10,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::analysis::{Facts, Item};
-use crate::check::{column_letters, Diagnostic, Severity};
+use crate::diagnostic::{column_letters, Diagnostic, Severity};
 use crate::plan::{Entry, Outcome};
 use crate::report::visible_text;
 

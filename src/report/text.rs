@@ -6,7 +6,7 @@ use anstyle::AnsiColor;
 
 use crate::analysis::InputInfo;
 use crate::bc::Field;
-use crate::check::{column_letters, Diagnostic, Severity};
+use crate::diagnostic::{column_letters, Diagnostic, Severity};
 use crate::manifest::Summary;
 use crate::read::InputFormat;
 

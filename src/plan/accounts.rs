@@ -9,10 +9,10 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use crate::check::{rules, Diagnostic, Location, Rule};
+use crate::diagnostic::{rules, Diagnostic, Location, Rule};
 use crate::m365::UserPrincipalName;
+use crate::normalize::salesperson::{Salesperson, SkipReason};
 use crate::plan::{Entry, Outcome};
-use crate::salesperson::{Salesperson, SkipReason};
 
 /// The licence every salesperson needs (skuPartNumber): Dynamics 365 Sales Enterprise. The documentation's
 /// older "Customer Engagement Plan" is `DYN365_ENTERPRISE_PLAN1`.

@@ -5,18 +5,18 @@ use std::io::Write;
 use std::collections::BTreeMap;
 
 use crate::analysis::{analyse, Analysis, Facts, Item};
-use crate::check::Diagnostic;
 use crate::cli::{ConvertArgs, InputArgs, ReportFormat, SettingsArgs};
 use crate::config::Settings;
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::input::InputSettings;
 use crate::m365::existing::ExistingUsers;
 use crate::m365::format::{microsoft_csv_writer, HEADER};
+use crate::manifest::views::{self, Views};
 use crate::manifest::{self, has_record, Accounts, FileRecord, Manifest, SalespeopleSpool};
 use crate::plan::{Batch, Entry, PlanOptions};
 use crate::report::rejected::RejectedWriter;
 use crate::report::{self, OutputSettings, Verbosity};
-use crate::views::{self, Views};
 use crate::write::{check_target, sha256_file, StagedFile, Staging};
 
 /// The tenant's domains as given, checked and lower-cased.
@@ -243,7 +243,7 @@ impl Writers<'_> {
         &mut self,
         item: Written,
         facts: &Facts<'_>,
-        policy: &crate::accounts::AccountPolicy,
+        policy: &crate::plan::accounts::AccountPolicy,
         out: &std::path::Path,
     ) -> Result<()> {
         let review_failed = report::review::failed(out.join("review.xlsx"));

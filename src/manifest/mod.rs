@@ -4,14 +4,16 @@
 //! The schema is versioned ([`SCHEMA_VERSION`]) and documented in README.md; a change that removes or
 //! renames a key raises the version.
 
+pub mod views;
+
 use std::io::Write;
 
 use serde::Serialize;
 
-use crate::accounts::{Account, AccountPolicy, RoleRule, ROLES_ASSIGNED_BY_BC};
 use crate::m365::existing::ExistingUsers;
+use crate::normalize::salesperson::SkipReason;
+use crate::plan::accounts::{Account, AccountPolicy, RoleRule, ROLES_ASSIGNED_BY_BC};
 use crate::plan::{Batch, Entry, Outcome};
-use crate::salesperson::SkipReason;
 
 pub const SCHEMA: &str = "bc2m365-manifest";
 /// 2: the `accounts` section; statuses `existing` and `coupled` (already coupled was `skipped` in 1);

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::check::rules;
+use crate::diagnostic::rules;
 use crate::error::{Error, Result};
 
 /// The text `explain` prints for one rule.

@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use crate::bc::recognise_header;
 use crate::check::row::import_file_columns;
-use crate::check::{Diagnostic, Location};
 use crate::cli::{InspectArgs, InspectReport};
+use crate::diagnostic::{Diagnostic, Location};
 use crate::error::{Error, Result};
 use crate::input::{header_location, open_input, InputKind, InputSettings};
 use crate::read::{delimiter_name, InputFormat};

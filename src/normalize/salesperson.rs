@@ -1,16 +1,7 @@
 //! A Business Central salesperson, read from one input row and cleaned up.
 
-use crate::check::Location;
 use crate::m365::{ImportHeader, ImportRow};
 use crate::normalize::PersonName;
-
-/// Which input row a salesperson came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowRef {
-    /// Index into the run's inputs, in command-line order.
-    pub input: usize,
-    pub location: Location,
-}
 
 /// Why a salesperson gets no Microsoft 365 user from this run, though nothing is wrong with the row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,21 +1,23 @@
 //! Planning: which salesperson becomes which Microsoft 365 user, which are skipped or rejected and why,
 //! and which import file each user goes into.
 
+pub mod accounts;
+
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::accounts::AccountPolicy;
 use crate::bc::Field;
 use crate::check::set::{describe, At, Duplicates, FirstSeen, RowPos, Sources};
-use crate::check::{rules, Diagnostic, Location, Severity};
+use crate::diagnostic::{rules, Diagnostic, Location, Severity};
 use crate::m365::existing::ExistingUsers;
 use crate::m365::format::{ImportColumn, ImportRow, MAX_USERS_PER_FILE};
 use crate::m365::upn::UpnProblem;
 use crate::m365::UserPrincipalName;
+use crate::normalize::salesperson::{Salesperson, SkipReason};
 use crate::normalize::username::{build_alias_within, Alias, AliasSpec};
 use crate::normalize::{text, Transliteration, UserNamePattern};
-use crate::salesperson::{Salesperson, SkipReason};
+use crate::plan::accounts::AccountPolicy;
 
 /// The choices that shape a plan.
 #[derive(Debug, Clone, Default)]
@@ -699,13 +701,12 @@ fn guard_findings(entry: &Entry, columns: &[ImportColumn], sources: &Sources) ->
             let location = match &entry.salesperson.import_row {
                 // The import file's own column.
                 Some(given) => Location {
-                    column: given
-                        .header
-                        .position(column)
-                        .map(|index| crate::check::ColumnRef {
+                    column: given.header.position(column).map(|index| {
+                        crate::diagnostic::ColumnRef {
                             index,
                             header: column.header().to_string(),
-                        }),
+                        }
+                    }),
                     ..entry.location.clone()
                 },
                 None => map.locate(source_field(column), &entry.location),

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::analysis::analyse;
 use crate::cli::ValidateArgs;
-use crate::convert::{input_settings, prepare, ReportSink};
+use crate::cmd::convert::{input_settings, prepare, ReportSink};
 use crate::error::{Error, Result};
 use crate::report;
 
