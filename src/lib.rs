@@ -4,7 +4,6 @@
 //! ([`bc`]), normalise and [`check`] each salesperson, [`plan`] users, skips and rejections, then write the
 //! import CSVs ([`m365`]), the [`manifest`] and the [`report`], atomically ([`write`]).
 
-pub mod analysis;
 pub mod bc;
 pub mod check;
 pub mod cli;
@@ -12,7 +11,6 @@ pub mod cmd;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
-pub mod input;
 pub mod m365;
 pub mod manifest;
 pub mod normalize;
@@ -45,20 +43,18 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Convert(args) => cmd::convert::run(&args, &output, &mut stderr),
         Command::Validate(args) => cmd::validate::run(&args, &output, &mut stderr),
-        Command::Explain { code } => {
-            cmd::explain::run(code.as_deref(), &mut std::io::stdout().lock())
-        }
+        Command::Explain { code } => cmd::explain::run(code.as_deref()),
         Command::Init => config::init(std::path::Path::new(".")).map(|path| {
             let _ = writeln!(stderr, "wrote {}", path.display());
-            EXIT_OK
+            cmd::Ending::Done
         }),
         Command::Template(args) => cmd::template::run(&args),
         Command::Completions(args) => cmd::completions::run_completions(&args),
         Command::Man => cmd::completions::run_man(),
-        Command::Inspect(args) => cmd::inspect::run(&args, &mut std::io::stdout().lock()),
+        Command::Inspect(args) => cmd::inspect::run(&args),
     };
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(ending) => ExitCode::from(ending.exit_code()),
         Err(error) => {
             let label = report::text::paint("error", Severity::Error, output.color);
             let _ = writeln!(stderr, "{label}: {error}");
@@ -127,17 +123,6 @@ pub fn use_color(choice: ColorArg, stderr_is_terminal: bool, no_color: Option<&O
         ColorArg::Always => true,
         ColorArg::Never => false,
         ColorArg::Auto => stderr_is_terminal && no_color.is_none_or(|v| v.is_empty()),
-    }
-}
-
-/// Writes a command's whole output to stdout. A reader that stops early (`bc2m365 man | head`) closes the
-/// pipe: that is not an error, as in ripgrep, and the run still exits 0.
-pub fn write_stdout(bytes: &[u8]) -> Result<u8> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Ok(()) => Ok(EXIT_OK),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_OK),
-        Err(e) => Err(Error::io("<stdout>", e)),
     }
 }
 

@@ -4,15 +4,16 @@ use std::collections::BTreeSet;
 
 use std::collections::HashMap;
 
-use bc2m365::analysis::{analyse, Analysis, Item};
 use bc2m365::diagnostic::Severity;
-use bc2m365::input::InputSettings;
 use bc2m365::m365::format::{write_import_csv, ImportColumn, HEADER, MAX_USERS_PER_FILE};
 use bc2m365::m365::UserPrincipalName;
 use bc2m365::normalize::text::{is_phone_number, looks_like_formula};
+use bc2m365::plan::input::InputSettings;
+use bc2m365::plan::tally::SHOWN_PER_CODE;
 use bc2m365::plan::Outcome;
 use bc2m365::plan::PlanOptions;
-use bc2m365::report::text::{render_counted, SHOWN_PER_CODE};
+use bc2m365::plan::{plan_inputs, Item, Plan};
+use bc2m365::report::text::{render_counted, render_sample};
 use proptest::prelude::*;
 
 const DOMAINS: [&str; 2] = ["contoso.com", "contoso.be"];
@@ -60,23 +61,31 @@ fn row() -> impl Strategy<Value = Vec<String>> {
         })
 }
 
-/// The text report as it is defined: every diagnostic in report order (from a second pass over the
-/// rows), at most five of each code shown, then per code how many more, in the order their first came.
-fn text_report_from_second_pass(analysis: &Analysis) -> String {
-    text_report_from_second_pass_filtered(analysis, false)
+/// Every planned row and every diagnostic, in report order, as the outputs are written from them.
+fn items(
+    plan: &mut Plan,
+) -> (
+    Vec<bc2m365::plan::Entry>,
+    Vec<bc2m365::diagnostic::Diagnostic>,
+) {
+    let mut entries = Vec::new();
+    let mut all = Vec::new();
+    for item in plan.items() {
+        match item.unwrap() {
+            Item::FileDiagnostic(d) => all.push(d),
+            Item::Entry(entry) => {
+                all.extend(entry.diagnostics.iter().cloned());
+                entries.push(*entry);
+            }
+        }
+    }
+    (entries, all)
 }
 
-fn text_report_from_second_pass_filtered(analysis: &Analysis, errors_only: bool) -> String {
-    let mut all = Vec::new();
-    analysis
-        .replay(&mut |item| {
-            match item {
-                Item::FileDiagnostic(d) => all.push(d.clone()),
-                Item::Entry(entry) => all.extend(entry.diagnostics.iter().cloned()),
-            }
-            Ok(())
-        })
-        .unwrap();
+/// The text report as it is defined: every diagnostic in report order (as the outputs see them), at
+/// most five of each code shown, then per code how many more, in the order their first came.
+fn text_report_of(all: &[bc2m365::diagnostic::Diagnostic], errors_only: bool) -> String {
+    let mut all = all.to_vec();
     if errors_only {
         all.retain(|d| d.severity() == Severity::Error);
     }
@@ -99,7 +108,7 @@ fn text_report_from_second_pass_filtered(analysis: &Analysis, errors_only: bool)
 }
 
 #[test]
-fn the_text_report_of_many_clashing_rows_is_the_second_passes() {
+fn the_text_report_of_many_clashing_rows_samples_every_diagnostic() {
     // Few names and addresses over many rows: duplicates, numbered user names, other domains, empty rows.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("export.csv");
@@ -141,17 +150,15 @@ fn the_text_report_of_many_clashing_rows_is_the_second_passes() {
         domains: vec!["contoso.com".to_string()],
         ..PlanOptions::default()
     };
-    let analysis = analyse(&[path], &InputSettings::default(), &options).unwrap();
-    let report = analysis.text_report(false, false);
+    let mut plan = plan_inputs(&[path], &InputSettings::default(), &options, dir.path()).unwrap();
+    let report = render_sample(&plan.report, false, false);
+    let (_, all) = items(&mut plan);
     assert!(report.contains("more rows"), "{report}");
-    assert_eq!(report, text_report_from_second_pass(&analysis));
+    assert_eq!(report, text_report_of(&all, false));
     // --quiet: the same rule applied to the errors alone.
-    let errors = analysis.text_report(true, false);
+    let errors = render_sample(&plan.report, true, false);
     assert!(!errors.contains("warning["), "{errors}");
-    assert_eq!(
-        errors,
-        text_report_from_second_pass_filtered(&analysis, true)
-    );
+    assert_eq!(errors, text_report_of(&all, true));
 }
 
 proptest! {
@@ -181,17 +188,12 @@ proptest! {
 
         let domains: Vec<String> = DOMAINS.iter().map(|d| d.to_string()).collect();
         let options = PlanOptions { domains: domains.clone(), ..PlanOptions::default() };
-        let analysis = analyse(&[path], &InputSettings::default(), &options).unwrap();
-        // The rows as planned, read a second time as every output reads them.
-        let mut entries = Vec::new();
-        analysis.replay(&mut |item| {
-            if let Item::Entry(entry) = item {
-                entries.push(*entry);
-            }
-            Ok(())
-        }).unwrap();
-        // The text report made from the first pass is the one the second pass's diagnostics give.
-        prop_assert_eq!(analysis.text_report(false, false), text_report_from_second_pass(&analysis));
+        let mut plan = plan_inputs(&[path], &InputSettings::default(), &options, dir.path()).unwrap();
+        // The rows as planned, as every output reads them.
+        let (entries, all) = items(&mut plan);
+        // The text report sampled while planning is the one every diagnostic gives.
+        prop_assert_eq!(render_sample(&plan.report, false, false), text_report_of(&all, false));
+        let analysis = &plan;
 
         // Every input row is in the plan exactly once, on the line it was written (header = line 1), unless
         // it was wholly empty and trailing (not a row at all).

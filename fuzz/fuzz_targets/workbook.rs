@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use bc2m365::analysis::analyse;
-use bc2m365::input::InputSettings;
+use bc2m365::plan::input::InputSettings;
 use bc2m365::plan::PlanOptions;
 use libfuzzer_sys::fuzz_target;
 

@@ -7,15 +7,15 @@ use clap_mangen::Man;
 use crate::cli::{Cli, CompletionsArgs};
 use crate::error::Result;
 
-pub fn run_completions(args: &CompletionsArgs) -> Result<u8> {
+pub fn run_completions(args: &CompletionsArgs) -> Result<crate::cmd::Ending> {
     let mut command = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "bc2m365", &mut script);
-    crate::write_stdout(&script)
+    crate::cmd::write_stdout(&script)
 }
 
-pub fn run_man() -> Result<u8> {
-    crate::write_stdout(&man_page())
+pub fn run_man() -> Result<crate::cmd::Ending> {
+    crate::cmd::write_stdout(&man_page())
 }
 
 /// One roff page: the top-level page (rendered by clap_mangen), a list of the commands, the examples, exit

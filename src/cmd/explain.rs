@@ -1,7 +1,6 @@
 //! `bc2m365 explain [CODE]`: a rule's full explanation, or the list of every rule.
 
-use std::io::Write;
-
+use crate::cmd::{write_stdout, Ending};
 use crate::diagnostic::rules;
 use crate::error::{Error, Result};
 
@@ -32,7 +31,7 @@ pub fn list() -> String {
     out
 }
 
-pub fn run(code: Option<&str>, stdout: &mut dyn Write) -> Result<u8> {
+pub fn run(code: Option<&str>) -> Result<Ending> {
     let text = match code {
         None => list(),
         Some(code) => match rules::find(code) {
@@ -44,11 +43,5 @@ pub fn run(code: Option<&str>, stdout: &mut dyn Write) -> Result<u8> {
             }
         },
     };
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("<stdout>", e)),
-        _ => Ok(crate::EXIT_OK),
-    }
+    write_stdout(text.as_bytes())
 }

@@ -1,9 +1,6 @@
 //! `bc2m365 inspect`: what is detected in each input (format, encoding, delimiter, sheet, header row,
 //! each column and the field it is read as, row count), without checking or writing anything.
 
-use std::io::Write;
-use std::path::PathBuf;
-
 use serde::Serialize;
 
 use crate::bc::recognise_header;
@@ -11,7 +8,7 @@ use crate::check::row::import_file_columns;
 use crate::cli::{InspectArgs, InspectReport};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::{Error, Result};
-use crate::input::{header_location, open_input, InputKind, InputSettings};
+use crate::plan::input::{header_location, open_input, InputKind, InputSettings};
 use crate::read::{delimiter_name, InputFormat};
 
 /// What was found in one input.
@@ -168,8 +165,8 @@ pub fn render_text(findings: &[InputFindings]) -> String {
     out
 }
 
-pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<u8> {
-    let settings = InputSettings::from_args(&args.input)?;
+pub fn run(args: &InspectArgs) -> Result<crate::cmd::Ending> {
+    let settings = crate::cmd::input_settings_from_args(&args.input)?;
     let findings = args
         .inputs
         .iter()
@@ -184,16 +181,5 @@ pub fn run(args: &InspectArgs, stdout: &mut dyn Write) -> Result<u8> {
             json
         }
     };
-    write_stdout(stdout, &text)?;
-    Ok(crate::EXIT_OK)
-}
-
-/// Writes to stdout; a closed pipe (`| head`) is not an error.
-fn write_stdout(stdout: &mut dyn Write, text: &str) -> Result<()> {
-    match stdout.write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Error::io(PathBuf::from("<stdout>"), e))
-        }
-        _ => Ok(()),
-    }
+    crate::cmd::write_stdout(text.as_bytes())
 }

@@ -60,6 +60,6 @@ pub fn template_bytes(legacy: bool, sample: bool) -> Vec<u8> {
     bytes
 }
 
-pub fn run(args: &TemplateArgs) -> Result<u8> {
-    crate::write_stdout(&template_bytes(args.legacy, args.sample))
+pub fn run(args: &TemplateArgs) -> Result<crate::cmd::Ending> {
+    crate::cmd::write_stdout(&template_bytes(args.legacy, args.sample))
 }

@@ -1,92 +1,85 @@
 //! `bc2m365 validate`: every check of `convert`, and nothing written unless a review workbook is asked for.
 
 use std::io::Write;
+use std::path::Path;
 
-use crate::analysis::analyse;
 use crate::cli::ValidateArgs;
-use crate::cmd::convert::{input_settings, prepare, ReportSink};
+use crate::cmd::{input_settings, prepare, Ending, ReportSink};
 use crate::error::{Error, Result};
-use crate::report;
+use crate::plan::plan_inputs;
+use crate::report::review::ReviewWriter;
+use crate::report::{self, OutputSettings, Verbosity};
 
-pub fn run(
-    args: &ValidateArgs,
-    output: &crate::report::OutputSettings,
-    stderr: &mut dyn Write,
-) -> Result<u8> {
+pub fn run(args: &ValidateArgs, output: &OutputSettings, stderr: &mut dyn Write) -> Result<Ending> {
     crate::read::check_stdin_once(&args.inputs)?;
-    // The review file is checked before any work: never an input, never an existing file unless --force.
-    if let Some(path) = &args.review {
-        if args.inputs.iter().any(|input| same_file(input, path)) {
-            return Err(Error::Usage(format!(
-                "--review {} would overwrite an input",
-                path.display()
-            )));
-        }
-        if path.exists() && !args.force {
-            return Err(Error::Usage(format!(
-                "--review {} already exists; pass --force to replace it, or name a new file",
-                path.display()
-            )));
-        }
-    }
+    check_review_target(args)?;
     let (settings, options) = prepare(&args.settings, args.strict)?;
     let mut input_settings = input_settings(&args.input, &settings)?;
     // A file is validated as it would be uploaded: a legacy import header is an error here.
     input_settings.legacy_is_error = true;
     input_settings.progress = output.progress;
-    let analysis = analyse(&args.inputs, &input_settings, &options)?;
-    // One pass over the rows gives the report and the review workbook.
-    let review_failed = |path: &std::path::Path| report::review::failed(path.to_path_buf());
+    let mut plan = plan_inputs(
+        &args.inputs,
+        &input_settings,
+        &options,
+        &std::env::temp_dir(),
+    )?;
+    let mut report = ReportSink::new(&plan, args.report, false, output, stderr)?;
+    let review_failed = |path: &Path| report::review::failed(path.to_path_buf());
     let mut review = match &args.review {
-        Some(path) => Some((
-            path,
-            report::review::ReviewWriter::new(&analysis.facts(), None)
-                .map_err(review_failed(path))?,
-        )),
+        Some(path) => {
+            let writer = ReviewWriter::new(&plan.facts(), None).map_err(review_failed(path))?;
+            Some((path, writer))
+        }
         None => None,
     };
-    // The text report comes from the first pass: the rows are read again only for the JSON report or
-    // the review workbook.
-    let mut report = ReportSink::new(&analysis, args.report, false, output, stderr)?;
-    {
-        if report.needs_rows() || review.is_some() {
-            analysis.replay(&mut |item| {
-                report.add_item(&item)?;
-                if let Some((path, review)) = review.as_mut() {
-                    review
-                        .add(&item, &analysis.facts())
-                        .map_err(review_failed(path))?;
-                }
-                Ok(())
-            })?;
+    // The rows are gone through only for what needs every one: the JSON report, the review workbook.
+    if matches!(report, ReportSink::Json(_)) || review.is_some() {
+        for item in plan.items() {
+            let item = item?;
+            report.add_item(&item)?;
+            if let Some((path, review)) = review.as_mut() {
+                review
+                    .add(&item, &plan.facts())
+                    .map_err(review_failed(path))?;
+            }
         }
     }
     if let Some((path, review)) = review {
-        let bytes = review
-            .finish(&analysis.facts())
-            .map_err(review_failed(path))?;
+        let bytes = review.finish(&plan.facts()).map_err(review_failed(path))?;
         crate::write::write_file_atomically(path, &bytes)?;
-        if output.verbosity != crate::report::Verbosity::Quiet {
+        if output.verbosity != Verbosity::Quiet {
             let _ = writeln!(stderr, "wrote {}", path.display());
         }
     }
     // The JSON report once the review it may speak of is written.
-    report.finish(&analysis.summary)?;
-    let _ = writeln!(
-        stderr,
-        "{}",
-        report::text::summary_line(&analysis.summary, analysis.inputs.len(), false)
-    );
-    Ok(if analysis.has_unreadable_file() {
-        crate::EXIT_FAILURE
-    } else if analysis.has_errors() {
-        crate::EXIT_INPUT_ERRORS
-    } else {
-        crate::EXIT_OK
-    })
+    report.finish(&plan.summary)?;
+    let summary = report::text::summary_line(&plan.summary, plan.inputs.len(), false);
+    let _ = writeln!(stderr, "{summary}");
+    Ok(Ending::of(&plan))
 }
 
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+/// The review file is checked before any work: never an input, never an existing file unless --force.
+fn check_review_target(args: &ValidateArgs) -> Result<()> {
+    let Some(path) = &args.review else {
+        return Ok(());
+    };
+    if args.inputs.iter().any(|input| same_file(input, path)) {
+        return Err(Error::Usage(format!(
+            "--review {} would overwrite an input",
+            path.display()
+        )));
+    }
+    if path.exists() && !args.force {
+        return Err(Error::Usage(format!(
+            "--review {} already exists; pass --force to replace it, or name a new file",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,

@@ -5,12 +5,12 @@
 
 pub mod rules;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use rules::Rule;
 
 /// How much a problem weighs: an error rejects the row, a warning is written with the row, info explains a skip.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -29,7 +29,7 @@ impl Severity {
 }
 
 /// A column as the person sees it: its position (1-based) and its header text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnRef {
     pub index: usize,
     pub header: String,
@@ -38,7 +38,7 @@ pub struct ColumnRef {
 /// Where a problem is: the file, the row as the person sees it, and the column.
 ///
 /// Rows are spreadsheet rows for XLSX and, for CSV, the line where the record starts (header = line 1).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Location {
     pub file: std::sync::Arc<str>,
     pub row: Option<u64>,
@@ -82,8 +82,11 @@ pub fn column_letters(mut index: usize) -> String {
 }
 
 /// One problem found in the input, with everything needed to find and fix it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// It is stored with the planned rows (see `plan::store`) by its rule's code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
+    #[serde(with = "rule_code")]
     pub rule: &'static Rule,
     pub location: Location,
     /// The offending value as read, if there is one.
@@ -124,5 +127,22 @@ impl Diagnostic {
 
     pub fn help(&self) -> &'static str {
         self.rule.help
+    }
+}
+
+/// A rule stored as its code, and found again in the catalogue when read back.
+mod rule_code {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::{rules, Rule};
+
+    pub fn serialize<S: Serializer>(rule: &&'static Rule, out: S) -> Result<S::Ok, S::Error> {
+        out.serialize_str(rule.code)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(input: D) -> Result<&'static Rule, D::Error> {
+        let code = <&str>::deserialize(input)?;
+        rules::find(code)
+            .ok_or_else(|| serde::de::Error::custom(format!("no rule has the code {code}")))
     }
 }

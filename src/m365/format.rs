@@ -45,7 +45,7 @@ pub const LEGACY_HEADER: [&str; 15] = [
 
 /// Which of Microsoft's two import headers an input file has: such a file is read back as users
 /// (a file prepared by hand, or an earlier run's output), and always re-written with the current header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ImportHeader {
     /// The 16-column header used since February 2023.
     Current,
@@ -187,7 +187,7 @@ impl ImportColumn {
 }
 
 /// One user line of the import file, its 16 values in Microsoft's order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImportRow {
     values: [String; 16],
 }

@@ -1,5 +1,6 @@
 //! Everything the tool knows about Microsoft 365's bulk-import format, and nothing else.
 
+pub mod batch;
 pub mod countries;
 pub mod existing;
 pub mod format;

@@ -70,7 +70,9 @@ pub fn is_alias_char(c: char) -> bool {
 }
 
 /// A user name that meets every rule Microsoft documents; it can only be built valid.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct UserPrincipalName(String);
 
 impl UserPrincipalName {

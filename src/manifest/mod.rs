@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::m365::existing::ExistingUsers;
 use crate::normalize::salesperson::SkipReason;
 use crate::plan::accounts::{Account, AccountPolicy, RoleRule, ROLES_ASSIGNED_BY_BC};
-use crate::plan::{Batch, Entry, Outcome};
+use crate::plan::{Batch, Entry, Outcome, Summary};
 
 pub const SCHEMA: &str = "bc2m365-manifest";
 /// 2: the `accounts` section; statuses `existing` and `coupled` (already coupled was `skipped` in 1);
@@ -115,29 +115,6 @@ impl FileRecord {
             country,
         }
     }
-}
-
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct Summary {
-    /// Data rows read from every input, empty rows included.
-    pub rows: u64,
-    pub written: u64,
-    /// Salespeople whose user already exists (`--existing`).
-    pub existing: u64,
-    /// Salespeople already coupled to a Sales user.
-    pub coupled: u64,
-    pub skipped: u64,
-    pub rejected: u64,
-    /// Empty rows between data rows: skipped, and not salespeople.
-    pub empty_rows: u64,
-    pub errors: u64,
-    pub warnings: u64,
-    pub import_files: usize,
-    /// The errors and warnings of rows alone (not of whole files), to check a second pass against.
-    #[serde(skip)]
-    pub row_errors: u64,
-    #[serde(skip)]
-    pub row_warnings: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -280,7 +257,7 @@ impl SalespeopleSpool {
         self.records += 1;
         // Four spaces in: the record is an element of the manifest's "salespeople" array.
         self.out.write_all(b"    ")?;
-        crate::report::json::write_nested(&mut self.out, &mut self.buffer, record, b"    ")
+        write_nested(&mut self.out, &mut self.buffer, record, b"    ")
     }
 
     pub fn finish(self) -> Spooled {
@@ -378,4 +355,24 @@ impl Accounts {
             },
         }
     }
+}
+
+/// `value` as pretty JSON nested in a bigger pretty document: every line after the first indented by
+/// `indent` (the caller places the first). `buffer` is scratch space, kept for the next value.
+pub fn write_nested(
+    out: &mut impl std::io::Write,
+    buffer: &mut Vec<u8>,
+    value: &impl Serialize,
+    indent: &[u8],
+) -> std::io::Result<()> {
+    buffer.clear();
+    serde_json::to_writer_pretty(&mut *buffer, value)?;
+    for (i, line) in buffer.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+            out.write_all(indent)?;
+        }
+        out.write_all(line)?;
+    }
+    Ok(())
 }

@@ -9,7 +9,7 @@ const PARTICLES: &[&str] = &[
 ];
 
 /// A person's name in Microsoft 365's two fields.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PersonName {
     pub first: String,
     pub last: String,

@@ -4,7 +4,7 @@ use crate::m365::{ImportHeader, ImportRow};
 use crate::normalize::PersonName;
 
 /// Why a salesperson gets no Microsoft 365 user from this run, though nothing is wrong with the row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SkipReason {
     Blocked,
     PrivacyBlocked,
@@ -25,14 +25,14 @@ impl SkipReason {
 }
 
 /// A row of a Microsoft 365 import file read as input, and which of Microsoft's headers the file had.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImportedRow {
     pub header: ImportHeader,
     pub row: ImportRow,
 }
 
 /// The salesperson's values, cleaned: trimmed, white space collapsed, Unicode NFC; Email lower-cased.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Salesperson {
     pub code: String,
     /// The Name, cleaned; it becomes the Display Name.

@@ -6,7 +6,7 @@ use crate::m365::upn::{is_alias_char, MAX_ALIAS_CHARS};
 
 /// The part before "@" of the user name built from a salesperson's names, unnumbered: worked out on the
 /// reading thread ahead of the planning, which needs it only for rows whose Email gives no user name.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Alias {
     /// Not worked out ahead: the planning builds it.
     #[default]

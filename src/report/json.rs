@@ -5,7 +5,8 @@ use serde::Serialize;
 use std::io::{self, Write};
 
 use crate::diagnostic::Diagnostic;
-use crate::manifest::Summary;
+use crate::manifest::write_nested;
+use crate::plan::Summary;
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
@@ -90,24 +91,4 @@ impl<W: Write> JsonReport<W> {
         self.out.flush()?;
         Ok(self.out)
     }
-}
-
-/// `value` as pretty JSON nested in a bigger pretty document: every line after the first indented by
-/// `indent` (the caller places the first). `buffer` is scratch space, kept for the next value.
-pub fn write_nested(
-    out: &mut impl Write,
-    buffer: &mut Vec<u8>,
-    value: &impl Serialize,
-    indent: &[u8],
-) -> io::Result<()> {
-    buffer.clear();
-    serde_json::to_writer_pretty(&mut *buffer, value)?;
-    for (i, line) in buffer.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            out.write_all(b"\n")?;
-            out.write_all(indent)?;
-        }
-        out.write_all(line)?;
-    }
-    Ok(())
 }

@@ -3,9 +3,9 @@
 
 use std::io::{self, Write};
 
-use crate::analysis::InputInfo;
 use crate::diagnostic::Severity;
 use crate::m365::format::microsoft_csv_writer;
+use crate::plan::InputInfo;
 use crate::plan::{Entry, Outcome};
 use crate::report::spreadsheet_safe;
 

@@ -9,8 +9,9 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, Note, Url, Workbook, Worksheet, XlsxError,
 };
 
-use crate::analysis::{Facts, Item};
 use crate::diagnostic::{column_letters, Diagnostic, Severity};
+use crate::plan::run::{input_of, Facts};
+use crate::plan::Item;
 use crate::plan::{Entry, Outcome};
 use crate::report::visible_text;
 
@@ -125,7 +126,7 @@ impl ReviewWriter {
     }
 
     /// Adds a row to its input's sheet and its problems to the Problems sheet, or a file's problem.
-    pub fn add(&mut self, item: &Item<'_>, analysis: &Facts<'_>) -> Result<(), XlsxError> {
+    pub fn add(&mut self, item: &Item, analysis: &Facts<'_>) -> Result<(), XlsxError> {
         match item {
             Item::FileDiagnostic(d) => self.add_problem(d, analysis),
             Item::Entry(entry) => {
@@ -419,7 +420,7 @@ fn add_problem_row(
     row: u32,
     styles: &Styles,
 ) -> Result<bool, XlsxError> {
-    let input = crate::analysis::input_of(analysis.inputs, d);
+    let input = input_of(analysis.inputs, d);
     // A problem on a row the review does not list is left out with its row.
     let row_listed = match (input, d.location.row) {
         (Some(input), Some(r)) => {

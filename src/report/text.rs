@@ -4,14 +4,26 @@ use std::fmt::Write as _;
 
 use anstyle::AnsiColor;
 
-use crate::analysis::InputInfo;
 use crate::bc::Field;
 use crate::diagnostic::{column_letters, Diagnostic, Severity};
-use crate::manifest::Summary;
+use crate::plan::tally::ReportSample;
+use crate::plan::InputInfo;
+use crate::plan::Summary;
 use crate::read::InputFormat;
 
-/// How many diagnostics of one code are shown before the rest are only counted.
-pub const SHOWN_PER_CODE: usize = 5;
+/// The text report of a run, errors only when asked: made from the plan's sample, which kept the first
+/// diagnostics of each code and counted the rest.
+pub fn render_sample(sample: &ReportSample, errors_only: bool, color: bool) -> String {
+    let keep = |severity: Severity| !errors_only || severity == Severity::Error;
+    let shown: Vec<&Diagnostic> = sample.shown.iter().filter(|d| keep(d.severity())).collect();
+    let hidden: Vec<(&'static str, Severity, u64)> = sample
+        .hidden
+        .iter()
+        .copied()
+        .filter(|(_, severity, _)| keep(*severity))
+        .collect();
+    render_counted(&shown, &hidden, color)
+}
 
 /// Renders the diagnostics shown, then for each code with more than [`SHOWN_PER_CODE`], how many more
 /// (`hidden`: code, severity, count): what [`render`] gives for all of them, from a sample.
@@ -211,7 +223,7 @@ pub fn group_thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -1,0 +1,164 @@
+//! The last steps of planning a row: its built user name, the output guard on its import row, and the
+//! special accounts.
+
+use crate::bc::Field;
+use crate::check::set::Sources;
+use crate::diagnostic::{rules, ColumnRef, Diagnostic, Location};
+use crate::m365::format::{ImportColumn, ImportRow};
+use crate::normalize::text;
+use crate::plan::keys::KeySets;
+use crate::plan::names::NameBuilder;
+use crate::plan::{Entry, Outcome, PlanOptions};
+
+/// The output guard on a written entry's import row, in `columns`: Microsoft's column limits, and no
+/// value derived from the input (a first name split off "Aa, =") reaching a cell as a formula or a
+/// control character.
+pub fn guard(entry: &mut Entry, columns: &[ImportColumn], sources: &Sources) {
+    if entry.outcome != Outcome::Written {
+        return;
+    }
+    let found = guard_findings(entry, columns, sources);
+    if !found.is_empty() {
+        entry.diagnostics.extend(found);
+        entry.outcome = Outcome::Rejected;
+    }
+}
+
+fn guard_findings(entry: &Entry, columns: &[ImportColumn], sources: &Sources) -> Vec<Diagnostic> {
+    let map = &sources.inputs[entry.input].columns;
+    let mut found = Vec::new();
+    for &column in columns {
+        let value = import_value(entry, column);
+        let location = || map.locate(source_field(column), &entry.location);
+        if text::looks_like_formula(value, column.is_phone() && text::is_phone_number(value)) {
+            found.push(
+                Diagnostic::new(
+                    &rules::FORMULA_LIKE,
+                    location(),
+                    format!(
+                        "{} \"{value}\" would start like a spreadsheet formula",
+                        column.header()
+                    ),
+                )
+                .with_value(value),
+            );
+        }
+        if let Some(c) = text::find_control_char(value) {
+            found.push(
+                Diagnostic::new(
+                    &rules::CONTROL_CHARACTER,
+                    location(),
+                    format!(
+                        "{} would hold the control or invisible character U+{:04X}",
+                        column.header(),
+                        c as u32
+                    ),
+                )
+                .with_value(value),
+            );
+        }
+        let len = value.chars().count();
+        if let Some(max) = column.max_chars().filter(|max| len > *max) {
+            let location = match &entry.salesperson.import_row {
+                // The import file's own column.
+                Some(given) => Location {
+                    column: given.header.position(column).map(|index| ColumnRef {
+                        index,
+                        header: column.header().to_string(),
+                    }),
+                    ..entry.location.clone()
+                },
+                None => map.locate(source_field(column), &entry.location),
+            };
+            found.push(
+                Diagnostic::new(
+                    &rules::TOO_LONG_FOR_M365,
+                    location,
+                    format!(
+                        "{} would have {len} characters; Microsoft 365 accepts {max}",
+                        column.header()
+                    ),
+                )
+                .with_value(value),
+            );
+        }
+    }
+    found
+}
+
+/// The steps of planning a row that need every row's first step: a user name built from the name
+/// where the Email gives none, the output guard, and the special accounts' rules.
+pub fn finish(
+    entry: &mut Entry,
+    names: &mut NameBuilder,
+    keys: &KeySets,
+    options: &PlanOptions,
+    sources: &Sources,
+) {
+    if entry.needs_built_name() {
+        names.build(entry, keys, options, sources);
+    }
+    guard(entry, &ImportColumn::ALL, sources);
+    let columns = &sources.inputs[entry.input].columns;
+    options.accounts.check_salesperson(entry, |e| {
+        (
+            columns.locate(Field::Email, &e.location),
+            columns.locate(Field::Name, &e.location),
+        )
+    });
+}
+
+pub(crate) fn import_row(entry: &Entry) -> ImportRow {
+    let mut row = ImportRow::default();
+    for column in ImportColumn::ALL {
+        row.set(column, import_value(entry, column));
+    }
+    row
+}
+
+/// The value of one column of the entry's import row, borrowed: the output guard looks at every column
+/// of every row, and need not build the row to do it.
+fn import_value(entry: &Entry, column: ImportColumn) -> &str {
+    let sp = &entry.salesperson;
+    match column {
+        ImportColumn::UserName => {
+            if let Some(upn) = &entry.upn {
+                return upn.as_str();
+            }
+        }
+        // The country always as its English short name ("BE" and "Belgium" are one country, and one file).
+        ImportColumn::CountryOrRegion => {
+            if let Some(name) = crate::m365::countries::country_name(&sp.country) {
+                return name;
+            }
+        }
+        _ => {}
+    }
+    if let Some(given) = &sp.import_row {
+        // Re-written as read (cleaned), with the user name decided here.
+        return given.row.get(column);
+    }
+    match column {
+        ImportColumn::FirstName => &sp.person.first,
+        ImportColumn::LastName => &sp.person.last,
+        ImportColumn::DisplayName => &sp.name,
+        ImportColumn::JobTitle => &sp.job_title,
+        // Phone No. goes to Mobile Phone: the Sales-to-BC sync writes MobilePhone back into Phone No.
+        ImportColumn::MobilePhone => &sp.phone,
+        ImportColumn::AlternateEmail => &entry.alternate_email,
+        ImportColumn::Department => &sp.department,
+        _ => "",
+    }
+}
+
+/// The Business Central field an import column's value came from, for pointing at the cell to fix.
+fn source_field(column: ImportColumn) -> Field {
+    match column {
+        ImportColumn::JobTitle => Field::JobTitle,
+        ImportColumn::MobilePhone => Field::PhoneNo,
+        ImportColumn::AlternateEmail | ImportColumn::UserName => Field::Email,
+        ImportColumn::Department => Field::Department,
+        ImportColumn::CountryOrRegion => Field::Country,
+        _ => Field::Name,
+    }
+}

@@ -1,0 +1,350 @@
+//! The first step of planning a row: its duplicates, the user name its Email gives, and its outcome.
+
+use crate::bc::Field;
+use crate::check::set::{At, Duplicates, FirstSeen, RowPos, Sources};
+use crate::diagnostic::{rules, Diagnostic, Location, Rule};
+use crate::m365::existing::ExistingUser;
+use crate::m365::upn::UpnProblem;
+use crate::m365::UserPrincipalName;
+use crate::normalize::salesperson::{Salesperson, SkipReason};
+use crate::plan::{Entry, Outcome, PlanOptions, RowInput, RowKind};
+
+/// The keys the duplicate checks keep, across every input: Codes, names, e-mail addresses, and the user
+/// names taken from Emails.
+#[derive(Debug)]
+pub struct KeySets {
+    duplicates: Duplicates,
+    /// User names taken from Emails (and those of coupled salespeople).
+    pub(crate) explicit: FirstSeen,
+}
+
+impl Default for KeySets {
+    fn default() -> Self {
+        KeySets {
+            duplicates: Duplicates::default(),
+            explicit: FirstSeen::new(Some(Field::Email)),
+        }
+    }
+}
+
+/// What the first step learns of a row's addresses.
+#[derive(Default)]
+struct Addresses {
+    upn: Option<UserPrincipalName>,
+    alternate_email: String,
+}
+
+/// One row as the first step sees it: where it is, and the findings so far.
+struct Step<'a> {
+    pos: RowPos,
+    location: &'a Location,
+    sources: &'a Sources,
+    input: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Step<'_> {
+    fn at(&self, field: Field) -> At<'_> {
+        At {
+            pos: self.pos,
+            row: self.location,
+            column: self.sources.inputs[self.input].columns.column(field),
+        }
+    }
+}
+
+impl KeySets {
+    /// The first step of planning one row: duplicates that do not depend on built user names, the user
+    /// name from the Email, and the outcome. A row that still needs a user name built from its Name is
+    /// left `Written` with no user name (see [`Entry::needs_built_name`]).
+    pub fn first_step(
+        &mut self,
+        mut row: RowInput,
+        options: &PlanOptions,
+        sources: &Sources,
+    ) -> Entry {
+        if row.kind != RowKind::Data {
+            let outcome = match row.kind {
+                RowKind::Empty => Outcome::Skipped(SkipReason::EmptyRow),
+                _ => Outcome::Rejected,
+            };
+            return Entry::unplanned(row, outcome);
+        }
+        let mut step = Step {
+            pos: RowPos {
+                input: row.input,
+                row: row.location.row.unwrap_or(0),
+            },
+            location: &row.location,
+            sources,
+            input: row.input,
+            diagnostics: std::mem::take(&mut row.diagnostics),
+        };
+        let sp = &row.salesperson;
+        let found = self
+            .duplicates
+            .code(&sp.code, step.at(Field::Code), sources);
+        step.diagnostics.extend(found);
+        let mut addresses = if sp.import_row.is_some() {
+            self.imported_addresses(sp, options, &mut step)
+        } else if sp.skip_reason().is_none() {
+            self.salesperson_addresses(sp, options, &mut step)
+        } else {
+            Addresses::default()
+        };
+        let outcome = self.outcome(sp, options, &mut step, &mut addresses);
+        let diagnostics = step.diagnostics;
+        Entry {
+            upn_from_email: addresses.upn.is_some() && outcome != Outcome::Existing,
+            upn: addresses.upn,
+            alternate_email: addresses.alternate_email,
+            diagnostics,
+            outcome,
+            ..Entry::unplanned(row, outcome)
+        }
+    }
+
+    /// A row of a Microsoft 365 import file: its User Name is the user name, checked strictly.
+    fn imported_addresses(
+        &mut self,
+        sp: &Salesperson,
+        options: &PlanOptions,
+        step: &mut Step<'_>,
+    ) -> Addresses {
+        let found = self
+            .duplicates
+            .name(&sp.name, step.at(Field::Name), step.sources);
+        step.diagnostics.extend(found);
+        let mut addresses = Addresses {
+            upn: None,
+            alternate_email: sp.email2.clone(),
+        };
+        if sp.email.is_empty() {
+            return addresses;
+        }
+        match UserPrincipalName::parse(&sp.email, &options.domains) {
+            Ok(name) => {
+                let message = || format!("user name \"{name}\" is already another user's");
+                addresses.upn = self.take_user_name(name.clone(), sp, message, step);
+            }
+            Err(problem) => {
+                let rule = match problem {
+                    UpnProblem::DomainNotVerified(_) => &rules::USER_NAME_OTHER_DOMAIN,
+                    _ => upn_rule(&problem),
+                };
+                let message = format!("User Name \"{}\" {problem}", sp.email);
+                step.diagnostics
+                    .push(email_problem(rule, step.at(Field::Email), message, sp));
+            }
+        }
+        addresses
+    }
+
+    /// A Business Central salesperson: the Email is the user name when it is on a verified domain, else
+    /// the alternate email, and Email 2 the alternate email where Email does not fill it.
+    fn salesperson_addresses(
+        &mut self,
+        sp: &Salesperson,
+        options: &PlanOptions,
+        step: &mut Step<'_>,
+    ) -> Addresses {
+        let found = self
+            .duplicates
+            .name(&sp.name, step.at(Field::Name), step.sources);
+        step.diagnostics.extend(found);
+        let mut addresses = Addresses::default();
+        if !sp.email.is_empty() && sp.email_valid {
+            match UserPrincipalName::parse(&sp.email, &options.domains) {
+                Ok(name) => {
+                    let message =
+                        || format!("user name \"{name}\" is already another salesperson's");
+                    addresses.upn = self.take_user_name(name.clone(), sp, message, step);
+                }
+                Err(UpnProblem::DomainNotVerified(domain)) => {
+                    self.email_on_other_domain(sp, &domain, options, step);
+                    addresses.alternate_email = sp.email.clone();
+                }
+                Err(problem) => {
+                    let message = format!("user name \"{}\" {problem}", sp.email);
+                    let rule = upn_rule(&problem);
+                    step.diagnostics
+                        .push(email_problem(rule, step.at(Field::Email), message, sp));
+                }
+            }
+        }
+        // Email 2 is the alternate email address where Email does not already fill it (Email is the
+        // user name, or empty), so a second address in Business Central is not lost.
+        if addresses.alternate_email.is_empty()
+            && !sp.email2.is_empty()
+            && sp.email2_valid
+            && !sp.email2.eq_ignore_ascii_case(&sp.email)
+        {
+            addresses.alternate_email = sp.email2.clone();
+        }
+        addresses
+    }
+
+    /// An Email on a domain the tenant has not verified: it becomes the alternate email.
+    fn email_on_other_domain(
+        &mut self,
+        sp: &Salesperson,
+        domain: &str,
+        options: &PlanOptions,
+        step: &mut Step<'_>,
+    ) {
+        let message = format!(
+            "Email \"{}\" is on {domain}, not a verified domain ({}); it becomes the alternate email and a user name is built from the name",
+            sp.email,
+            options.domains.join(", ")
+        );
+        let at = step.at(Field::Email);
+        let found = email_problem(&rules::EMAIL_OTHER_DOMAIN, at, message, sp);
+        step.diagnostics.push(found);
+        let found = self
+            .duplicates
+            .email(&sp.email, step.at(Field::Email), step.sources);
+        step.diagnostics.extend(found);
+    }
+
+    /// Takes `name` for this row unless an earlier row took it; then the finding says whose it is.
+    fn take_user_name(
+        &mut self,
+        name: UserPrincipalName,
+        sp: &Salesperson,
+        message: impl FnOnce() -> String,
+        step: &mut Step<'_>,
+    ) -> Option<UserPrincipalName> {
+        let at = step.at(Field::Email);
+        let found = self.explicit.check(
+            &rules::DUPLICATE_USER_NAME,
+            &name.key(),
+            at,
+            message,
+            &sp.email,
+            step.sources,
+        );
+        match found {
+            Some(d) => {
+                step.diagnostics.push(d);
+                None
+            }
+            None => Some(name),
+        }
+    }
+
+    /// The row's outcome: rejected by a finding, coupled, skipped, an existing user, or written.
+    fn outcome(
+        &mut self,
+        sp: &Salesperson,
+        options: &PlanOptions,
+        step: &mut Step<'_>,
+        addresses: &mut Addresses,
+    ) -> Outcome {
+        let skip = sp.skip_reason();
+        let rejected = step.diagnostics.iter().any(|d| options.rejects(d));
+        let outcome = if rejected {
+            Outcome::Rejected
+        } else if skip == Some(SkipReason::AlreadyCoupled) {
+            self.coupled(sp, options, step, addresses);
+            Outcome::Coupled
+        } else if let Some(reason) = skip {
+            Outcome::Skipped(reason)
+        } else if let Some(user) = addresses
+            .upn
+            .as_ref()
+            .and_then(|_| options.existing.as_ref()?.by_address(&sp.email))
+        {
+            step.diagnostics
+                .push(existing_diagnostic(&sp.code, user, step.location.clone()));
+            addresses.upn = existing_upn(&user.upn).or(addresses.upn.take());
+            Outcome::Existing
+        } else {
+            Outcome::Written
+        };
+        if let (Some(reason), false) = (skip, rejected) {
+            step.diagnostics
+                .push(skip_diagnostic(reason, &sp.code, step.location));
+        }
+        outcome
+    }
+
+    /// The Sales user a coupled salesperson is coupled to has BC's Email as primary email (the
+    /// synchronisation wrote it there): that user name is taken, so no built name is given it again.
+    fn coupled(
+        &mut self,
+        sp: &Salesperson,
+        options: &PlanOptions,
+        step: &Step<'_>,
+        addresses: &mut Addresses,
+    ) {
+        if let Ok(name) = UserPrincipalName::parse(&sp.email, &options.domains) {
+            let at = At {
+                pos: step.pos,
+                row: step.location,
+                column: None,
+            };
+            let _ = self.explicit.check(
+                &rules::DUPLICATE_USER_NAME,
+                &name.key(),
+                at,
+                String::new,
+                "",
+                step.sources,
+            );
+            addresses.upn = Some(name);
+        }
+    }
+}
+
+/// The rule a user name that breaks one of Microsoft's rules falls under.
+pub(crate) fn upn_rule(problem: &UpnProblem) -> &'static Rule {
+    if problem.is_length() {
+        &rules::USER_NAME_TOO_LONG
+    } else {
+        &rules::INVALID_USER_NAME
+    }
+}
+
+fn email_problem(rule: &'static Rule, at: At<'_>, message: String, sp: &Salesperson) -> Diagnostic {
+    Diagnostic::new(rule, at.location(), message).with_value(&sp.email)
+}
+
+fn skip_diagnostic(reason: SkipReason, code: &str, location: &Location) -> Diagnostic {
+    let rule = match reason {
+        SkipReason::Blocked => &rules::SKIPPED_BLOCKED,
+        SkipReason::PrivacyBlocked => &rules::SKIPPED_PRIVACY_BLOCKED,
+        SkipReason::AlreadyCoupled => &rules::SKIPPED_COUPLED,
+        SkipReason::EmptyRow => &rules::EMPTY_ROW,
+    };
+    let message = if reason == SkipReason::AlreadyCoupled {
+        format!(
+            "salesperson {code} is {}: no user is created for them",
+            reason.describe()
+        )
+    } else {
+        format!("salesperson {code} is skipped: {}", reason.describe())
+    };
+    Diagnostic::new(rule, location.clone(), message)
+}
+
+pub(crate) fn existing_diagnostic(
+    code: &str,
+    user: &ExistingUser,
+    location: Location,
+) -> Diagnostic {
+    Diagnostic::new(
+        &rules::EXISTING_USER,
+        location,
+        format!(
+            "salesperson {code} already has a user, {}: it is not imported again",
+            user.upn
+        ),
+    )
+}
+
+/// An existing user's name as a user name; it may be on any of the tenant's domains.
+fn existing_upn(upn: &str) -> Option<UserPrincipalName> {
+    let lower = upn.to_lowercase();
+    let domain = lower.rsplit_once('@')?.1.to_string();
+    UserPrincipalName::parse(&lower, &[domain]).ok()
+}

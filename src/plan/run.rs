@@ -1,0 +1,401 @@
+//! Planning every input of a run, each row once: read and checked on its own, its first step taken as
+//! it arrives, its last steps (which need every row's first step) taken over the stored rows, then kept
+//! for the outputs in a [`RowStore`].
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+
+use crate::bc::fields::header_key;
+use crate::bc::ColumnMap;
+use crate::check::set::{Source, Sources, MAX_INPUTS};
+use crate::diagnostic::{rules, Diagnostic};
+use crate::error::{Error, Result};
+use crate::m365::batch::{batches, Batch, BatchCursor};
+use crate::plan::input::{open_input, InputKind, InputSettings};
+use crate::plan::rows::{open_failure, read_beside, RowReader};
+use crate::plan::store::{RowStore, StoredRows};
+use crate::plan::tally::{Counts, ReportSample, Sample};
+use crate::plan::{finish, AliasAhead, Entry, KeySets, NameBuilder, Outcome, PlanOptions, Summary};
+use crate::progress::Progress;
+use crate::read::{self, InputFormat};
+
+/// What was read from one input file.
+#[derive(Debug, Clone)]
+pub struct InputInfo {
+    pub path: PathBuf,
+    pub file: String,
+    /// `None` when the file could not be read.
+    pub format: Option<InputFormat>,
+    pub sheet: Option<String>,
+    pub header_row: u64,
+    pub header: Vec<String>,
+    /// A Business Central export, or a Microsoft 365 import file.
+    pub kind: InputKind,
+    pub columns: ColumnMap,
+    /// Data rows read, empty ones between data rows included.
+    pub rows: u64,
+    /// The SHA-256 of what was read from stdin; files are hashed when the manifest is written.
+    pub stdin_sha256: Option<String>,
+}
+
+impl InputInfo {
+    fn new(path: &Path) -> Self {
+        InputInfo {
+            path: path.to_path_buf(),
+            file: read::display_name(path),
+            format: None,
+            sheet: None,
+            header_row: 0,
+            header: Vec::new(),
+            kind: InputKind::Salespeople,
+            columns: ColumnMap::default(),
+            rows: 0,
+            stdin_sha256: None,
+        }
+    }
+}
+
+/// One thing the outputs are written from, in report order: a problem of a whole file or header, or a
+/// planned row with its problems.
+pub enum Item {
+    FileDiagnostic(Diagnostic),
+    Entry(Box<Entry>),
+}
+
+/// What is known of a run as a whole, apart from its rows: what every output written beside the rows
+/// needs.
+#[derive(Clone, Copy)]
+pub struct Facts<'a> {
+    pub inputs: &'a [InputInfo],
+    pub file_diagnostics: &'a [Diagnostic],
+    pub summary: &'a Summary,
+    pub batches: &'a [Batch],
+}
+
+/// A planned run: every row planned once and stored, the problems of whole files, the counts, and the
+/// import files.
+pub struct Plan {
+    pub inputs: Vec<InputInfo>,
+    /// Problems of whole files and headers; row problems come with the rows (see [`Plan::items`]).
+    pub file_diagnostics: Vec<Diagnostic>,
+    /// The import files, in order of country.
+    pub batches: Vec<Batch>,
+    pub summary: Summary,
+    pub strict: bool,
+    /// The most cells past its header that a rejected row has (rejected.csv's extra columns).
+    pub rejected_extra_cells: usize,
+    /// What the text report shows, in order, and the counts of what it does not.
+    pub report: ReportSample,
+    rows: Option<StoredRows<Entry>>,
+}
+
+impl Plan {
+    /// Whether the problems stop the import: an error, or under `--strict` a warning.
+    pub fn has_errors(&self) -> bool {
+        self.summary.errors > 0 || (self.strict && self.summary.warnings > 0)
+    }
+
+    /// A file that could not be read at all (S008, or over a limit): the run exits 2 and writes nothing.
+    pub fn has_unreadable_file(&self) -> bool {
+        self.file_diagnostics
+            .iter()
+            .any(|d| d.rule == &rules::UNREADABLE_FILE || d.rule == &rules::LIMIT_EXCEEDED)
+    }
+
+    /// A file that could not be read, or holds no salespeople: nothing is written.
+    pub fn has_broken_file(&self) -> bool {
+        self.has_unreadable_file()
+            || self
+                .file_diagnostics
+                .iter()
+                .any(|d| d.rule == &rules::NO_DATA)
+    }
+
+    pub fn facts(&self) -> Facts<'_> {
+        Facts {
+            inputs: &self.inputs,
+            file_diagnostics: &self.file_diagnostics,
+            summary: &self.summary,
+            batches: &self.batches,
+        }
+    }
+
+    /// The planned rows, each with its import file, and each file problem before the rows of its file
+    /// that come after it: the order of the reports. They can be taken once.
+    pub fn items(&mut self) -> Items {
+        let mut queues: Vec<VecDeque<Diagnostic>> = vec![VecDeque::new(); self.inputs.len().max(1)];
+        // A problem of no known input (the special accounts') goes with the first.
+        let mut by_input: Vec<(usize, &Diagnostic)> = self
+            .file_diagnostics
+            .iter()
+            .map(|d| (input_of(&self.inputs, d).unwrap_or(0), d))
+            .collect();
+        by_input.sort_by_key(|(input, d)| (*input, d.location.row.unwrap_or(0)));
+        for (input, d) in by_input {
+            queues[input].push_back(d.clone());
+        }
+        Items {
+            rows: self.rows.take(),
+            peeked: None,
+            queues,
+            current: 0,
+            cursor: BatchCursor::new(&self.batches),
+        }
+    }
+}
+
+/// Which input a file problem is of.
+pub fn input_of(inputs: &[InputInfo], d: &Diagnostic) -> Option<usize> {
+    inputs.iter().position(|i| *i.file == *d.location.file)
+}
+
+/// The items of a plan, in report order (see [`Plan::items`]).
+pub struct Items {
+    rows: Option<StoredRows<Entry>>,
+    peeked: Option<Entry>,
+    queues: Vec<VecDeque<Diagnostic>>,
+    /// The input whose file problems come next.
+    current: usize,
+    cursor: BatchCursor,
+}
+
+impl Items {
+    fn next_file_problem(&mut self, before: Option<(usize, u64)>) -> Option<Diagnostic> {
+        let last = before.map_or(self.queues.len() - 1, |(input, _)| input);
+        while self.current < last {
+            if let Some(d) = self.queues[self.current].pop_front() {
+                return Some(d);
+            }
+            self.current += 1;
+        }
+        let queue = &mut self.queues[last];
+        match before {
+            Some((_, row)) if queue.front()?.location.row.unwrap_or(0) > row => None,
+            _ => queue.pop_front(),
+        }
+    }
+
+    fn peek(&mut self) -> Result<Option<&Entry>> {
+        if self.peeked.is_none() {
+            self.peeked = self.rows.as_mut().and_then(Iterator::next).transpose()?;
+        }
+        Ok(self.peeked.as_ref())
+    }
+}
+
+impl Iterator for Items {
+    type Item = Result<Item>;
+
+    fn next(&mut self) -> Option<Result<Item>> {
+        let last_input = self.queues.len() - 1;
+        let place = match self.peek() {
+            Ok(entry) => entry.map(|e| (e.input.min(last_input), e.location.row.unwrap_or(0))),
+            Err(error) => return Some(Err(error)),
+        };
+        if let Some(d) = self.next_file_problem(place) {
+            return Some(Ok(Item::FileDiagnostic(d)));
+        }
+        let mut entry = self.peeked.take()?;
+        if entry.outcome == Outcome::Written {
+            entry.batch = self.cursor.assign(entry.country());
+        }
+        Some(Ok(Item::Entry(Box::new(entry))))
+    }
+}
+
+/// Reads and plans every input.
+pub fn plan_inputs(
+    paths: &[PathBuf],
+    settings: &InputSettings,
+    options: &PlanOptions,
+    spill_dir: &Path,
+) -> Result<Plan> {
+    if paths.len() > MAX_INPUTS {
+        return Err(Error::Usage(format!(
+            "{} inputs given; one run reads at most {MAX_INPUTS}",
+            paths.len()
+        )));
+    }
+    let mut first = FirstSteps::new(options, settings, spill_dir);
+    for (index, path) in paths.iter().enumerate() {
+        first.read_input(index, path)?;
+    }
+    first.check_map()?;
+    first.last_steps()
+}
+
+/// The rows' first steps, over every input: what they found, and the rows stored.
+struct FirstSteps<'a> {
+    options: &'a PlanOptions,
+    settings: &'a InputSettings,
+    spill_dir: &'a Path,
+    inputs: Vec<InputInfo>,
+    file_diagnostics: Vec<Diagnostic>,
+    /// Every header cell of every input, for `--map`'s check.
+    headers_seen: Vec<String>,
+    sources: Sources,
+    keys: KeySets,
+    rows: RowStore<Entry>,
+    progress: Progress,
+}
+
+impl<'a> FirstSteps<'a> {
+    fn new(options: &'a PlanOptions, settings: &'a InputSettings, spill_dir: &'a Path) -> Self {
+        FirstSteps {
+            options,
+            settings,
+            spill_dir,
+            inputs: Vec::new(),
+            file_diagnostics: Vec::new(),
+            headers_seen: Vec::new(),
+            sources: Sources::default(),
+            keys: KeySets::default(),
+            rows: RowStore::new(spill_dir),
+            progress: Progress::new(settings.progress),
+        }
+    }
+
+    /// Reads one input and takes each row's first step; an input that cannot be read keeps its place
+    /// with a finding.
+    fn read_input(&mut self, index: usize, path: &Path) -> Result<()> {
+        let mut info = InputInfo::new(path);
+        self.progress.stage(format!("reading {}:", info.file));
+        let table = match open_input(path, self.settings) {
+            Ok(table) => table,
+            Err(error) => {
+                self.file_diagnostics.push(open_failure(error, &info.file)?);
+                self.not_read(info);
+                return Ok(());
+            }
+        };
+        self.headers_seen.extend(table.header.iter().cloned());
+        let (format, sheet, header_row) = (table.format, table.sheet.clone(), table.header_row);
+        let (header, stdin_sha256) = (table.header.clone(), table.stdin_sha256.clone());
+        let diagnostics_before = self.file_diagnostics.len();
+        let ahead = AliasAhead::new(self.options);
+        let reader = RowReader::new(
+            index,
+            table,
+            self.settings,
+            ahead,
+            &mut self.file_diagnostics,
+        );
+        if reader.header_over_limit {
+            self.not_read(info);
+            return Ok(());
+        }
+        info.format = Some(format);
+        info.sheet = sheet;
+        info.header_row = header_row;
+        info.header = header;
+        info.stdin_sha256 = stdin_sha256;
+        info.kind = reader.kind;
+        info.columns = reader.columns.clone();
+        self.sources.inputs.push(Source {
+            file: reader.base.file.clone(),
+            sheet: reader.base.sheet.clone(),
+            columns: reader.columns.clone(),
+        });
+        let header_location = reader.header_location.clone();
+        info.rows = self.first_steps(reader)?;
+        let stopped = self.file_diagnostics[diagnostics_before..]
+            .iter()
+            .any(|d| d.rule == &rules::UNREADABLE_FILE);
+        if info.rows == 0 && !stopped {
+            self.file_diagnostics.push(Diagnostic::new(
+                &rules::NO_DATA,
+                header_location,
+                "the file holds a header and no salespeople",
+            ));
+        }
+        self.inputs.push(info);
+        Ok(())
+    }
+
+    /// Each row's first step, as the reading thread hands the rows on; the rows are stored.
+    fn first_steps(&mut self, reader: RowReader) -> Result<u64> {
+        let FirstSteps {
+            options,
+            keys,
+            sources,
+            rows,
+            progress,
+            file_diagnostics,
+            ..
+        } = self;
+        read_beside(reader, file_diagnostics, &mut |row| {
+            let entry = keys.first_step(row, options, sources);
+            rows.push(entry)?;
+            progress.rows(rows.len());
+            Ok(())
+        })
+    }
+
+    /// Records an input whose rows are not read: it keeps its place among the inputs.
+    fn not_read(&mut self, info: InputInfo) {
+        self.sources.inputs.push(Source {
+            file: info.file.as_str().into(),
+            ..Source::default()
+        });
+        self.inputs.push(info);
+    }
+
+    /// Every `--map` names a column some input has: a misspelt one would silently map nothing.
+    fn check_map(&self) -> Result<()> {
+        for (field, header) in self.settings.map.entries() {
+            let found = self
+                .headers_seen
+                .iter()
+                .any(|h| header_key(h) == header_key(header));
+            if !found {
+                return Err(Error::Usage(format!(
+                    "--map {}={header}: no input has a column \"{header}\"",
+                    field.map_name()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The steps that need every row's first step (user names built from names, the output guard,
+    /// the special accounts), over the stored rows in input order; then the counts and import files.
+    fn last_steps(mut self) -> Result<Plan> {
+        self.progress.stage("planning");
+        let mut planned = RowStore::new(self.spill_dir);
+        let mut names = NameBuilder::default();
+        let mut counts = Counts::default();
+        let mut sample = Sample::default();
+        let first = std::mem::replace(&mut self.rows, RowStore::new(self.spill_dir));
+        for entry in first.into_rows()? {
+            let mut entry = entry?;
+            finish(
+                &mut entry,
+                &mut names,
+                &self.keys,
+                self.options,
+                &self.sources,
+            );
+            counts.add(&entry, self.inputs[entry.input].header.len());
+            sample.add_entry(&entry);
+            planned.push(entry)?;
+            self.progress.rows(planned.len());
+        }
+        self.progress.finish();
+        self.file_diagnostics.extend(self.options.accounts.check());
+        for (k, d) in self.file_diagnostics.iter().enumerate() {
+            sample.add_file(input_of(&self.inputs, d).unwrap_or(0), k, d);
+        }
+        counts.add_diagnostics(&self.file_diagnostics);
+        let batches = batches(&counts.written_by_country);
+        Ok(Plan {
+            summary: counts.summary(batches.len()),
+            inputs: self.inputs,
+            file_diagnostics: self.file_diagnostics,
+            batches,
+            strict: self.options.strict,
+            rejected_extra_cells: counts.rejected_extra,
+            report: sample.finish(),
+            rows: Some(planned.into_rows()?),
+        })
+    }
+}
