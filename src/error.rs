@@ -78,12 +78,6 @@ impl Error {
             source,
         }
     }
-
-    /// Every stopping error is a usage, file or I/O problem: exit code 2. (Exit 1 is for input data with
-    /// errors, which is not an `Error` but a result with error diagnostics.)
-    pub fn exit_code(&self) -> u8 {
-        2
-    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -29,13 +29,6 @@ use diagnostic::Severity;
 pub use error::{Error, Result};
 use report::{OutputSettings, Verbosity};
 
-/// Exit code: outputs written (warnings allowed).
-pub const EXIT_OK: u8 = 0;
-/// Exit code: the input has errors; no import file or manifest was written.
-pub const EXIT_INPUT_ERRORS: u8 = 1;
-/// Exit code: usage error, unreadable file, I/O error.
-pub const EXIT_FAILURE: u8 = 2;
-
 /// Runs one command line and turns the result into the process's exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let output = output_settings(&cli);
@@ -53,14 +46,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Man => cmd::completions::run_man(),
         Command::Inspect(args) => cmd::inspect::run(&args),
     };
-    match result {
-        Ok(ending) => ExitCode::from(ending.exit_code()),
-        Err(error) => {
-            let label = report::text::paint("error", Severity::Error, output.color);
-            let _ = writeln!(stderr, "{label}: {error}");
-            ExitCode::from(error.exit_code())
-        }
+    if let Err(error) = &result {
+        let label = report::text::paint("error", Severity::Error, output.color);
+        let _ = writeln!(stderr, "{label}: {error}");
     }
+    ExitCode::from(cmd::exit_code(&result))
 }
 
 /// Parses the command line. clap's own help and usage errors follow an explicit `--color always|never` as the

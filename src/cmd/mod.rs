@@ -34,14 +34,6 @@ pub enum Ending {
 }
 
 impl Ending {
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Ending::Done => crate::EXIT_OK,
-            Ending::InputErrors => crate::EXIT_INPUT_ERRORS,
-            Ending::InputUnreadable => crate::EXIT_FAILURE,
-        }
-    }
-
     /// How a run that read and planned its inputs ends.
     pub fn of(plan: &Plan) -> Ending {
         if plan.has_unreadable_file() {
@@ -51,6 +43,17 @@ impl Ending {
         } else {
             Ending::Done
         }
+    }
+}
+
+/// The process's exit code, the one place it is decided: 0 done, 1 the input has errors, 2 a usage,
+/// file or I/O problem (every [`Error`] stops the run: none is a problem of the data, which is a
+/// diagnostic).
+pub fn exit_code(result: &Result<Ending>) -> u8 {
+    match result {
+        Ok(Ending::Done) => 0,
+        Ok(Ending::InputErrors) => 1,
+        Ok(Ending::InputUnreadable) | Err(_) => 2,
     }
 }
 
