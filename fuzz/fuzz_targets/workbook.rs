@@ -4,9 +4,8 @@
 
 use std::io::Write;
 
-use bc2m365::analysis::analyse;
 use bc2m365::plan::input::InputSettings;
-use bc2m365::plan::PlanOptions;
+use bc2m365::plan::{plan_inputs, PlanOptions};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -17,5 +16,6 @@ fuzz_target!(|data: &[u8]| {
         domains: vec!["contoso.com".into()],
         ..PlanOptions::default()
     };
-    let _ = analyse(&[file.path().to_path_buf()], &InputSettings::default(), &options);
+    let dir = file.path().parent().unwrap().to_path_buf();
+    let _ = plan_inputs(&[file.path().to_path_buf()], &InputSettings::default(), &options, &dir);
 });
