@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The benchmark harness: builds the release binary, makes its own data, and measures wall time and peak
-# memory of validate and convert against the floor (one pass of the csv crate over the same file).
+# memory of validate and convert, each beside its floor measured in the same run: one pass of the csv
+# crate over the same file for reading (validate, a small convert), and copying convert's own outputs and
+# flushing them to disk for writing (convert). The table's last column is the project's target.
 #
-#   bash benches/run.sh            # the full run: 10k, 100k and 1M CSV rows, 100k and 250 XLSX rows
+#   bash benches/run.sh            # the full run: 250, 10k, 100k and 1M CSV rows, 100k and 250 XLSX rows
 #   ROWS=100000 bash benches/run.sh   # a quicker run with a smaller "large" CSV
 #
 # Needs GNU time (/usr/bin/time, package "time") for peak memory. Nothing is left behind: the data and
@@ -35,6 +37,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 echo "making data in $WORK..." >&2
 sizes=($(printf '%s\n' 10000 100000 "$ROWS" | sort -nu))
+"$GEN" 250 "$WORK/salespeople-250.csv"
 for n in "${sizes[@]}"; do
   [[ -f "$WORK/salespeople-$n.csv" ]] || "$GEN" "$n" "$WORK/salespeople-$n.csv"
 done
@@ -59,15 +62,18 @@ run_timed() {
   PEAK_KIB=$(tail -1 "$WORK/time")
 }
 
-# Each run is compared with the floor of the same CSV file; the workbooks have none ("-").
-declare -a LABELS=() WALL=() RSS=() BASE=()
+# Each run is compared with its floor (FLOOR_MS, measured just before it); TARGET is the ratio and memory
+# the project aims for, "-" where it sets none.
+declare -a LABELS=() WALL=() RSS=() BASE=() GOAL=()
 FLOOR_MS=0
+TARGET="-"
 record() {
   LABELS+=("$1")
   WALL+=("$2")
   RSS+=("$3")
   BASE+=("$FLOOR_MS")
-  printf '  %-40s %8s ms %6s MiB\n' "$1" "$2" "$3" >&2
+  GOAL+=("$TARGET")
+  printf '  %-50s %8s ms %6s MiB\n' "$1" "$2" "$3" >&2
 }
 
 # measure LABEL COMMAND...: one run.
@@ -78,40 +84,78 @@ measure() {
   record "$label" "$WALL_MS" "$((PEAK_KIB / 1024))"
 }
 
-# measure_median LABEL COMMAND...: the median wall time of SMALL_RUNS runs, and the largest peak memory.
-measure_median() {
-  local label=$1
-  shift
+# median LABEL COMMAND...: the median wall time of SMALL_RUNS runs, and the largest peak memory; sets
+# MEDIAN_MS and MEDIAN_KIB without recording.
+median() {
   local times=() peak=0
   for _ in $(seq "$SMALL_RUNS"); do
     run_timed "$@"
     times+=("$WALL_MS")
     ((PEAK_KIB > peak)) && peak=$PEAK_KIB
   done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((SMALL_RUNS + 1) / 2))p")
-  record "$label (median of $SMALL_RUNS)" "$median" "$((peak / 1024))"
+  MEDIAN_MS=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((SMALL_RUNS + 1) / 2))p")
+  MEDIAN_KIB=$peak
+}
+
+# floor_of FILE: the csv crate's pass over FILE, recorded as its own line, and the floor of what follows.
+floor_of() {
+  TARGET="-"
+  FLOOR_MS=0
+  run_timed "$FLOOR" "$1"
+  FLOOR_MS=$WALL_MS
+  record "floor: the csv crate's pass, $(basename "$1")" "$WALL_MS" "$((PEAK_KIB / 1024))"
+}
+
+# output_floor DIR ROWS: copying convert's outputs in DIR and flushing them to disk, which convert must do
+# too; recorded, and the floor of the convert measured next.
+output_floor() {
+  local out_mib
+  out_mib=$(du -sm "$1" | cut -f1)
+  TARGET="-"
+  FLOOR_MS=0
+  run_timed sh -c "cp -r '$1' '$1.copy' && sync"
+  rm -rf "$1.copy"
+  FLOOR_MS=$WALL_MS
+  record "output floor: cp + sync of convert's $out_mib MiB, $2 rows" "$WALL_MS" "$((PEAK_KIB / 1024))"
 }
 
 echo "measuring..." >&2
-# The start-up cost first, before the big runs fill the disk cache.
-measure_median "convert, 250 XLSX rows" "$BIN" convert "$WORK/salespeople-250.xlsx" \
-  --domain "$DOMAIN" --quiet --keep-going --force --out "$WORK/out-250"
+# The start-up cost first, before the big runs fill the disk cache: a small CSV against its csv pass.
+small="$WORK/salespeople-250.csv"
+median "$FLOOR" "$small"
+FLOOR_MS=$MEDIAN_MS
+TARGET="-"
+record "floor: the csv crate's pass, 250 CSV rows (median of $SMALL_RUNS)" "$MEDIAN_MS" "$((MEDIAN_KIB / 1024))"
+median "$BIN" convert "$small" --domain "$DOMAIN" --quiet --keep-going --force --out "$WORK/out-250"
+TARGET="<= 6x"
+record "convert, 250 CSV rows (median of $SMALL_RUNS)" "$MEDIAN_MS" "$((MEDIAN_KIB / 1024))"
+TARGET="-"
+FLOOR_MS=0
+median "$BIN" convert "$WORK/salespeople-250.xlsx" --domain "$DOMAIN" --quiet --keep-going --force \
+  --out "$WORK/out-250x"
+record "convert, 250 XLSX rows (median of $SMALL_RUNS)" "$MEDIAN_MS" "$((MEDIAN_KIB / 1024))"
 for n in "${sizes[@]}"; do
   csv="$WORK/salespeople-$n.csv"
-  run_timed "$FLOOR" "$csv"
-  FLOOR_MS=$WALL_MS
-  record "floor (csv crate), $n CSV rows" "$WALL_MS" "$((PEAK_KIB / 1024))"
+  floor_of "$csv"
+  TARGET="-"
+  [[ $n -eq 1000000 ]] && TARGET="<= 4x, <= 128 MiB"
   measure "validate, $n CSV rows" "$BIN" validate "$csv" --domain "$DOMAIN" --quiet
+  # convert once to learn its output floor, then again against it.
+  run_timed "$BIN" convert "$csv" --domain "$DOMAIN" --quiet --keep-going --force --out "$WORK/out-$n"
+  output_floor "$WORK/out-$n" "$n"
+  TARGET="-"
+  [[ $n -eq 10000 ]] && TARGET="<= 3x, <= 64 MiB"
+  [[ $n -eq 1000000 ]] && TARGET="<= 1.5x, <= 256 MiB"
   measure "convert, $n CSV rows" "$BIN" convert "$csv" --domain "$DOMAIN" --quiet --keep-going \
     --force --out "$WORK/out-$n"
-  # The output floor: copying convert's outputs and flushing them to disk, which convert must do too.
-  out_mib=$(du -sm "$WORK/out-$n" | cut -f1)
-  measure "output floor: cp + sync of convert's $out_mib MiB, $n rows" \
-    sh -c "cp -r '$WORK/out-$n' '$WORK/copy-$n' && sync"
-  rm -rf "$WORK/out-$n" "$WORK/copy-$n"
+  if [[ $n -eq "${sizes[-1]}" ]]; then
+    measure "convert, $n CSV rows from stdin" sh -c "'$BIN' convert - --domain '$DOMAIN' --quiet \
+      --keep-going --force --out '$WORK/out-$n' < '$csv'"
+  fi
+  rm -rf "$WORK/out-$n"
 done
 FLOOR_MS=0
+TARGET="-"
 measure "convert, $XLSX_ROWS XLSX rows" "$BIN" convert "$WORK/salespeople-$XLSX_ROWS.xlsx" \
   --domain "$DOMAIN" --quiet --keep-going --force --out "$WORK/out-xlsx"
 rm -rf "$WORK/out-xlsx"
@@ -121,10 +165,10 @@ mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 echo
 echo "Machine: $(nproc) cores, ${cpu:-unknown CPU}, $mem; $(uname -sr); $(rustc --version)"
 echo
-echo "| Run | Wall time | Ratio to the floor | Peak memory |"
-echo "|---|---:|---:|---:|"
+echo "| Run | Wall time | Ratio to its floor (the line above it) | Peak memory | Target |"
+echo "|---|---:|---:|---:|---|"
 for i in "${!LABELS[@]}"; do
   ratio=$(awk -v a="${WALL[$i]}" -v b="${BASE[$i]}" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }')
   secs=$(awk -v ms="${WALL[$i]}" 'BEGIN { printf "%.3f s", ms / 1000 }')
-  echo "| ${LABELS[$i]} | $secs | $ratio | ${RSS[$i]} MiB |"
+  echo "| ${LABELS[$i]} | $secs | $ratio | ${RSS[$i]} MiB | ${GOAL[$i]} |"
 done

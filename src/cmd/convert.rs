@@ -324,7 +324,7 @@ fn input_records(
     for info in &plan.inputs {
         inputs.push(FileRecord {
             file: info.file.clone(),
-            sha256: match &info.stdin_sha256 {
+            sha256: match &info.stream_sha256 {
                 Some(sha256) => sha256.clone(),
                 None => sha256_file(&info.path)?,
             },

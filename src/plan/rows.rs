@@ -91,6 +91,8 @@ pub struct RowReader {
     done: bool,
     /// The header has more columns than the limit: the file is refused whole.
     pub header_over_limit: bool,
+    /// For stdin or a pipe: its size so far, against `--max-input-size`.
+    stream: Option<read::stream::StreamDigest>,
 }
 
 impl RowReader {
@@ -129,6 +131,7 @@ impl RowReader {
         }
         RowReader {
             index,
+            stream: table.stream,
             rows_in: table.rows,
             base,
             header_location,
@@ -199,6 +202,15 @@ impl RowReader {
     fn next_raw(&mut self, diagnostics: &mut Vec<Diagnostic>) -> Option<read::RawRow> {
         match self.rows_in.next()? {
             Ok(raw) => Some(raw),
+            Err(_) if self.stream.as_ref().is_some_and(|s| s.over_limit()) => {
+                let what = self
+                    .stream
+                    .as_ref()
+                    .map(|s| s.limit_message())
+                    .unwrap_or_default();
+                diagnostics.push(over_limit(&self.base.file, None, what, "--max-input-size"));
+                None
+            }
             Err(error) => {
                 diagnostics.push(Diagnostic::new(
                     &rules::UNREADABLE_FILE,

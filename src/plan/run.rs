@@ -34,8 +34,9 @@ pub struct InputInfo {
     pub columns: ColumnMap,
     /// Data rows read, empty ones between data rows included.
     pub rows: u64,
-    /// The SHA-256 of what was read from stdin; files are hashed when the manifest is written.
-    pub stdin_sha256: Option<String>,
+    /// The SHA-256 of what was read from stdin or a named pipe; files are hashed when the manifest is
+    /// written.
+    pub stream_sha256: Option<String>,
 }
 
 impl InputInfo {
@@ -50,7 +51,7 @@ impl InputInfo {
             kind: InputKind::Salespeople,
             columns: ColumnMap::default(),
             rows: 0,
-            stdin_sha256: None,
+            stream_sha256: None,
         }
     }
 }
@@ -270,7 +271,7 @@ impl<'a> FirstSteps<'a> {
         };
         self.headers_seen.extend(table.header.iter().cloned());
         let (format, sheet, header_row) = (table.format, table.sheet.clone(), table.header_row);
-        let (header, stdin_sha256) = (table.header.clone(), table.stdin_sha256.clone());
+        let (header, stream) = (table.header.clone(), table.stream.clone());
         let diagnostics_before = self.file_diagnostics.len();
         let ahead = AliasAhead::new(self.options);
         let reader = RowReader::new(
@@ -288,7 +289,6 @@ impl<'a> FirstSteps<'a> {
         info.sheet = sheet;
         info.header_row = header_row;
         info.header = header;
-        info.stdin_sha256 = stdin_sha256;
         info.kind = reader.kind;
         info.columns = reader.columns.clone();
         self.sources.inputs.push(Source {
@@ -298,6 +298,7 @@ impl<'a> FirstSteps<'a> {
         });
         let header_location = reader.header_location.clone();
         info.rows = self.first_steps(reader)?;
+        info.stream_sha256 = stream.map(|digest| digest.sha256());
         let stopped = self.file_diagnostics[diagnostics_before..]
             .iter()
             .any(|d| d.rule == &rules::UNREADABLE_FILE);

@@ -239,8 +239,7 @@ pub fn open_reader(
         header: first.cells,
         header_invalid_cells: first.invalid_cells,
         rows: Box::new(rows),
-        stdin_sha256: None,
-        stdin_bytes: None,
+        stream: None,
     })
 }
 

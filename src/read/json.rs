@@ -95,8 +95,7 @@ pub fn open(path: &Path) -> Result<InputTable> {
         header,
         header_invalid_cells: Vec::new(),
         rows: Box::new(rows.into_iter().map(Ok)),
-        stdin_sha256: None,
-        stdin_bytes: None,
+        stream: None,
     })
 }
 

@@ -3,6 +3,7 @@
 pub mod csv;
 pub mod json;
 pub mod limits;
+pub mod stream;
 pub mod xlsx;
 
 use std::path::Path;
@@ -41,10 +42,9 @@ pub struct InputTable {
     /// Cells of the header that were not valid text.
     pub header_invalid_cells: Vec<usize>,
     pub rows: Box<dyn Iterator<Item = Result<RawRow>> + Send>,
-    /// For stdin, which cannot be read twice: the SHA-256 of the bytes read, for the manifest.
-    pub stdin_sha256: Option<String>,
-    /// For stdin: the bytes read, so the rows can be read a second time.
-    pub stdin_bytes: Option<std::sync::Arc<[u8]>>,
+    /// For stdin and named pipes, which can be read only once: the SHA-256 and size of what was read,
+    /// counted as the rows are read.
+    pub stream: Option<stream::StreamDigest>,
 }
 
 /// The input path that means "read a CSV from stdin".
@@ -85,57 +85,6 @@ pub fn check_stdin_once(paths: &[std::path::PathBuf]) -> Result<()> {
         seen.push((canonical, path));
     }
     Ok(())
-}
-
-/// Reads all of stdin into memory (the encoding and delimiter are sniffed from its start and the manifest
-/// needs its hash), then reads it as a CSV named `<stdin>`.
-fn open_stdin(options: &ReadOptions, is_header: HeaderTest<'_>) -> Result<InputTable> {
-    use std::io::Read;
-    let name = Path::new(STDIN_NAME);
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(options.limits.input_bytes.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(name, e))?;
-    if bytes.len() as u64 > options.limits.input_bytes {
-        return Err(limits::exceeded(
-            name,
-            format!(
-                "it is more than the {} limit",
-                limits::describe_size(options.limits.input_bytes)
-            ),
-            "--max-input-size",
-        ));
-    }
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(Error::Unreadable {
-            path: name.into(),
-            format: "CSV",
-            reason: "it is a workbook, and only a CSV can be read from stdin".into(),
-            help: "give the workbook's path instead of -",
-        });
-    }
-    let sha256 = crate::write::sha256_hex(&bytes);
-    let bytes: std::sync::Arc<[u8]> = bytes.into();
-    let mut table = reopen_stdin(bytes.clone(), options, is_header)?;
-    table.stdin_sha256 = Some(sha256);
-    table.stdin_bytes = Some(bytes);
-    Ok(table)
-}
-
-/// Reads the bytes read from stdin again, for a second pass over the rows.
-pub fn reopen_stdin(
-    bytes: std::sync::Arc<[u8]>,
-    options: &ReadOptions,
-    is_header: HeaderTest<'_>,
-) -> Result<InputTable> {
-    csv::open_reader(
-        Path::new(STDIN_NAME),
-        std::io::Cursor::new(bytes),
-        options,
-        is_header,
-    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,7 +164,12 @@ pub type HeaderTest<'a> = &'a dyn Fn(&[String]) -> bool;
 /// Opens `path` as a workbook or a CSV, by its content first (a ZIP or OLE signature) and its extension second.
 pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Result<InputTable> {
     if path == Path::new(STDIN_PATH) {
-        return open_stdin(options, is_header);
+        let name = Path::new(STDIN_NAME);
+        return stream::open_stream(name, std::io::stdin(), options, is_header);
+    }
+    if stream::is_stream(path) {
+        let pipe = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        return stream::open_stream(path, pipe, options, is_header);
     }
     limits::check_file_size(path, &options.limits)?;
     let mut head = [0u8; 8];

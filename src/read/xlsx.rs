@@ -137,8 +137,7 @@ fn table(
         header,
         header_invalid_cells: Vec::new(),
         rows: Box::new(rows),
-        stdin_sha256: None,
-        stdin_bytes: None,
+        stream: None,
     }
 }
 
