@@ -50,17 +50,9 @@ pub fn check_row(
         row: Some(raw.row),
         ..base.clone()
     };
-    let at = |index: usize, header: &str| Location {
-        column: Some(crate::diagnostic::ColumnRef {
-            index,
-            header: header.to_string(),
-        }),
-        ..row_location.clone()
-    };
     let mut diagnostics = structure_problems(raw, header_len, &row_location, |i| {
         columns_header(columns, i)
     });
-
     let mut salesperson = Salesperson::default();
     for (field, column) in columns.fields() {
         let raw_value = raw
@@ -68,99 +60,15 @@ pub fn check_row(
             .get(column.index - 1)
             .map(String::as_str)
             .unwrap_or("");
-        let location = || at(column.index, &column.header);
-        diagnostics.extend(control_character(field.caption(), raw_value, location));
-        let value = clean_text(raw_value);
-        if field.is_boolean() {
-            match parse_boolean(&value) {
-                Some(flag) => match field {
-                    Field::Blocked => salesperson.blocked = flag,
-                    Field::PrivacyBlocked => salesperson.privacy_blocked = flag,
-                    _ => salesperson.coupled = flag,
-                },
-                None => diagnostics.push(
-                    Diagnostic::new(
-                        &rules::INVALID_BOOLEAN,
-                        location(),
-                        format!("{} is \"{value}\", not Yes or No", field.caption()),
-                    )
-                    .with_value(value),
-                ),
-            }
-            continue;
-        }
-        diagnostics.extend(formula_like(
-            field.caption(),
-            &value,
-            *field == Field::PhoneNo,
-            location,
-        ));
-        if *field == Field::PhoneNo && !value.is_empty() && !text::is_phone_number(&value) {
-            diagnostics.push(
-                Diagnostic::new(
-                    &rules::PHONE_CHARACTERS,
-                    location(),
-                    format!("Phone No. \"{value}\" holds other characters than digits, spaces and + ( ) - . /"),
-                )
-                .with_value(value.clone()),
-            );
-        }
-        if let Some(max) = field.bc_max_chars() {
-            let len = value.chars().count();
-            if len > max {
-                diagnostics.push(
-                    Diagnostic::new(
-                        &rules::TOO_LONG_FOR_BC,
-                        location(),
-                        format!(
-                            "{} has {len} characters; Business Central holds {max}",
-                            field.caption()
-                        ),
-                    )
-                    .with_value(value.clone()),
-                );
-            }
-        }
-        match field {
-            Field::Code => salesperson.code = value,
-            Field::Name => salesperson.name = value,
-            Field::Email => {
-                salesperson.email = value.to_lowercase();
-                salesperson.email_in_bc = value;
-            }
-            Field::Email2 => salesperson.email2 = value.to_lowercase(),
-            Field::PhoneNo => salesperson.phone = value,
-            Field::JobTitle => salesperson.job_title = value,
-            Field::CommissionPct if value.is_empty() => {}
-            Field::CommissionPct => match parse_decimal(&value) {
-                Some(number) => salesperson.commission_pct = number,
-                None => diagnostics.push(
-                    Diagnostic::new(
-                        &rules::INVALID_NUMBER,
-                        location(),
-                        format!("{} is \"{value}\", not a number", field.caption()),
-                    )
-                    .with_value(value),
-                ),
-            },
-            Field::Department => salesperson.department = value,
-            Field::Country if value.is_empty() => {}
-            Field::Country => match countries::country_code(&value) {
-                Some(code) => salesperson.country = code.to_string(),
-                None => diagnostics.push(
-                    Diagnostic::new(
-                        &rules::UNKNOWN_COUNTRY,
-                        location(),
-                        format!(
-                            "{} \"{value}\" is not an ISO 3166 two-letter country code",
-                            field.caption()
-                        ),
-                    )
-                    .with_value(value),
-                ),
-            },
-            Field::Blocked | Field::PrivacyBlocked | Field::CoupledToDataverse => {}
-        }
+        let location = || Location {
+            column: Some(crate::diagnostic::ColumnRef {
+                index: column.index,
+                header: column.header.to_string(),
+            }),
+            ..row_location.clone()
+        };
+        let found = read_field(*field, raw_value, &mut salesperson, location);
+        diagnostics.extend(found);
     }
     salesperson.person = split_full_name(&salesperson.name);
     let country_cell_empty = columns
@@ -170,22 +78,145 @@ pub fn check_row(
     if let (Some(country), true) = (default_country, country_cell_empty) {
         salesperson.country = country.to_string();
     }
-
     let cell = |field: Field| columns.locate(field, &row_location);
+    diagnostics.extend(required_fields(&salesperson, cell));
+    diagnostics.extend(email_findings(&mut salesperson, cell));
+    (salesperson, diagnostics)
+}
+
+/// One cell: checked as read, cleaned, and stored in its field.
+fn read_field(
+    field: Field,
+    raw_value: &str,
+    salesperson: &mut Salesperson,
+    location: impl Fn() -> Location,
+) -> Vec<Diagnostic> {
+    let mut found: Vec<Diagnostic> = control_character(field.caption(), raw_value, &location)
+        .into_iter()
+        .collect();
+    let value = clean_text(raw_value);
+    if field.is_boolean() {
+        found.extend(read_boolean(field, value, salesperson, location));
+        return found;
+    }
+    let is_phone = field == Field::PhoneNo;
+    found.extend(formula_like(field.caption(), &value, is_phone, &location));
+    if is_phone && !value.is_empty() && !text::is_phone_number(&value) {
+        found.push(
+            Diagnostic::new(
+                &rules::PHONE_CHARACTERS,
+                location(),
+                format!("Phone No. \"{value}\" holds other characters than digits, spaces and + ( ) - . /"),
+            )
+            .with_value(value.clone()),
+        );
+    }
+    let len = value.chars().count();
+    if let Some(max) = field.bc_max_chars().filter(|max| len > *max) {
+        let message = format!(
+            "{} has {len} characters; Business Central holds {max}",
+            field.caption()
+        );
+        found.push(
+            Diagnostic::new(&rules::TOO_LONG_FOR_BC, location(), message).with_value(value.clone()),
+        );
+    }
+    found.extend(store_value(field, value, salesperson, location));
+    found
+}
+
+/// A Yes/No field (Blocked, Privacy Blocked, Coupled to Dataverse).
+fn read_boolean(
+    field: Field,
+    value: String,
+    salesperson: &mut Salesperson,
+    location: impl Fn() -> Location,
+) -> Option<Diagnostic> {
+    let Some(flag) = parse_boolean(&value) else {
+        let message = format!("{} is \"{value}\", not Yes or No", field.caption());
+        return Some(
+            Diagnostic::new(&rules::INVALID_BOOLEAN, location(), message).with_value(value),
+        );
+    };
+    match field {
+        Field::Blocked => salesperson.blocked = flag,
+        Field::PrivacyBlocked => salesperson.privacy_blocked = flag,
+        _ => salesperson.coupled = flag,
+    }
+    None
+}
+
+/// A text field's cleaned value into the salesperson; a number or country that is none is a finding.
+fn store_value(
+    field: Field,
+    value: String,
+    salesperson: &mut Salesperson,
+    location: impl Fn() -> Location,
+) -> Option<Diagnostic> {
+    let invalid = |rule, message: String, value: String| {
+        Some(Diagnostic::new(rule, location(), message).with_value(value))
+    };
+    match field {
+        Field::Code => salesperson.code = value,
+        Field::Name => salesperson.name = value,
+        Field::Email => {
+            salesperson.email = value.to_lowercase();
+            salesperson.email_in_bc = value;
+        }
+        Field::Email2 => salesperson.email2 = value.to_lowercase(),
+        Field::PhoneNo => salesperson.phone = value,
+        Field::JobTitle => salesperson.job_title = value,
+        Field::CommissionPct if value.is_empty() => {}
+        Field::CommissionPct => match parse_decimal(&value) {
+            Some(number) => salesperson.commission_pct = number,
+            None => {
+                let message = format!("{} is \"{value}\", not a number", field.caption());
+                return invalid(&rules::INVALID_NUMBER, message, value);
+            }
+        },
+        Field::Department => salesperson.department = value,
+        Field::Country if value.is_empty() => {}
+        Field::Country => match countries::country_code(&value) {
+            Some(code) => salesperson.country = code.to_string(),
+            None => {
+                let message = format!(
+                    "{} \"{value}\" is not an ISO 3166 two-letter country code",
+                    field.caption()
+                );
+                return invalid(&rules::UNKNOWN_COUNTRY, message, value);
+            }
+        },
+        Field::Blocked | Field::PrivacyBlocked | Field::CoupledToDataverse => {}
+    }
+    None
+}
+
+/// A salesperson needs a Code and a Name.
+fn required_fields(salesperson: &Salesperson, cell: impl Fn(Field) -> Location) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
     if salesperson.code.is_empty() {
-        diagnostics.push(Diagnostic::new(
+        found.push(Diagnostic::new(
             &rules::EMPTY_CODE,
             cell(Field::Code),
             "the Code is empty",
         ));
     }
     if salesperson.name.is_empty() {
-        diagnostics.push(Diagnostic::new(
+        found.push(Diagnostic::new(
             &rules::EMPTY_NAME,
             cell(Field::Name),
             "the Name is empty",
         ));
     }
+    found
+}
+
+/// Email and Email 2: well-formed addresses (empty counts as well-formed), worked out once here.
+fn email_findings(
+    salesperson: &mut Salesperson,
+    cell: impl Fn(Field) -> Location,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
     for field in [Field::Email, Field::Email2] {
         let value = if field == Field::Email {
             &salesperson.email
@@ -193,31 +224,22 @@ pub fn check_row(
             &salesperson.email2
         };
         let problem = email_problem(value);
+        if let Some(problem) = problem {
+            let what = if problem.code == rules::SEVERAL_EMAILS.code {
+                "holds more than one address"
+            } else {
+                "is not a valid e-mail address"
+            };
+            let message = format!("{} \"{value}\" {what}", field.caption());
+            found.push(Diagnostic::new(problem, cell(field), message).with_value(value.clone()));
+        }
         if field == Field::Email {
             salesperson.email_valid = problem.is_none();
         } else {
             salesperson.email2_valid = problem.is_none();
         }
-        if let Some(problem) = problem {
-            diagnostics.push(
-                Diagnostic::new(
-                    problem,
-                    cell(field),
-                    format!(
-                        "{} \"{value}\" {}",
-                        field.caption(),
-                        if problem.code == rules::SEVERAL_EMAILS.code {
-                            "holds more than one address"
-                        } else {
-                            "is not a valid e-mail address"
-                        }
-                    ),
-                )
-                .with_value(value.clone()),
-            );
-        }
     }
-    (salesperson, diagnostics)
+    found
 }
 
 /// F008 when a cell as read holds a control or invisible character: refused, never cleaned away.
@@ -377,47 +399,10 @@ pub fn check_import_row(
             .unwrap_or_default()
     };
     let mut diagnostics = structure_problems(raw, columns.len(), &row_location, header_of);
-    let as_read = ImportRow::from_cells(header, &raw.cells);
-    let mut row = ImportRow::default();
-    for (i, column) in columns.iter().copied().enumerate() {
-        let raw_value = as_read.get(column);
-        let location = || Location {
-            column: Some(crate::diagnostic::ColumnRef {
-                index: i + 1,
-                header: column.header().to_string(),
-            }),
-            ..row_location.clone()
-        };
-        diagnostics.extend(control_character(column.header(), raw_value, location));
-        let value = clean_text(raw_value);
-        diagnostics.extend(formula_like(
-            column.header(),
-            &value,
-            column.is_phone(),
-            location,
-        ));
-        row.set(column, value);
-    }
-    let user_name = row.get(ImportColumn::UserName).to_lowercase();
-    row.set(ImportColumn::UserName, user_name.clone());
-    let alternate = row.get(ImportColumn::AlternateEmail).to_lowercase();
-    row.set(ImportColumn::AlternateEmail, alternate.clone());
-
-    let mut salesperson = Salesperson {
-        name: row.get(ImportColumn::DisplayName).to_string(),
-        person: crate::normalize::PersonName {
-            first: row.get(ImportColumn::FirstName).to_string(),
-            last: row.get(ImportColumn::LastName).to_string(),
-        },
-        email: user_name,
-        email2: alternate,
-        phone: row.get(ImportColumn::MobilePhone).to_string(),
-        job_title: row.get(ImportColumn::JobTitle).to_string(),
-        department: row.get(ImportColumn::Department).to_string(),
-        ..Salesperson::default()
-    };
-    let country = row.get(ImportColumn::CountryOrRegion);
-    match countries::country_code_for(country) {
+    let row = clean_import_row(raw, header, &row_location, &mut diagnostics);
+    let mut salesperson = imported_salesperson(&row);
+    let country = row.get(ImportColumn::CountryOrRegion).to_string();
+    match countries::country_code_for(&country) {
         Some(code) => salesperson.country = code.to_string(),
         None if country.is_empty() => {
             salesperson.country = default_country.unwrap_or_default().to_string();
@@ -445,25 +430,73 @@ pub fn check_import_row(
             "the Display Name is empty",
         ));
     }
-    // The User Name is checked as a user name when the rows are planned.
+    diagnostics.extend(imported_email_findings(&mut salesperson, cell));
+    salesperson.import_row = Some(Box::new(ImportedRow { header, row }));
+    (salesperson, diagnostics)
+}
+
+/// An import file's row with every value checked as read and cleaned; the addresses lower-cased.
+fn clean_import_row(
+    raw: &RawRow,
+    header: ImportHeader,
+    row_location: &Location,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ImportRow {
+    let as_read = ImportRow::from_cells(header, &raw.cells);
+    let mut row = ImportRow::default();
+    for (i, column) in header.columns().iter().copied().enumerate() {
+        let raw_value = as_read.get(column);
+        let location = || Location {
+            column: Some(crate::diagnostic::ColumnRef {
+                index: i + 1,
+                header: column.header().to_string(),
+            }),
+            ..row_location.clone()
+        };
+        diagnostics.extend(control_character(column.header(), raw_value, location));
+        let value = clean_text(raw_value);
+        let found = formula_like(column.header(), &value, column.is_phone(), location);
+        diagnostics.extend(found);
+        row.set(column, value);
+    }
+    for column in [ImportColumn::UserName, ImportColumn::AlternateEmail] {
+        let lower = row.get(column).to_lowercase();
+        row.set(column, lower);
+    }
+    row
+}
+
+/// The salesperson an import file's row describes: its names as given, never re-split.
+fn imported_salesperson(row: &ImportRow) -> Salesperson {
+    Salesperson {
+        name: row.get(ImportColumn::DisplayName).to_string(),
+        person: crate::normalize::PersonName {
+            first: row.get(ImportColumn::FirstName).to_string(),
+            last: row.get(ImportColumn::LastName).to_string(),
+        },
+        email: row.get(ImportColumn::UserName).to_string(),
+        email2: row.get(ImportColumn::AlternateEmail).to_string(),
+        phone: row.get(ImportColumn::MobilePhone).to_string(),
+        job_title: row.get(ImportColumn::JobTitle).to_string(),
+        department: row.get(ImportColumn::Department).to_string(),
+        ..Salesperson::default()
+    }
+}
+
+/// The User Name is checked as a user name when the rows are planned; the alternate address here.
+fn imported_email_findings(
+    salesperson: &mut Salesperson,
+    cell: impl Fn(Field) -> Location,
+) -> Option<Diagnostic> {
     salesperson.email_valid = email_problem(&salesperson.email).is_none();
     let problem = email_problem(&salesperson.email2);
     salesperson.email2_valid = problem.is_none();
-    if let Some(problem) = problem {
-        diagnostics.push(
-            Diagnostic::new(
-                problem,
-                cell(Field::Email2),
-                format!(
-                    "Alternate email address \"{}\" is not a valid e-mail address",
-                    salesperson.email2
-                ),
-            )
-            .with_value(salesperson.email2.clone()),
-        );
-    }
-    salesperson.import_row = Some(Box::new(ImportedRow { header, row }));
-    (salesperson, diagnostics)
+    let message = format!(
+        "Alternate email address \"{}\" is not a valid e-mail address",
+        salesperson.email2
+    );
+    let found = Diagnostic::new(problem?, cell(Field::Email2), message);
+    Some(found.with_value(salesperson.email2.clone()))
 }
 
 /// The rule an e-mail address breaks, if any. Empty is fine: the field is optional.
