@@ -401,6 +401,9 @@ pub fn recognise_header(
     let mut map = ColumnMap::default();
     let mut diagnostics = Vec::new();
     for (i, text) in header.iter().enumerate() {
+        if text.trim().is_empty() {
+            continue;
+        }
         let column = ColumnRef {
             index: i + 1,
             header: text.clone(),
@@ -409,99 +412,96 @@ pub fn recognise_header(
             column: Some(column.clone()),
             ..location.clone()
         };
-        if text.trim().is_empty() {
-            continue;
-        }
-        // A field `--map` names in this header is read from that column only: a column the caption
-        // table would also read as it is ignored, not a duplicate.
-        let mapped_here = |field: Field| header.iter().any(|h| mapped.field_for(h) == Some(field));
-        let candidates = match mapped.field_for(text) {
-            Some(field) => vec![field],
-            None => {
-                let found = fields_for_header(text);
-                if let Some(field) = found.iter().copied().find(|f| mapped_here(*f)) {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            &rules::UNKNOWN_COLUMN,
-                            at,
-                            format!(
-                                "column \"{text}\" is ignored: --map reads {} from another column",
-                                field.map_name()
-                            ),
-                        )
-                        .with_value(text.clone()),
-                    );
-                    continue;
-                }
-                found
+        let found = match column_fields(header, text, mapped) {
+            Candidates::MappedElsewhere(field) => {
+                let message = format!(
+                    "column \"{text}\" is ignored: --map reads {} from another column",
+                    field.map_name()
+                );
+                Some(Diagnostic::new(&rules::UNKNOWN_COLUMN, at, message))
             }
-        };
-        if let [first, second, ..] = candidates.as_slice() {
-            diagnostics.push(
-                Diagnostic::new(
-                    &rules::AMBIGUOUS_COLUMN,
-                    at,
-                    format!(
+            Candidates::Fields(fields) => match fields.as_slice() {
+                [first, second, ..] => {
+                    let message = format!(
                         "column \"{text}\" could be {} or {}",
                         first.caption(),
                         second.caption()
-                    ),
-                )
-                .with_value(text.clone()),
-            );
-            continue;
-        }
-        match candidates.first().copied() {
-            Some(field) => {
-                if let Some(first) = map.column(field) {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            &rules::DUPLICATE_COLUMN,
-                            at,
-                            format!(
-                                "columns {} \"{}\" and {} \"{}\" both hold {}",
-                                first.index,
-                                first.header,
-                                column.index,
-                                column.header,
-                                field.caption()
-                            ),
-                        )
-                        .with_value(text.clone()),
                     );
-                } else {
-                    map.columns.push((field, column));
+                    Some(Diagnostic::new(&rules::AMBIGUOUS_COLUMN, at, message))
                 }
-            }
-            None => diagnostics.push(
-                Diagnostic::new(
-                    &rules::UNKNOWN_COLUMN,
-                    at,
-                    format!("column \"{text}\" is not a salesperson field and is ignored"),
-                )
-                .with_value(text.clone()),
-            ),
-        }
+                [field] => map.add(*field, column, at),
+                [] => {
+                    let message =
+                        format!("column \"{text}\" is not a salesperson field and is ignored");
+                    Some(Diagnostic::new(&rules::UNKNOWN_COLUMN, at, message))
+                }
+            },
+        };
+        diagnostics.extend(found.map(|d| d.with_value(text.clone())));
     }
-    for field in Field::ALL.into_iter().filter(|f| f.is_required()) {
-        if map.column(field).is_none() {
-            diagnostics.push(Diagnostic::new(
-                &rules::MISSING_COLUMN,
-                location.clone(),
-                format!(
-                    "no {} column; the header has: {}",
-                    field.caption(),
-                    header
-                        .iter()
-                        .filter(|h| !h.trim().is_empty())
-                        .map(|h| format!("\"{h}\""))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ));
-        }
-    }
+    diagnostics.extend(missing_columns(&map, header, location));
     (map, diagnostics)
+}
+
+/// The fields a header cell may hold.
+enum Candidates {
+    Fields(Vec<Field>),
+    /// A field `--map` reads from another column of this header.
+    MappedElsewhere(Field),
+}
+
+/// The fields of one header cell: the one `--map` names, else those of its captions. A field `--map`
+/// names in this header is read from that column only: a column the caption table would also read as it
+/// is ignored, not a duplicate.
+fn column_fields(header: &[String], text: &str, mapped: &HeaderMap) -> Candidates {
+    if let Some(field) = mapped.field_for(text) {
+        return Candidates::Fields(vec![field]);
+    }
+    let mapped_here = |field: Field| header.iter().any(|h| mapped.field_for(h) == Some(field));
+    let found = fields_for_header(text);
+    match found.iter().copied().find(|f| mapped_here(*f)) {
+        Some(field) => Candidates::MappedElsewhere(field),
+        None => Candidates::Fields(found),
+    }
+}
+
+impl ColumnMap {
+    /// Reads `field` from `column`, unless an earlier column holds it: then that is the finding.
+    fn add(&mut self, field: Field, column: ColumnRef, at: Location) -> Option<Diagnostic> {
+        let Some(first) = self.column(field) else {
+            self.columns.push((field, column));
+            return None;
+        };
+        let message = format!(
+            "columns {} \"{}\" and {} \"{}\" both hold {}",
+            first.index,
+            first.header,
+            column.index,
+            column.header,
+            field.caption()
+        );
+        Some(Diagnostic::new(&rules::DUPLICATE_COLUMN, at, message))
+    }
+}
+
+/// A missing Code or Name column: the file cannot be converted, and the finding lists the header.
+fn missing_columns(map: &ColumnMap, header: &[String], location: &Location) -> Vec<Diagnostic> {
+    let listed = || {
+        header
+            .iter()
+            .filter(|h| !h.trim().is_empty())
+            .map(|h| format!("\"{h}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Field::ALL
+        .into_iter()
+        .filter(|f| f.is_required() && map.column(*f).is_none())
+        .map(|field| {
+            let message = format!("no {} column; the header has: {}", field.caption(), listed());
+            Diagnostic::new(&rules::MISSING_COLUMN, location.clone(), message)
+        })
+        .collect()
 }
 
 #[cfg(test)]
