@@ -160,6 +160,19 @@ fn a_run_too_big_for_memory_gives_every_row_once_in_order() {
         format!("jan.peeters{}@contoso.com", (rows - 1) / 7 + 1)
     );
     assert_eq!(users[1], "person1.tester@contoso.com");
+    // next-steps.txt is a checklist for a person: its lists are counted, and it points at the files
+    // that hold them whole.
+    let next_steps = std::fs::read_to_string(out.join("next-steps.txt")).unwrap();
+    assert!(next_steps.len() < 8 * 1024, "{} bytes", next_steps.len());
+    for pointer in [
+        "9000 new users: each import file lists each one.",
+        "9000 users: role-assignments.csv (columns Licence and Usage location) lists each one.",
+        "9000 users: role-assignments.csv (column Security roles) lists each one.",
+        "9000 salespeople to couple: coupling.csv lists each one.",
+    ] {
+        assert!(next_steps.contains(pointer), "{pointer}\n{next_steps}");
+    }
+    assert!(!next_steps.contains("person1.tester@contoso.com"), "{next_steps}");
     assert_eq!(
         users[rows - 1],
         format!("person{}.tester@contoso.com", rows - 1)

@@ -13,11 +13,17 @@ pub const ROLE_ASSIGNMENTS: &str = "role-assignments.csv";
 pub const COUPLING: &str = "coupling.csv";
 pub const NEXT_STEPS: &str = "next-steps.txt";
 
+/// A list in next-steps.txt longer than this is summarised with a pointer to the CSV or manifest that
+/// holds it whole: a checklist of 10,000 names helps nobody, and the files list them for Excel and scripts.
+pub const MAX_LISTED: usize = 50;
+
 /// One list of next-steps.txt, spooled as the records go by.
 struct Spool {
     out: crate::write::Spool,
     /// Items written (lines or list entries).
     count: usize,
+    /// Of them, those that need something done first (a licence's users with no usage location).
+    flagged: usize,
 }
 
 impl Spool {
@@ -25,11 +31,33 @@ impl Spool {
         Ok(Spool {
             out: crate::write::Spool::new_in(dir)?,
             count: 0,
+            flagged: 0,
         })
     }
 
     fn copy_into(mut self, out: &mut dyn Write) -> io::Result<()> {
         self.out.copy_into(out)
+    }
+
+    /// A line of the list.
+    fn line(&mut self, line: std::fmt::Arguments<'_>) -> io::Result<()> {
+        self.count += 1;
+        writeln!(self.out, "{line}")
+    }
+
+    /// An entry of a list on one line, separated by commas.
+    fn entry(&mut self, entry: std::fmt::Arguments<'_>) -> io::Result<()> {
+        let separator = if self.count == 0 { "" } else { ", " };
+        self.count += 1;
+        write!(self.out, "{separator}{entry}")
+    }
+
+    /// The list as it is, or past [`MAX_LISTED`] its count and where the whole list is.
+    fn list_or_point(self, out: &mut dyn Write, what: &str, whole_list: &str) -> io::Result<()> {
+        if self.count <= MAX_LISTED {
+            return self.copy_into(out);
+        }
+        writeln!(out, "   {} {what}: {whole_list} lists each one.", self.count)
     }
 }
 
@@ -162,22 +190,20 @@ impl<W: Write> Views<W> {
     /// Adds one salesperson's record.
     pub fn add(&mut self, s: &SalespersonRecord) -> io::Result<()> {
         match s.status {
-            "coupled" => {
-                let separator = if self.coupled.count == 0 { "" } else { ", " };
-                write!(self.coupled.out, "{separator}{}", s.code)?;
-                self.coupled.count += 1;
-            }
-            "skipped" | "rejected" => {
-                let separator = if self.left.count == 0 { "" } else { ", " };
-                write!(self.left.out, "{separator}{} ({})", s.code, s.status)?;
-                self.left.count += 1;
-            }
+            "coupled" => self.coupled.entry(format_args!("{}", s.code))?,
+            "skipped" | "rejected" => self.left.entry(format_args!("{} ({})", s.code, s.status))?,
             _ => {}
         }
         if !has_account(s) {
             return Ok(());
         }
         self.people += 1;
+        self.add_csv_rows(s)?;
+        self.add_to_lists(s)
+    }
+
+    /// The salesperson's rows in role-assignments.csv and coupling.csv.
+    fn add_csv_rows(&mut self, s: &SalespersonRecord) -> io::Result<()> {
         let status = match &s.import_file {
             Some(file) => format!("new ({file})"),
             None => s.status.to_string(),
@@ -203,18 +229,18 @@ impl<W: Write> Views<W> {
                 c.note.as_deref().unwrap_or_default(),
             ])?;
         }
+        Ok(())
+    }
+
+    /// The salesperson in next-steps.txt's lists: the import, the licence, the roles, the coupling.
+    fn add_to_lists(&mut self, s: &SalespersonRecord) -> io::Result<()> {
         if s.status == "written" {
-            writeln!(
-                self.new_users.out,
-                "   - {} ({}, {})",
-                upn(s),
-                s.code,
-                s.import_file.as_deref().unwrap_or_default()
-            )?;
-            self.new_users.count += 1;
+            let file = s.import_file.as_deref().unwrap_or_default();
+            self.new_users
+                .line(format_args!("   - {} ({}, {file})", upn(s), s.code))?;
         } else {
-            writeln!(self.existing.out, "   - {} ({})", upn(s), s.code)?;
-            self.existing.count += 1;
+            self.existing
+                .line(format_args!("   - {} ({})", upn(s), s.code))?;
         }
         if let Some(licence) = &s.licence {
             if !self.licences.contains_key(licence) {
@@ -224,9 +250,12 @@ impl<W: Write> Views<W> {
             if let Some(spool) = self.licences.get_mut(licence) {
                 let location = match s.usage_location.as_deref() {
                     Some(code) => format!("usage location {code}"),
-                    None => "no usage location known: set one before assigning".to_string(),
+                    None => {
+                        spool.flagged += 1;
+                        "no usage location known: set one before assigning".to_string()
+                    }
                 };
-                writeln!(spool.out, "   - {} ({location})", upn(s))?;
+                spool.line(format_args!("   - {} ({location})", upn(s)))?;
             }
         }
         let unit = s
@@ -234,14 +263,12 @@ impl<W: Write> Views<W> {
             .as_deref()
             .map(|b| format!(" (business unit {b})"))
             .unwrap_or_default();
-        writeln!(
-            self.roles.out,
-            "   - {}: {}{unit}",
-            upn(s),
-            s.roles.join(", ")
-        )?;
+        let roles = s.roles.join(", ");
+        self.roles
+            .line(format_args!("   - {}: {roles}{unit}", upn(s)))?;
         if let Some(c) = &s.coupling {
-            writeln!(self.couplings.out, "   - {} -> {}", c.bc_code, c.sales_user)?;
+            self.couplings
+                .line(format_args!("   - {} -> {}", c.bc_code, c.sales_user))?;
             if let Some(note) = &c.note {
                 writeln!(self.couplings.out, "     note: {note}")?;
             }
@@ -311,6 +338,18 @@ fn special_line(out: &mut dyn Write, a: &SpecialAccount) -> io::Result<()> {
     writeln!(out, "   Security roles in Sales: {}", a.roles.join(", "))
 }
 
+/// next-steps.txt's lists, as spooled.
+struct Lists {
+    new_users: Spool,
+    existing: Spool,
+    licences: BTreeMap<String, Spool>,
+    people: usize,
+    roles: Spool,
+    couplings: Spool,
+    coupled: Spool,
+    left: Spool,
+}
+
 /// The documented steps in order, with this run's files and names filled in.
 fn next_steps(
     out: &mut dyn Write,
@@ -322,6 +361,16 @@ fn next_steps(
     licences: BTreeMap<String, Spool>,
 ) -> io::Result<()> {
     let [new_users, existing, roles, couplings, coupled, left] = spools;
+    let lists = Lists {
+        new_users,
+        existing,
+        licences,
+        people,
+        roles,
+        couplings,
+        coupled,
+        left,
+    };
     writeln!(
         out,
         "Next steps: the user accounts for integrating Business Central with Dynamics 365 Sales"
@@ -334,7 +383,15 @@ fn next_steps(
         out,
         "Written by {generator} with {ROLE_ASSIGNMENTS} and {COUPLING}; manifest.json holds the same, for scripts.\n"
     )?;
+    administrator_step(out, accounts)?;
+    integration_user_step(out, accounts)?;
+    import_step(out, import_files, lists.new_users, lists.existing)?;
+    licence_step(out, lists.people, lists.licences)?;
+    roles_step(out, lists.roles)?;
+    coupling_step(out, lists.couplings, lists.coupled, lists.left)
+}
 
+fn administrator_step(out: &mut dyn Write, accounts: &Accounts) -> io::Result<()> {
     writeln!(out, "1. The administrator (sets up the integration)")?;
     match &accounts.administrator {
         Some(a) => {
@@ -349,8 +406,10 @@ fn next_steps(
             "   Not named in this run (--admin). Choose a Sales user with System Administrator, System Customizer\n   and at least one non-administrative role such as Sales Manager. Do not use it for synchronisation."
         )?,
     }
-    writeln!(out)?;
+    writeln!(out)
+}
 
+fn integration_user_step(out: &mut dyn Write, accounts: &Accounts) -> io::Result<()> {
     writeln!(
         out,
         "2. The integration user (synchronises; never a salesperson)"
@@ -369,8 +428,15 @@ fn next_steps(
             "   Not named in this run (--integration-user). Create a dedicated account with a licence and one security\n   role; its changes are never synchronised, so it must not be a salesperson."
         )?,
     }
-    writeln!(out)?;
+    writeln!(out)
+}
 
+fn import_step(
+    out: &mut dyn Write,
+    import_files: &[&str],
+    new_users: Spool,
+    existing: Spool,
+) -> io::Result<()> {
     writeln!(out, "3. Import the salespeople's users")?;
     if new_users.count == 0 {
         writeln!(out, "   No new users in this run.")?;
@@ -380,14 +446,21 @@ fn next_steps(
             "   Admin center > Users > Active users > More > Add multiple users; upload {}:",
             import_files.join(", then ")
         )?;
-        new_users.copy_into(out)?;
+        new_users.list_or_point(out, "new users", "each import file")?;
     }
     if existing.count > 0 {
         writeln!(out, "   Already in the tenant, not imported again:")?;
-        existing.copy_into(out)?;
+        let whole_list = "role-assignments.csv (User status \"existing\")";
+        existing.list_or_point(out, "existing users", whole_list)?;
     }
-    writeln!(out)?;
+    writeln!(out)
+}
 
+fn licence_step(
+    out: &mut dyn Write,
+    people: usize,
+    licences: BTreeMap<String, Spool>,
+) -> io::Result<()> {
     writeln!(
         out,
         "4. Assign the licence (each user needs a usage location first)"
@@ -397,30 +470,54 @@ fn next_steps(
     }
     for (licence, spool) in licences {
         writeln!(out, "   Licence {licence} to:")?;
-        spool.copy_into(out)?;
+        if spool.count > MAX_LISTED && spool.flagged > 0 {
+            writeln!(
+                out,
+                "   ({} of them have no usage location known: set one before assigning)",
+                spool.flagged
+            )?;
+        }
+        let whole_list = "role-assignments.csv (columns Licence and Usage location)";
+        spool.list_or_point(out, "users", whole_list)?;
     }
-    writeln!(out)?;
+    writeln!(out)
+}
 
+fn roles_step(out: &mut dyn Write, roles: Spool) -> io::Result<()> {
     writeln!(out, "5. Give the salespeople their security roles in Sales")?;
     writeln!(
         out,
         "   Power Platform admin center > your environment > Users > Manage security roles:"
     )?;
-    roles.copy_into(out)?;
-    writeln!(out)?;
+    let whole_list = "role-assignments.csv (column Security roles)";
+    roles.list_or_point(out, "users", whole_list)?;
+    writeln!(out)
+}
 
+fn coupling_step(
+    out: &mut dyn Write,
+    couplings: Spool,
+    coupled: Spool,
+    left: Spool,
+) -> io::Result<()> {
     writeln!(out, "6. Couple the salespeople in Business Central")?;
     writeln!(
         out,
         "   Salespeople page > Dynamics 365 Sales > Couple (or match-based coupling on E-Mail = primary email):"
     )?;
-    couplings.copy_into(out)?;
-    if coupled.count > 0 {
+    couplings.list_or_point(out, "salespeople to couple", COUPLING)?;
+    if coupled.count > MAX_LISTED {
+        let n = coupled.count;
+        writeln!(out, "   Already coupled, nothing to do: {n} salespeople (status \"coupled\" in manifest.json).")?;
+    } else if coupled.count > 0 {
         write!(out, "   Already coupled, nothing to do: ")?;
         coupled.copy_into(out)?;
         writeln!(out)?;
     }
-    if left.count > 0 {
+    if left.count > MAX_LISTED {
+        let n = left.count;
+        writeln!(out, "\nNot in these steps: {n} salespeople skipped or rejected (manifest.json says why for each).")?;
+    } else if left.count > 0 {
         write!(out, "\nNot in these steps: ")?;
         left.copy_into(out)?;
         writeln!(out, " (see manifest.json for why).")?;
