@@ -144,64 +144,7 @@ impl Settings {
             Some((path, config)) => (Some(path), config),
             None => (None, Config::default()),
         };
-        let named_in = |flag: &str| -> String {
-            path.as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| flag.to_string())
-        };
-        let account = |flag: Option<&AccountName>,
-                       file: Option<&AccountConfig>,
-                       flag_name: &str,
-                       default_roles: &[&str]|
-         -> Option<Account> {
-            let (name, named) = match (flag, file.and_then(|f| f.upn.as_ref())) {
-                (Some(name), _) => (name.clone(), flag_name.to_string()),
-                (None, Some(name)) => (name.clone(), named_in(flag_name)),
-                (None, None) => return None,
-            };
-            Some(Account {
-                name,
-                named_in: named,
-                licence: file
-                    .and_then(|f| f.licence.clone())
-                    .or_else(|| args.licence.clone())
-                    .or_else(|| config.licence.clone())
-                    .unwrap_or_default(),
-                roles: file
-                    .and_then(|f| f.roles.clone())
-                    .unwrap_or_else(|| default_roles.iter().map(|r| r.to_string()).collect()),
-            })
-        };
-        let accounts = AccountPolicy {
-            administrator: account(
-                args.admin.as_ref(),
-                config.administrator.as_ref(),
-                "--admin",
-                &DEFAULT_ADMIN_ROLES,
-            ),
-            integration_user: account(
-                args.integration_user.as_ref(),
-                config.integration_user.as_ref(),
-                "--integration-user",
-                &DEFAULT_INTEGRATION_ROLES,
-            ),
-            licence: args
-                .licence
-                .clone()
-                .or_else(|| config.licence.clone())
-                .unwrap_or_default(),
-            usage_location: args
-                .usage_location
-                .clone()
-                .or_else(|| config.usage_location.clone()),
-            default_country: config.country.clone(),
-            roles: config
-                .roles
-                .clone()
-                .unwrap_or_else(|| vec![DEFAULT_SALESPERSON_ROLE.to_string()]),
-            business_unit: config.business_unit.clone(),
-            role_rules: config.role_rules.clone(),
-        };
+        let accounts = account_policy(args, &config, path.as_deref());
         Ok(Settings {
             domains: if args.domains.is_empty() {
                 config.domains.clone()
@@ -220,6 +163,76 @@ impl Settings {
             config: path,
         })
     }
+}
+
+/// The special accounts, the licence and the roles: each flag over the config file's value.
+fn account_policy(args: &SettingsArgs, config: &Config, path: Option<&Path>) -> AccountPolicy {
+    let account = |flag: Option<&AccountName>, file: Option<&AccountConfig>, flag_name, roles| {
+        special_account(args, config, path, flag, file, flag_name, roles)
+    };
+    AccountPolicy {
+        administrator: account(
+            args.admin.as_ref(),
+            config.administrator.as_ref(),
+            "--admin",
+            &DEFAULT_ADMIN_ROLES,
+        ),
+        integration_user: account(
+            args.integration_user.as_ref(),
+            config.integration_user.as_ref(),
+            "--integration-user",
+            &DEFAULT_INTEGRATION_ROLES,
+        ),
+        licence: args
+            .licence
+            .clone()
+            .or_else(|| config.licence.clone())
+            .unwrap_or_default(),
+        usage_location: args
+            .usage_location
+            .clone()
+            .or_else(|| config.usage_location.clone()),
+        default_country: config.country.clone(),
+        roles: config
+            .roles
+            .clone()
+            .unwrap_or_else(|| vec![DEFAULT_SALESPERSON_ROLE.to_string()]),
+        business_unit: config.business_unit.clone(),
+        role_rules: config.role_rules.clone(),
+    }
+}
+
+/// One special account: named by its flag or in the config file (which is then where it was named).
+fn special_account(
+    args: &SettingsArgs,
+    config: &Config,
+    path: Option<&Path>,
+    flag: Option<&AccountName>,
+    file: Option<&AccountConfig>,
+    flag_name: &str,
+    default_roles: &[&str],
+) -> Option<Account> {
+    let named_in = |flag: &str| -> String {
+        path.map(|p| p.display().to_string())
+            .unwrap_or_else(|| flag.to_string())
+    };
+    let (name, named) = match (flag, file.and_then(|f| f.upn.as_ref())) {
+        (Some(name), _) => (name.clone(), flag_name.to_string()),
+        (None, Some(name)) => (name.clone(), named_in(flag_name)),
+        (None, None) => return None,
+    };
+    Some(Account {
+        name,
+        named_in: named,
+        licence: file
+            .and_then(|f| f.licence.clone())
+            .or_else(|| args.licence.clone())
+            .or_else(|| config.licence.clone())
+            .unwrap_or_default(),
+        roles: file
+            .and_then(|f| f.roles.clone())
+            .unwrap_or_else(|| default_roles.iter().map(|r| r.to_string()).collect()),
+    })
 }
 
 /// Writes the commented example into `dir`, refusing to replace a file already there.

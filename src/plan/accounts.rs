@@ -242,75 +242,9 @@ impl AccountPolicy {
     /// integration user named.
     pub fn check(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        // The Sales licences Microsoft's licensing reference names; another SKU may be right, but a typo is
-        // likelier, and the wizard would fail on it only after the upload.
-        const SALES_LICENCES: [&str; 4] = [
-            "DYN365_ENTERPRISE_PLAN1",
-            "DYN365_ENTERPRISE_SALES",
-            "DYN365_SALES_PREMIUM",
-            "D365_SALES_PRO",
-        ];
-        if !SALES_LICENCES.contains(&self.licence.as_str()) {
-            out.push(
-                Diagnostic::new(
-                    &rules::UNKNOWN_LICENCE,
-                    Location::file("--licence"),
-                    format!(
-                        "licence {} is not one of the Dynamics 365 Sales licences ({})",
-                        self.licence.as_str(),
-                        SALES_LICENCES.join(", ")
-                    ),
-                )
-                .with_value(self.licence.as_str()),
-            );
-        }
-        match (&self.administrator, &self.integration_user) {
-            (Some(admin), Some(integration)) if admin.name == integration.name => {
-                out.push(
-                    Diagnostic::new(
-                        &rules::ADMIN_IS_INTEGRATION_USER,
-                        Location::file(&integration.named_in),
-                        format!(
-                            "{} is named as both the administrator and the integration user",
-                            admin.name
-                        ),
-                    )
-                    .with_value(admin.name.as_str()),
-                );
-            }
-            (_, None) => out.push(Diagnostic::new(
-                &rules::NO_INTEGRATION_USER,
-                Location::file("--integration-user"),
-                "no integration user is named, so the run cannot check that no salesperson is that account",
-            )),
-            _ => {}
-        }
-        if let Some(admin) = &self.administrator {
-            let has = |role: &str| {
-                admin
-                    .roles
-                    .iter()
-                    .any(|r| r.trim().eq_ignore_ascii_case(role))
-            };
-            let non_admin = admin.roles.iter().any(|r| {
-                !ADMINISTRATIVE_ROLES
-                    .iter()
-                    .any(|a| r.trim().eq_ignore_ascii_case(a))
-            });
-            if !has("System Customizer") || !non_admin {
-                out.push(
-                    Diagnostic::new(
-                        &rules::ADMIN_ROLES_INCOMPLETE,
-                        Location::file(&admin.named_in),
-                        format!(
-                            "the administrator {} gets the roles [{}]: the documentation asks for System Customizer and at least one non-administrative role",
-                            admin.name,
-                            admin.roles.join(", ")
-                        ),
-                    ),
-                );
-            }
-        }
+        out.extend(self.licence_finding());
+        out.extend(self.special_accounts_finding());
+        out.extend(self.administrator_roles_finding());
         if let Some(integration) = &self.integration_user {
             if integration.roles.iter().all(|r| r.trim().is_empty()) {
                 out.push(Diagnostic::new(
@@ -324,6 +258,78 @@ impl AccountPolicy {
             }
         }
         out
+    }
+
+    /// The Sales licences Microsoft's licensing reference names; another SKU may be right, but a typo is
+    /// likelier, and the wizard would fail on it only after the upload.
+    fn licence_finding(&self) -> Option<Diagnostic> {
+        const SALES_LICENCES: [&str; 4] = [
+            "DYN365_ENTERPRISE_PLAN1",
+            "DYN365_ENTERPRISE_SALES",
+            "DYN365_SALES_PREMIUM",
+            "D365_SALES_PRO",
+        ];
+        if SALES_LICENCES.contains(&self.licence.as_str()) {
+            return None;
+        }
+        let message = format!(
+            "licence {} is not one of the Dynamics 365 Sales licences ({})",
+            self.licence.as_str(),
+            SALES_LICENCES.join(", ")
+        );
+        let found = Diagnostic::new(&rules::UNKNOWN_LICENCE, Location::file("--licence"), message);
+        Some(found.with_value(self.licence.as_str()))
+    }
+
+    /// The administrator and the integration user are two accounts, and the integration user is named.
+    fn special_accounts_finding(&self) -> Option<Diagnostic> {
+        match (&self.administrator, &self.integration_user) {
+            (Some(admin), Some(integration)) if admin.name == integration.name => Some(
+                Diagnostic::new(
+                    &rules::ADMIN_IS_INTEGRATION_USER,
+                    Location::file(&integration.named_in),
+                    format!(
+                        "{} is named as both the administrator and the integration user",
+                        admin.name
+                    ),
+                )
+                .with_value(admin.name.as_str()),
+            ),
+            (_, None) => Some(Diagnostic::new(
+                &rules::NO_INTEGRATION_USER,
+                Location::file("--integration-user"),
+                "no integration user is named, so the run cannot check that no salesperson is that account",
+            )),
+            _ => None,
+        }
+    }
+
+    /// The administrator needs System Customizer and at least one non-administrative role.
+    fn administrator_roles_finding(&self) -> Option<Diagnostic> {
+        let admin = self.administrator.as_ref()?;
+        let has = |role: &str| {
+            admin
+                .roles
+                .iter()
+                .any(|r| r.trim().eq_ignore_ascii_case(role))
+        };
+        let non_admin = admin.roles.iter().any(|r| {
+            !ADMINISTRATIVE_ROLES
+                .iter()
+                .any(|a| r.trim().eq_ignore_ascii_case(a))
+        });
+        if has("System Customizer") && non_admin {
+            return None;
+        }
+        Some(Diagnostic::new(
+            &rules::ADMIN_ROLES_INCOMPLETE,
+            Location::file(&admin.named_in),
+            format!(
+                "the administrator {} gets the roles [{}]: the documentation asks for System Customizer and at least one non-administrative role",
+                admin.name,
+                admin.roles.join(", ")
+            ),
+        ))
     }
 
     /// The special accounts, integration user first: each with the rule that rejects a salesperson
