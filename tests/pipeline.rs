@@ -172,7 +172,10 @@ fn a_run_too_big_for_memory_gives_every_row_once_in_order() {
     ] {
         assert!(next_steps.contains(pointer), "{pointer}\n{next_steps}");
     }
-    assert!(!next_steps.contains("person1.tester@contoso.com"), "{next_steps}");
+    assert!(
+        !next_steps.contains("person1.tester@contoso.com"),
+        "{next_steps}"
+    );
     assert_eq!(
         users[rows - 1],
         format!("person{}.tester@contoso.com", rows - 1)

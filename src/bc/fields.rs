@@ -498,7 +498,11 @@ fn missing_columns(map: &ColumnMap, header: &[String], location: &Location) -> V
         .into_iter()
         .filter(|f| f.is_required() && map.column(*f).is_none())
         .map(|field| {
-            let message = format!("no {} column; the header has: {}", field.caption(), listed());
+            let message = format!(
+                "no {} column; the header has: {}",
+                field.caption(),
+                listed()
+            );
             Diagnostic::new(&rules::MISSING_COLUMN, location.clone(), message)
         })
         .collect()

@@ -57,7 +57,11 @@ impl Spool {
         if self.count <= MAX_LISTED {
             return self.copy_into(out);
         }
-        writeln!(out, "   {} {what}: {whole_list} lists each one.", self.count)
+        writeln!(
+            out,
+            "   {} {what}: {whole_list} lists each one.",
+            self.count
+        )
     }
 }
 

@@ -277,7 +277,11 @@ impl AccountPolicy {
             self.licence.as_str(),
             SALES_LICENCES.join(", ")
         );
-        let found = Diagnostic::new(&rules::UNKNOWN_LICENCE, Location::file("--licence"), message);
+        let found = Diagnostic::new(
+            &rules::UNKNOWN_LICENCE,
+            Location::file("--licence"),
+            message,
+        );
         Some(found.with_value(self.licence.as_str()))
     }
 

@@ -105,7 +105,6 @@ pub fn open_reader(
     path: &Path,
     mut file: impl Read + Send + 'static,
     options: &ReadOptions,
-
     is_header: HeaderTest<'_>,
 ) -> Result<InputTable> {
     let mut head = Vec::with_capacity(SNIFF_BYTES);
@@ -113,8 +112,51 @@ pub fn open_reader(
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)
         .map_err(|e| Error::io(path, e))?;
-    let (encoding, encoding_source) = detect_encoding(&head, options.encoding);
-    if looks_binary(&head, encoding) {
+    let sniffed = sniff(path, &head, options)?;
+    let mut next = record_reader(path, head, file, &sniffed);
+    let empty = || Error::EmptyInput { path: path.into() };
+    let mut first = next()?.ok_or_else(empty)?;
+    if sniffed.sep_line {
+        first = next()?.ok_or_else(empty)?;
+    }
+    strip_bom(&mut first);
+    let (mut first, held_back) = find_header(first, &mut next, is_header)?;
+    // Trailing empty header cells are columns nobody named.
+    while first.cells.last().is_some_and(|c| c.trim().is_empty()) {
+        first.cells.pop();
+    }
+    let rows = held_back
+        .into_iter()
+        .map(Ok)
+        .chain(std::iter::from_fn(move || next().transpose()));
+    Ok(InputTable {
+        file: super::display_name(path),
+        format: InputFormat::Csv {
+            delimiter: sniffed.delimiter,
+            encoding: sniffed.encoding,
+            encoding_source: sniffed.encoding_source,
+        },
+        sheet: None,
+        header_row: first.row,
+        header: first.cells,
+        header_invalid_cells: first.invalid_cells,
+        rows: Box::new(rows),
+        stream: None,
+    })
+}
+
+/// What the first bytes of a CSV tell: its encoding, its delimiter, and whether Excel's "sep=" line
+/// comes first.
+struct Sniffed {
+    encoding: &'static Encoding,
+    encoding_source: EncodingSource,
+    delimiter: u8,
+    sep_line: bool,
+}
+
+fn sniff(path: &Path, head: &[u8], options: &ReadOptions) -> Result<Sniffed> {
+    let (encoding, encoding_source) = detect_encoding(head, options.encoding);
+    if looks_binary(head, encoding) {
         return Err(Error::Unreadable {
             path: path.into(),
             format: "CSV",
@@ -124,7 +166,7 @@ pub fn open_reader(
         });
     }
     // The head decoded, only to see whether there is anything and to find the delimiter.
-    let (head_text, _) = encoding.decode_with_bom_removal(&head);
+    let (head_text, _) = encoding.decode_with_bom_removal(head);
     if head_text.trim().is_empty() {
         return Err(Error::EmptyInput { path: path.into() });
     }
@@ -141,11 +183,30 @@ pub fn open_reader(
         .delimiter
         .or(sep_line)
         .unwrap_or_else(|| sniff_delimiter(head_text.as_bytes()));
+    Ok(Sniffed {
+        encoding,
+        encoding_source,
+        delimiter,
+        sep_line: sep_line.is_some(),
+    })
+}
+
+/// The next record read, decoded and numbered by its line; `None` at the end.
+type NextRecord = Box<dyn FnMut() -> Result<Option<RawRow>> + Send>;
+
+/// Reads records from the head already read and the rest of `file`, each with the line it starts on,
+/// its cells that were not valid in the encoding, and a quote left open to the end of the file.
+fn record_reader(
+    path: &Path,
+    head: Vec<u8>,
+    file: impl Read + Send + 'static,
+    sniffed: &Sniffed,
+) -> NextRecord {
     let lines = Arc::new(Mutex::new(LineTracker::default()));
     let malformed = Arc::new(Mutex::new(VecDeque::new()));
     let decoded = DecodingRead::new(
         Cursor::new(head).chain(BufReader::new(file)),
-        encoding.new_decoder_with_bom_removal(),
+        sniffed.encoding.new_decoder_with_bom_removal(),
         Arc::clone(&malformed),
     );
     let source = TrackedRead {
@@ -155,13 +216,11 @@ pub fn open_reader(
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(delimiter)
+        .delimiter(sniffed.delimiter)
         .from_reader(source);
-
-    let display = super::display_name(path);
     let owned_path = path.to_path_buf();
     let mut record = csv::ByteRecord::new();
-    let mut next = move || -> Result<Option<RawRow>> {
+    Box::new(move || -> Result<Option<RawRow>> {
         let more = reader
             .read_byte_record(&mut record)
             .map_err(|e| csv_error(&owned_path, e))?;
@@ -190,57 +249,29 @@ pub fn open_reader(
             raw.unclosed_quote_until = Some(line + lines_ref.newlines_between(start, end));
         }
         Ok(Some(raw))
-    };
-
-    let mut first = next()?.ok_or_else(|| Error::EmptyInput { path: path.into() })?;
-    if sep_line.is_some() {
-        first = next()?.ok_or_else(|| Error::EmptyInput { path: path.into() })?;
-    }
-    strip_bom(&mut first);
-    // The header may come after a few lines of metadata (a configuration package saved as CSV has it on
-    // line 3). Records read while looking are given back as rows when no header is found.
-    let mut held_back: Vec<RawRow> = Vec::new();
-    if !is_header(&first.cells) {
-        let mut looked_at = vec![first];
-        let mut found = None;
-        while looked_at.len() < HEADER_SEARCH_RECORDS {
-            let Some(record) = next()? else { break };
-            if is_header(&record.cells) {
-                found = Some(record);
-                break;
-            }
-            looked_at.push(record);
-        }
-        match found {
-            Some(header) => first = header,
-            None => {
-                first = looked_at.remove(0);
-                held_back = looked_at;
-            }
-        }
-    }
-    // Trailing empty header cells are columns nobody named.
-    while first.cells.last().is_some_and(|c| c.trim().is_empty()) {
-        first.cells.pop();
-    }
-    let rows = held_back
-        .into_iter()
-        .map(Ok)
-        .chain(std::iter::from_fn(move || next().transpose()));
-    Ok(InputTable {
-        file: display,
-        format: InputFormat::Csv {
-            delimiter,
-            encoding,
-            encoding_source,
-        },
-        sheet: None,
-        header_row: first.row,
-        header: first.cells,
-        header_invalid_cells: first.invalid_cells,
-        rows: Box::new(rows),
-        stream: None,
     })
+}
+
+/// The header may come after a few lines of metadata (a configuration package saved as CSV has it on
+/// line 3). Records read while looking are given back as rows when no header is found.
+fn find_header(
+    first: RawRow,
+    next: &mut NextRecord,
+    is_header: HeaderTest<'_>,
+) -> Result<(RawRow, Vec<RawRow>)> {
+    if is_header(&first.cells) {
+        return Ok((first, Vec::new()));
+    }
+    let mut looked_at = vec![first];
+    while looked_at.len() < HEADER_SEARCH_RECORDS {
+        let Some(record) = next()? else { break };
+        if is_header(&record.cells) {
+            return Ok((record, Vec::new()));
+        }
+        looked_at.push(record);
+    }
+    let first = looked_at.remove(0);
+    Ok((first, looked_at))
 }
 
 /// A reader that decodes its input into UTF-8 as it goes, never silently: each malformed sequence becomes

@@ -29,50 +29,8 @@ pub fn open(path: &Path) -> Result<InputTable> {
         return Err(Error::EmptyInput { path: path.into() });
     }
     let value: Value = serde_json::from_str(text).map_err(|e| unreadable(e.to_string()))?;
-    let objects = match value {
-        Value::Array(items) => items,
-        Value::Object(mut answer) => match answer.remove("value") {
-            Some(Value::Array(items)) => items,
-            _ => {
-                return Err(unreadable(
-                    "an object without a \"value\" array of salespeople".into(),
-                ))
-            }
-        },
-        _ => return Err(unreadable("neither an array nor an object".into())),
-    };
-
-    // Every element must be one salesperson: an object of plain values. Anything else is refused with its
-    // place, never dropped or read as an empty row.
-    for (i, object) in objects.iter().enumerate() {
-        let Value::Object(map) = object else {
-            return Err(unreadable(format!(
-                "element {} of the array is not an object (a salesperson) but {}",
-                i + 1,
-                kind_of(object)
-            )));
-        };
-        if let Some((key, value)) = map
-            .iter()
-            .find(|(_, v)| matches!(v, Value::Object(_) | Value::Array(_)))
-        {
-            return Err(unreadable(format!(
-                "element {}: \"{key}\" holds {}, not a value",
-                i + 1,
-                kind_of(value)
-            )));
-        }
-    }
-    let mut header: Vec<String> = Vec::new();
-    for object in &objects {
-        if let Value::Object(map) = object {
-            for key in map.keys() {
-                if !API_BOOKKEEPING.contains(&key.as_str()) && !header.contains(key) {
-                    header.push(key.clone());
-                }
-            }
-        }
-    }
+    let objects = salesperson_objects(value).map_err(unreadable)?;
+    let header = header_of(&objects);
     let rows: Vec<RawRow> = objects
         .iter()
         .enumerate()
@@ -97,6 +55,53 @@ pub fn open(path: &Path) -> Result<InputTable> {
         rows: Box::new(rows.into_iter().map(Ok)),
         stream: None,
     })
+}
+
+/// The salespeople of a bare array or an OData answer. Every element must be one salesperson: an object
+/// of plain values. Anything else is refused with its place, never dropped or read as an empty row.
+fn salesperson_objects(value: Value) -> std::result::Result<Vec<Value>, String> {
+    let objects = match value {
+        Value::Array(items) => items,
+        Value::Object(mut answer) => match answer.remove("value") {
+            Some(Value::Array(items)) => items,
+            _ => return Err("an object without a \"value\" array of salespeople".into()),
+        },
+        _ => return Err("neither an array nor an object".into()),
+    };
+    for (i, object) in objects.iter().enumerate() {
+        let Value::Object(map) = object else {
+            return Err(format!(
+                "element {} of the array is not an object (a salesperson) but {}",
+                i + 1,
+                kind_of(object)
+            ));
+        };
+        if let Some((key, value)) = map
+            .iter()
+            .find(|(_, v)| matches!(v, Value::Object(_) | Value::Array(_)))
+        {
+            return Err(format!(
+                "element {}: \"{key}\" holds {}, not a value",
+                i + 1,
+                kind_of(value)
+            ));
+        }
+    }
+    Ok(objects)
+}
+
+/// Every property name but the API's own, in the order first seen.
+fn header_of(objects: &[Value]) -> Vec<String> {
+    let mut header: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for map in objects.iter().filter_map(Value::as_object) {
+        for key in map.keys() {
+            if !API_BOOKKEEPING.contains(&key.as_str()) && seen.insert(key.as_str()) {
+                header.push(key.clone());
+            }
+        }
+    }
+    header
 }
 
 /// A JSON value as the text of a cell: strings as they are, booleans TRUE/FALSE, null empty.
