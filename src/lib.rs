@@ -1,22 +1,27 @@
 //! bc2m365: from Business Central salesperson exports to the Microsoft 365 bulk-import CSV, offline.
 //!
-//! The pipeline, one module per stage: [`read`] a file into rows, recognise the Business Central columns
-//! ([`bc`]), normalise and [`check`] each salesperson, [`plan`] users, skips and rejections, then write the
-//! import CSVs ([`m365`]), the [`manifest`] and the [`report`], atomically ([`write`]).
+//! The pipeline, one module per stage, in the order a row goes through them: `read` a file into rows,
+//! recognise the Business Central columns (`bc`), [`normalize`] and `check` each salesperson, [`plan`]
+//! users, skips and rejections (each row once, kept in a store), then write the import CSVs ([`m365`]),
+//! the `manifest` and the [`report`], atomically ([`write`]). [`diagnostic`] and [`error`] are what every
+//! stage reports with; `cmd` holds one module per command. `tests/structure.rs` keeps the order.
+//!
+//! The library's API is [`run`] and [`parse_args`] (all `main.rs` calls) and the `pub` modules the tests
+//! and fuzz targets use; the rest is `pub(crate)`.
 
-pub mod bc;
-pub mod check;
+pub(crate) mod bc;
+pub(crate) mod check;
 pub mod cli;
-pub mod cmd;
-pub mod config;
+pub(crate) mod cmd;
+pub(crate) mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod m365;
-pub mod manifest;
+pub(crate) mod manifest;
 pub mod normalize;
 pub mod plan;
-pub mod progress;
-pub mod read;
+pub(crate) mod progress;
+pub(crate) mod read;
 pub mod report;
 pub mod write;
 

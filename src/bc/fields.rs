@@ -291,7 +291,8 @@ fn fields_for_header_in(table: &[FieldSpec], header: &str) -> Vec<Field> {
 }
 
 /// The field a header names, if exactly one.
-pub fn field_for_header(header: &str) -> Option<Field> {
+#[cfg(test)]
+fn field_for_header(header: &str) -> Option<Field> {
     match fields_for_header(header).as_slice() {
         [field] => Some(*field),
         _ => None,
