@@ -3,7 +3,7 @@
 //! The pipeline, one module per stage, in the order a row goes through them: `read` a file into rows,
 //! recognise the Business Central columns (`bc`), [`normalize`] and `check` each salesperson, [`plan`]
 //! users, skips and rejections (each row once, kept in a store), then write the import CSVs ([`m365`]),
-//! the `manifest` and the [`report`], atomically ([`write`]). [`diagnostic`] and [`error`] are what every
+//! the `manifest` and the [`report`], atomically ([`mod@write`]). [`diagnostic`] and [`error`] are what every
 //! stage reports with; `cmd` holds one module per command. `tests/structure.rs` keeps the order.
 //!
 //! The library's API is [`run`] and [`parse_args`] (all `main.rs` calls) and the `pub` modules the tests

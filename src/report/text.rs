@@ -25,8 +25,8 @@ pub fn render_sample(sample: &ReportSample, errors_only: bool, color: bool) -> S
     render_counted(&shown, &hidden, color)
 }
 
-/// Renders the diagnostics shown, then for each code with more than [`SHOWN_PER_CODE`], how many more
-/// (`hidden`: code, severity, count): what [`render`] gives for all of them, from a sample.
+/// Renders the diagnostics shown, then for each code with more than [`crate::plan::tally::SHOWN_PER_CODE`], how many more
+/// (`hidden`: code, severity, count): the whole report, from the sample the plan kept.
 pub fn render_counted(
     shown: &[&Diagnostic],
     hidden: &[(&'static str, Severity, u64)],
