@@ -12,7 +12,7 @@ use bc2m365::plan::input::InputSettings;
 use bc2m365::plan::tally::SHOWN_PER_CODE;
 use bc2m365::plan::Outcome;
 use bc2m365::plan::PlanOptions;
-use bc2m365::plan::{plan_inputs, Item, Plan};
+use bc2m365::plan::{count_inputs, plan_inputs, Item, Plan};
 use bc2m365::report::text::{render_counted, render_sample};
 use proptest::prelude::*;
 
@@ -159,6 +159,16 @@ fn the_text_report_of_many_clashing_rows_samples_every_diagnostic() {
     let errors = render_sample(&plan.report, true, false);
     assert!(!errors.contains("warning["), "{errors}");
     assert_eq!(errors, text_report_of(&all, true));
+    // Planned without keeping the rows (validate's text report): the same counts and the same report.
+    let counted = count_inputs(
+        &[dir.path().join("export.csv")],
+        &InputSettings::default(),
+        &options,
+        dir.path(),
+    )
+    .unwrap();
+    assert_eq!(counted.summary, plan.summary);
+    assert_eq!(render_sample(&counted.report, false, false), report);
 }
 
 proptest! {

@@ -9,7 +9,7 @@ use crate::cmd::{input_settings, prepare, Ending, ReportSink};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::m365::existing::ExistingUsers;
-use crate::m365::format::{microsoft_csv_writer, HEADER};
+use crate::m365::format::ImportFileWriter;
 use crate::manifest::views::{self, Views};
 use crate::manifest::{self, has_record, Accounts, FileRecord, Manifest, SalespeopleSpool};
 use crate::plan::accounts::AccountPolicy;
@@ -120,7 +120,7 @@ fn say_what_was_written(
 /// The import files, written as their users go by: one open file per country at a time.
 struct ImportFiles<'s> {
     staging: &'s Staging,
-    open: BTreeMap<usize, csv::Writer<StagedFile<'s>>>,
+    open: BTreeMap<usize, ImportFileWriter<StagedFile<'s>>>,
     written: BTreeMap<usize, FileRecord>,
 }
 
@@ -134,8 +134,8 @@ impl<'s> ImportFiles<'s> {
         }
         if let Some(writer) = self.open.get_mut(&index) {
             writer
-                .write_record(row.values())
-                .map_err(|e| Error::io(&batches[index].file_name, std::io::Error::from(e)))?;
+                .add(&row)
+                .map_err(|e| Error::io(&batches[index].file_name, e))?;
         }
         Ok(())
     }
@@ -152,8 +152,8 @@ impl<'s> ImportFiles<'s> {
             self.close(i, batches)?;
         }
         let file = self.staging.create(&batches[index].file_name)?;
-        let writer = microsoft_csv_writer(file, HEADER)
-            .map_err(|e| Error::io(&batches[index].file_name, e))?;
+        let writer =
+            ImportFileWriter::new(file).map_err(|e| Error::io(&batches[index].file_name, e))?;
         self.open.insert(index, writer);
         Ok(())
     }
@@ -162,8 +162,8 @@ impl<'s> ImportFiles<'s> {
         if let Some(writer) = self.open.remove(&index) {
             let batch = &batches[index];
             let file = writer
-                .into_inner()
-                .map_err(|e| Error::io(&batch.file_name, e.into_error()))?;
+                .finish()
+                .map_err(|e| Error::io(&batch.file_name, e))?;
             let written = file.finish()?;
             let record = FileRecord::output(written, Some(batch.users), batch.country.clone());
             self.written.insert(index, record);

@@ -3,10 +3,10 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::cli::ValidateArgs;
+use crate::cli::{ReportFormat, ValidateArgs};
 use crate::cmd::{input_settings, prepare, Ending, ReportSink};
 use crate::error::{Error, Result};
-use crate::plan::plan_inputs;
+use crate::plan::{count_inputs, plan_inputs};
 use crate::report::review::ReviewWriter;
 use crate::report::{self, OutputSettings, Verbosity};
 
@@ -18,7 +18,10 @@ pub fn run(args: &ValidateArgs, output: &OutputSettings, stderr: &mut dyn Write)
     // A file is validated as it would be uploaded: a legacy import header is an error here.
     input_settings.legacy_is_error = true;
     input_settings.progress = output.progress;
-    let mut plan = plan_inputs(
+    // The rows are kept only for what needs every one: the JSON report, the review workbook.
+    let every_row = args.report == ReportFormat::Json || args.review.is_some();
+    let plan_with = if every_row { plan_inputs } else { count_inputs };
+    let mut plan = plan_with(
         &args.inputs,
         &input_settings,
         &options,
@@ -33,8 +36,7 @@ pub fn run(args: &ValidateArgs, output: &OutputSettings, stderr: &mut dyn Write)
         }
         None => None,
     };
-    // The rows are gone through only for what needs every one: the JSON report, the review workbook.
-    if matches!(report, ReportSink::Json(_)) || review.is_some() {
+    if every_row {
         for item in plan.items() {
             let item = item?;
             report.add_item(&item)?;

@@ -215,9 +215,37 @@ impl ImportRow {
     }
 }
 
-/// Writes one import file: BOM, the exact header, CRLF line ends, quotes only where CSV needs them.
+/// An import file as it is written: the BOM and the exact header, then one line per user, with CRLF line
+/// ends and quotes only where CSV needs them. Every import file `convert` writes goes through it.
+pub struct ImportFileWriter<W: Write> {
+    writer: csv::Writer<W>,
+}
+
+impl<W: Write> ImportFileWriter<W> {
+    pub fn new(out: W) -> io::Result<Self> {
+        Ok(ImportFileWriter {
+            writer: microsoft_csv_writer(out, HEADER)?,
+        })
+    }
+
+    pub fn add(&mut self, row: &ImportRow) -> io::Result<()> {
+        self.writer.write_record(row.values())?;
+        Ok(())
+    }
+
+    /// Flushes the last lines and gives the output back.
+    pub fn finish(self) -> io::Result<W> {
+        self.writer.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+/// Writes one import file whole, through [`ImportFileWriter`].
 pub fn write_import_csv<W: Write>(out: W, rows: &[&ImportRow]) -> io::Result<()> {
-    write_csv_like_microsoft(out, &HEADER, rows.iter().map(|row| row.values()))
+    let mut writer = ImportFileWriter::new(out)?;
+    for row in rows {
+        writer.add(row)?;
+    }
+    writer.finish()?.flush()
 }
 
 /// A CSV writer that writes as Microsoft's template is written: the UTF-8 BOM and `header` are written

@@ -26,7 +26,7 @@ pub use crate::m365::batch::Batch;
 pub use guard::finish;
 pub use keys::KeySets;
 pub use names::NameBuilder;
-pub use run::{plan_inputs, InputInfo, Item, Plan};
+pub use run::{count_inputs, plan_inputs, InputInfo, Item, Plan};
 
 /// What a run counted: rows by outcome, problems by severity, and the import files.
 #[derive(Debug, Clone, Default, serde::Serialize, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use crate::m365::batch::{batches, Batch, BatchCursor};
 use crate::plan::input::{open_input, InputKind, InputSettings};
 use crate::plan::rows::{open_failure, read_beside, RowReader};
 use crate::plan::store::{RowStore, StoredRows};
-use crate::plan::tally::{Counts, ReportSample, Sample};
+use crate::plan::tally::{Counts, ReportSample, Sample, Stage};
 use crate::plan::{finish, AliasAhead, Entry, KeySets, NameBuilder, Outcome, PlanOptions, Summary};
 use crate::progress::Progress;
 use crate::read::{self, InputFormat};
@@ -204,12 +204,33 @@ impl Iterator for Items {
     }
 }
 
-/// Reads and plans every input.
+/// Reads and plans every input, keeping every planned row for the outputs ([`Plan::items`]).
 pub fn plan_inputs(
     paths: &[PathBuf],
     settings: &InputSettings,
     options: &PlanOptions,
     spill_dir: &Path,
+) -> Result<Plan> {
+    plan(paths, settings, options, spill_dir, true)
+}
+
+/// Reads and plans every input for the counts and the text report alone: the planned rows are not
+/// kept ([`Plan::items`] gives only the problems of whole files).
+pub fn count_inputs(
+    paths: &[PathBuf],
+    settings: &InputSettings,
+    options: &PlanOptions,
+    spill_dir: &Path,
+) -> Result<Plan> {
+    plan(paths, settings, options, spill_dir, false)
+}
+
+fn plan(
+    paths: &[PathBuf],
+    settings: &InputSettings,
+    options: &PlanOptions,
+    spill_dir: &Path,
+    keep_rows: bool,
 ) -> Result<Plan> {
     if paths.len() > MAX_INPUTS {
         return Err(Error::Usage(format!(
@@ -217,7 +238,7 @@ pub fn plan_inputs(
             paths.len()
         )));
     }
-    let mut first = FirstSteps::new(options, settings, spill_dir);
+    let mut first = FirstSteps::new(options, settings, spill_dir, keep_rows);
     for (index, path) in paths.iter().enumerate() {
         first.read_input(index, path)?;
     }
@@ -225,11 +246,17 @@ pub fn plan_inputs(
     first.last_steps()
 }
 
-/// The rows' first steps, over every input: what they found, and the rows stored.
+/// The rows' first steps, over every input: what they found, and the rows stored. A row whose user name
+/// need not be built from its name needs no other row's first step: it is planned whole at once.
 struct FirstSteps<'a> {
     options: &'a PlanOptions,
     settings: &'a InputSettings,
     spill_dir: &'a Path,
+    /// Whether the planned rows are kept for the outputs; the rows waiting for a built user name are
+    /// stored either way.
+    keep_rows: bool,
+    counts: Counts,
+    sample: Sample,
     inputs: Vec<InputInfo>,
     file_diagnostics: Vec<Diagnostic>,
     /// Every header cell of every input, for `--map`'s check.
@@ -241,11 +268,19 @@ struct FirstSteps<'a> {
 }
 
 impl<'a> FirstSteps<'a> {
-    fn new(options: &'a PlanOptions, settings: &'a InputSettings, spill_dir: &'a Path) -> Self {
+    fn new(
+        options: &'a PlanOptions,
+        settings: &'a InputSettings,
+        spill_dir: &'a Path,
+        keep_rows: bool,
+    ) -> Self {
         FirstSteps {
             options,
             settings,
             spill_dir,
+            keep_rows,
+            counts: Counts::default(),
+            sample: Sample::default(),
             inputs: Vec::new(),
             file_diagnostics: Vec::new(),
             headers_seen: Vec::new(),
@@ -297,7 +332,7 @@ impl<'a> FirstSteps<'a> {
             columns: reader.columns.clone(),
         });
         let header_location = reader.header_location.clone();
-        info.rows = self.first_steps(reader)?;
+        info.rows = self.first_steps(reader, info.header.len())?;
         info.stream_sha256 = stream.map(|digest| digest.sha256());
         let stopped = self.file_diagnostics[diagnostics_before..]
             .iter()
@@ -313,10 +348,14 @@ impl<'a> FirstSteps<'a> {
         Ok(())
     }
 
-    /// Each row's first step, as the reading thread hands the rows on; the rows are stored.
-    fn first_steps(&mut self, reader: RowReader) -> Result<u64> {
+    /// Each row's first step, as the reading thread hands the rows on; a row that needs no built user
+    /// name is planned whole at once. The rows are stored (those planned whole only when kept).
+    fn first_steps(&mut self, reader: RowReader, header_len: usize) -> Result<u64> {
         let FirstSteps {
             options,
+            keep_rows,
+            counts,
+            sample,
             keys,
             sources,
             rows,
@@ -324,11 +363,23 @@ impl<'a> FirstSteps<'a> {
             file_diagnostics,
             ..
         } = self;
+        // Planning a row whole without a built user name never uses the name builder.
+        let mut no_names = NameBuilder::default();
+        let mut seen = 0;
         read_beside(reader, file_diagnostics, &mut |row| {
-            let entry = keys.first_step(row, options, sources);
-            rows.push(entry)?;
-            progress.rows(rows.len());
-            Ok(())
+            let mut entry = keys.first_step(row, options, sources);
+            seen += 1;
+            progress.rows(seen);
+            if entry.needs_built_name() {
+                return rows.push(entry);
+            }
+            finish(&mut entry, &mut no_names, keys, options, sources);
+            counts.add(&entry, header_len);
+            sample.add_entry(&entry, Stage::First);
+            match keep_rows {
+                true => rows.push(entry),
+                false => Ok(()),
+            }
         })
     }
 
@@ -364,22 +415,25 @@ impl<'a> FirstSteps<'a> {
         self.progress.stage("planning");
         let mut planned = RowStore::new(self.spill_dir);
         let mut names = NameBuilder::default();
-        let mut counts = Counts::default();
-        let mut sample = Sample::default();
+        let (mut counts, mut sample) = (
+            std::mem::take(&mut self.counts),
+            std::mem::take(&mut self.sample),
+        );
         let first = std::mem::replace(&mut self.rows, RowStore::new(self.spill_dir));
+        let mut done = 0;
         for entry in first.into_rows()? {
             let mut entry = entry?;
-            finish(
-                &mut entry,
-                &mut names,
-                &self.keys,
-                self.options,
-                &self.sources,
-            );
-            counts.add(&entry, self.inputs[entry.input].header.len());
-            sample.add_entry(&entry);
-            planned.push(entry)?;
-            self.progress.rows(planned.len());
+            if entry.needs_built_name() {
+                let (keys, sources) = (&self.keys, &self.sources);
+                finish(&mut entry, &mut names, keys, self.options, sources);
+                counts.add(&entry, self.inputs[entry.input].header.len());
+                sample.add_entry(&entry, Stage::Last);
+            }
+            if self.keep_rows {
+                planned.push(entry)?;
+            }
+            done += 1;
+            self.progress.rows(done);
         }
         self.progress.finish();
         self.file_diagnostics.extend(self.options.accounts.check());

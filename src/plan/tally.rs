@@ -79,18 +79,25 @@ pub struct ReportSample {
     pub hidden: Vec<(&'static str, Severity, u64)>,
 }
 
+/// Where a row was planned whole: in its first step, or once every row's first step was taken. Rows
+/// come in input order within each, so the first of each are the first in the report.
+#[derive(Debug, Clone, Copy)]
+pub enum Stage {
+    First = 0,
+    Last = 1,
+}
+
 /// The first problems of each code, kept as they go by, so that the report never holds them all.
 #[derive(Default)]
 pub struct Sample {
     codes: HashMap<&'static str, CodeSample>,
-    rows_seen: u64,
 }
 
 #[derive(Default)]
 struct CodeSample {
     count: u64,
-    /// The first of the rows' problems and every problem of whole files (few).
-    first: Vec<(ReportKey, Diagnostic)>,
+    /// The first of the rows' problems at each stage, and every problem of whole files (few).
+    first: [Vec<(ReportKey, Diagnostic)>; 2],
     files: Vec<(ReportKey, Diagnostic)>,
 }
 
@@ -98,18 +105,18 @@ impl Sample {
     /// One more than is shown: the first one left out gives the place of the "N more" line.
     const KEEP: usize = SHOWN_PER_CODE + 1;
 
-    /// A planned row's problems, rows coming in report order.
-    pub fn add_entry(&mut self, entry: &Entry) {
+    /// A planned row's problems; the rows of each stage come in report order.
+    pub fn add_entry(&mut self, entry: &Entry, stage: Stage) {
         let row = entry.location.row.unwrap_or(0);
         for (i, d) in entry.diagnostics.iter().enumerate() {
-            let key = (entry.input, row, 1, (self.rows_seen << 16) + i as u64);
+            let key = (entry.input, row, 1, i as u64);
             let code = self.codes.entry(d.code()).or_default();
             code.count += 1;
-            if code.first.len() < Self::KEEP {
-                code.first.push((key, d.clone()));
+            let first = &mut code.first[stage as usize];
+            if first.len() < Self::KEEP {
+                first.push((key, d.clone()));
             }
         }
-        self.rows_seen += 1;
     }
 
     /// A problem of a whole file, of input `input` (`k`: its place among the file problems).
@@ -124,8 +131,12 @@ impl Sample {
         let mut shown: Vec<(ReportKey, Diagnostic)> = Vec::new();
         let mut hidden: Vec<(ReportKey, &'static str, Severity, u64)> = Vec::new();
         for (code, sample) in self.codes {
-            let mut first: Vec<(ReportKey, Diagnostic)> =
-                sample.first.into_iter().chain(sample.files).collect();
+            let [first_stage, last_stage] = sample.first;
+            let mut first: Vec<(ReportKey, Diagnostic)> = first_stage
+                .into_iter()
+                .chain(last_stage)
+                .chain(sample.files)
+                .collect();
             first.sort_by_key(|(key, _)| *key);
             if let Some((key, d)) = first.get(SHOWN_PER_CODE) {
                 let left_out = sample.count - SHOWN_PER_CODE as u64;
