@@ -263,7 +263,7 @@ fn write_csv(path: &str, rows: &[[String; 7]]) -> std::io::Result<()> {
 
 fn write_xlsx(path: &str, rows: &[[String; 7]]) -> Result<(), rust_xlsxwriter::XlsxError> {
     let mut workbook = rust_xlsxwriter::Workbook::new();
-    let sheet = workbook.add_worksheet_with_constant_memory();
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name("Salesperson")?;
     for (c, title) in HEADER.iter().enumerate() {
         sheet.write_string(0, c as u16, *title)?;

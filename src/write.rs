@@ -80,25 +80,8 @@ pub fn check_target(target: &Path, force: bool, inputs: &[PathBuf]) -> Result<()
 /// Swaps two paths atomically (Linux `renameat2` with `RENAME_EXCHANGE`).
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let a = CString::new(a.as_os_str().as_bytes())?;
-    let b = CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
-    let result = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if result == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -240,13 +223,8 @@ impl StagedFile<'_> {
 /// Flushes the file system holding `dir` to disk (Linux `syncfs`).
 #[cfg(target_os = "linux")]
 fn sync_file_system(dir: &Path) -> Result<()> {
-    use std::os::fd::AsRawFd;
     let handle = fs::File::open(dir).map_err(|e| Error::io(dir, e))?;
-    // SAFETY: syncfs only reads the descriptor, which `handle` keeps open for the call.
-    if unsafe { libc::syncfs(handle.as_raw_fd()) } != 0 {
-        return Err(Error::io(dir, std::io::Error::last_os_error()));
-    }
-    Ok(())
+    rustix::fs::syncfs(&handle).map_err(|e| Error::io(dir, std::io::Error::from(e)))
 }
 
 /// The folder the outputs are staged in until [`Staging::commit`].

@@ -481,7 +481,7 @@ fn xlsx_parts(path: &Path, prefix: &str) -> String {
     let mut text = String::new();
     for i in 0..archive.len() {
         let mut file = archive.by_index(i).unwrap();
-        if file.name().starts_with(prefix) {
+        if file.name().unwrap().starts_with(prefix) {
             file.read_to_string(&mut text).unwrap();
         }
     }

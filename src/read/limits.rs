@@ -107,7 +107,9 @@ pub fn check_workbook(path: &Path, limits: &Limits) -> Result<()> {
         let Ok(mut entry) = archive.by_index(i) else {
             continue;
         };
-        let name = entry.name().to_string();
+        let Ok(name) = entry.name().map(|name| name.to_string()) else {
+            continue;
+        };
         let is_sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
         if !is_sheet && name != "xl/sharedStrings.xml" {
             continue;

@@ -91,7 +91,7 @@ impl ReviewWriter {
         let big = analysis.summary.rows as usize > FULL_ROWS;
         let add_sheet = |workbook: &mut Workbook, name: &str| -> Result<(), XlsxError> {
             let sheet = if big {
-                workbook.add_worksheet_with_constant_memory()
+                workbook.add_worksheet_with_constant_memory()?
             } else {
                 workbook.add_worksheet()
             };
