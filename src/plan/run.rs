@@ -454,3 +454,126 @@ impl<'a> FirstSteps<'a> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Outcome;
+
+    /// Plans `csv` (a Business Central export) for contoso.com: each row's outcome, user name and codes.
+    fn planned(csv: &str) -> Vec<(Outcome, Option<String>, Vec<&'static str>)> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.csv");
+        std::fs::write(&path, csv).unwrap();
+        let options = PlanOptions {
+            domains: vec!["contoso.com".into()],
+            ..PlanOptions::default()
+        };
+        let mut plan =
+            plan_inputs(&[path], &InputSettings::default(), &options, dir.path()).unwrap();
+        plan.items()
+            .filter_map(|item| match item.unwrap() {
+                Item::Entry(entry) => Some((
+                    entry.outcome,
+                    entry.upn.as_ref().map(|u| u.as_str().to_string()),
+                    entry.diagnostics.iter().map(|d| d.code()).collect(),
+                )),
+                Item::FileDiagnostic(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_built_user_name_that_is_taken_gets_the_next_free_number_in_input_order() {
+        let rows = planned(
+            "Code,Name,E-Mail\n\
+             S1,Jan Peeters,\n\
+             S2,Jan Peeters,\n\
+             S3,Someone Else,jan.peeters3@contoso.com\n\
+             S4,Jan Peeters,\n",
+        );
+        let upns: Vec<_> = rows
+            .iter()
+            .map(|(_, upn, _)| upn.as_deref().unwrap())
+            .collect();
+        // jan.peeters3 is taken by an Email, though its row comes later: every Email's user name is
+        // known before the first name is built.
+        assert_eq!(
+            upns,
+            [
+                "jan.peeters@contoso.com",
+                "jan.peeters2@contoso.com",
+                "jan.peeters3@contoso.com",
+                "jan.peeters4@contoso.com"
+            ]
+        );
+        assert!(rows[1].2.contains(&"U004"), "{:?}", rows[1]);
+        assert!(rows
+            .iter()
+            .all(|(outcome, ..)| *outcome == Outcome::Written));
+    }
+
+    #[test]
+    fn the_first_of_a_duplicate_is_written_and_the_second_rejected() {
+        let rows = planned(
+            "Code,Name,E-Mail\n\
+             S1,An Maes,an.maes@contoso.com\n\
+             S1,Bo Maes,bo.maes@contoso.com\n\
+             S3,Cas Maes,an.maes@contoso.com\n",
+        );
+        assert_eq!(rows[0].0, Outcome::Written);
+        assert_eq!(
+            (rows[1].0, rows[1].2.clone()),
+            (Outcome::Rejected, vec!["D001"])
+        );
+        assert_eq!(
+            (rows[2].0, rows[2].2.clone()),
+            (Outcome::Rejected, vec!["D002"])
+        );
+    }
+
+    #[test]
+    fn an_email_on_another_domain_becomes_the_alternate_email_and_a_name_is_built() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.csv");
+        std::fs::write(&path, "Code,Name,E-Mail\nS1,An Maes,an@gmail.com\n").unwrap();
+        let options = PlanOptions {
+            domains: vec!["contoso.com".into()],
+            ..PlanOptions::default()
+        };
+        let mut plan =
+            plan_inputs(&[path], &InputSettings::default(), &options, dir.path()).unwrap();
+        let entry = plan
+            .items()
+            .find_map(|item| match item.unwrap() {
+                Item::Entry(entry) => Some(entry),
+                Item::FileDiagnostic(_) => None,
+            })
+            .unwrap();
+        assert_eq!(entry.upn.unwrap().as_str(), "an.maes@contoso.com");
+        assert!(!entry.upn_from_email);
+        assert_eq!(entry.alternate_email, "an@gmail.com");
+        assert_eq!(plan.batches.len(), 1);
+        assert_eq!(entry.batch, Some(0));
+    }
+
+    #[test]
+    fn blocked_and_empty_rows_are_skipped_with_their_reason_and_trailing_empty_rows_are_no_rows() {
+        let rows = planned(
+            "Code,Name,E-Mail,Blocked\n\
+             S1,An Maes,,Yes\n\
+             ,,,\n\
+             S2,Bo Maes,,No\n\
+             ,,,\n",
+        );
+        let outcomes: Vec<_> = rows.iter().map(|(outcome, ..)| *outcome).collect();
+        assert_eq!(
+            outcomes,
+            [
+                Outcome::Skipped(crate::normalize::salesperson::SkipReason::Blocked),
+                Outcome::Skipped(crate::normalize::salesperson::SkipReason::EmptyRow),
+                Outcome::Written
+            ]
+        );
+    }
+}
