@@ -176,7 +176,7 @@ pub fn run(args: &InspectArgs) -> Result<crate::cmd::Ending> {
         InspectReport::Text => render_text(&findings),
         InspectReport::Json => {
             let mut json = serde_json::to_string_pretty(&findings)
-                .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
+                .map_err(|e| Error::io("<stdout>", std::io::Error::other(e)))?;
             json.push('\n');
             json
         }
