@@ -9,7 +9,7 @@
 //! The library's API is [`run`] and [`parse_args`] (all `main.rs` calls) and the `pub` modules the tests
 //! and fuzz targets use; the rest is `pub(crate)`.
 
-pub(crate) mod bc;
+pub mod bc;
 pub(crate) mod check;
 pub mod cli;
 pub(crate) mod cmd;
@@ -21,7 +21,7 @@ pub(crate) mod manifest;
 pub mod normalize;
 pub mod plan;
 pub(crate) mod progress;
-pub(crate) mod read;
+pub mod read;
 pub mod report;
 pub mod write;
 

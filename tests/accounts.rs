@@ -3,14 +3,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::*;
 use serde_json::Value;
-
-fn convert_case(case: &str, args: &[&str], expected_exit: i32) -> (tempfile::TempDir, PathBuf) {
-    convert_and_compare(case, args, expected_exit)
-}
 
 fn manifest(out: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap()
@@ -26,128 +22,84 @@ fn salesperson<'a>(manifest: &'a Value, code: &str) -> &'a Value {
 }
 
 const EN: &str = "fixtures/bc-salespeople-en.csv";
-/// The arguments of the case with an export of the tenant's existing users.
-const EXISTING_USERS: [&str; 11] = [
-    EN,
-    "--domain",
-    "contoso.com",
-    "--admin",
-    "admin@contoso.com",
-    "--integration-user",
-    "bc-sync@contoso.com",
-    "--existing",
-    "fixtures/m365-active-users.csv",
-    "--usage-location",
-    "be",
-];
+
+/// The export of the English fixture for contoso.com.
+fn en() -> Run {
+    Run::convert(EN).domain("contoso.com")
+}
+
+/// The case with an export of the tenant's existing users.
+fn existing_users() -> Ran {
+    let ran = en()
+        .args(["--admin", "admin@contoso.com"])
+        .args(["--integration-user", "bc-sync@contoso.com"])
+        .args(["--existing", "fixtures/m365-active-users.csv"])
+        .args(["--usage-location", "be"])
+        .run();
+    ran.expect_case("accounts/existing-users", 0);
+    ran
+}
+
+/// The case with the accounts, licence, roles and user-name pattern of fixtures/config/bc2m365.toml.
+fn with_config() -> Ran {
+    let ran = Run::convert(EN)
+        .args(["--config", "fixtures/config/bc2m365.toml"])
+        .run();
+    ran.expect_case("accounts/config", 0);
+    ran
+}
 
 #[test]
 fn a_salesperson_who_is_the_integration_user_is_an_error() {
-    convert_case(
-        "accounts/salesperson-is-integration-user",
-        &[
-            EN,
-            "--domain",
-            "contoso.com",
-            "--integration-user",
-            "Annelies.Vermeulen@contoso.com",
-        ],
-        1,
-    );
+    en().args(["--integration-user", "Annelies.Vermeulen@contoso.com"])
+        .run()
+        .expect_case("accounts/salesperson-is-integration-user", 1);
 }
 
 #[test]
 fn a_salesperson_who_is_the_administrator_is_an_error_by_email_or_built_name() {
     // DVDB has no Email, and the user name built from his Name is the administrator's.
-    convert_case(
-        "accounts/salesperson-is-admin",
-        &[
-            EN,
-            "--domain",
-            "contoso.com",
-            "--admin",
-            "dirk.vanderberg@contoso.com",
-            "--integration-user",
-            "bc-sync@contoso.com",
-        ],
-        1,
-    );
+    en().args(["--admin", "dirk.vanderberg@contoso.com"])
+        .args(["--integration-user", "bc-sync@contoso.com"])
+        .run()
+        .expect_case("accounts/salesperson-is-admin", 1);
     // FD's Email is.
-    let output = run(&[
-        "convert",
-        EN,
-        "--domain",
-        "contoso.com",
-        "--admin",
-        "francois.dubois@contoso.com",
-        "--integration-user",
-        "bc-sync@contoso.com",
-        "--out",
-        "/nonexistent/out",
-    ]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(stderr_of(&output).contains(
-        "error[A002]: salesperson FD is francois.dubois@contoso.com, the administrator (named in --admin)\n  --> fixtures/bc-salespeople-en.csv:8:5 (column \"Email\")"
-    ), "{}", stderr_of(&output));
+    en().args(["--admin", "francois.dubois@contoso.com"])
+        .args(["--integration-user", "bc-sync@contoso.com"])
+        .out("/nonexistent/out")
+        .run()
+        .assert_exit_saying(
+            1,
+            "error[A002]: salesperson FD is francois.dubois@contoso.com, the administrator (named in --admin)\n  --> fixtures/bc-salespeople-en.csv:8:5 (column \"Email\")",
+        );
 }
 
 #[test]
 fn one_account_as_both_administrator_and_integration_user_is_an_error() {
-    convert_case(
-        "accounts/admin-is-integration-user",
-        &[
-            EN,
-            "--domain",
-            "contoso.com",
-            "--admin",
-            "admin@contoso.com",
-            "--integration-user",
-            "ADMIN@contoso.com",
-        ],
-        1,
-    );
+    en().args(["--admin", "admin@contoso.com"])
+        .args(["--integration-user", "ADMIN@contoso.com"])
+        .run()
+        .expect_case("accounts/admin-is-integration-user", 1);
 }
 
 #[test]
 fn no_integration_user_named_is_a_warning_and_the_run_goes_on() {
-    let output = run(&[
-        "convert",
-        EN,
-        "--domain",
-        "contoso.com",
-        "--out",
-        tempfile::tempdir()
-            .unwrap()
-            .path()
-            .join("out")
-            .to_str()
-            .unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(0));
-    assert!(stderr_of(&output).starts_with("warning[A004]: no integration user is named"));
-    let named = run(&[
-        "convert",
-        EN,
-        "--domain",
-        "contoso.com",
-        "--integration-user",
-        "bc-sync@contoso.com",
-        "--out",
-        tempfile::tempdir()
-            .unwrap()
-            .path()
-            .join("out")
-            .to_str()
-            .unwrap(),
-    ]);
-    assert_eq!(named.status.code(), Some(0));
-    assert!(!stderr_of(&named).contains("A004"));
+    let unnamed = en().run();
+    unnamed.assert_exit(0);
+    assert!(unnamed
+        .stderr
+        .starts_with("warning[A004]: no integration user is named"));
+    let named = en()
+        .args(["--integration-user", "bc-sync@contoso.com"])
+        .run();
+    named.assert_exit(0);
+    assert!(!named.stderr.contains("A004"));
 }
 
 #[test]
 fn existing_users_are_not_imported_again_but_keep_licence_roles_and_coupling() {
-    let (_tmp, out) = convert_case("accounts/existing-users", &EXISTING_USERS, 0);
-    let m = manifest(&out);
+    let ran = existing_users();
+    let m = ran.manifest();
     // By Email; and by the built name with the same display name (JP, whose Email is private).
     for code in ["AV", "JP"] {
         let s = salesperson(&m, code);
@@ -167,37 +119,28 @@ fn existing_users_are_not_imported_again_but_keep_licence_roles_and_coupling() {
     assert_eq!(salesperson(&m, "EJ")["status"], "coupled");
     assert_eq!(m["accounts"]["administrator"]["exists"], true);
     assert_eq!(m["accounts"]["integration_user"]["exists"], false);
-    let imported: Vec<String> = read_import(&out.join("m365-users.csv"))
+    let imported: Vec<String> = ran
+        .import("m365-users.csv")
         .into_iter()
         .map(|r| r[0].clone())
         .collect();
     assert!(!imported.contains(&"annelies.vermeulen@contoso.com".to_string()));
     assert!(!imported.contains(&"jan.peeters@contoso.com".to_string()));
     assert_eq!(imported.len(), 10);
-    m365check(&["contoso.com"], &[out.join("m365-users.csv")]);
+    m365check(&["contoso.com"], &[ran.path("m365-users.csv")]);
 }
 
 #[test]
 fn an_entra_download_is_matched_on_its_mail_column_too() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    let output = run(&[
-        "convert",
-        EN,
-        "--domain",
-        "contoso.com",
-        "--integration-user",
-        "bc-sync@contoso.com",
-        "--existing",
-        "fixtures/entra-users.csv",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    assert!(stderr_of(&output).contains(
-        "info[R004]: salesperson FD already has a user, fdubois@contoso.com: it is not imported again"
-    ));
-    let m = manifest(&out);
+    let ran = en()
+        .args(["--integration-user", "bc-sync@contoso.com"])
+        .args(["--existing", "fixtures/entra-users.csv"])
+        .run();
+    ran.assert_exit_saying(
+        0,
+        "info[R004]: salesperson FD already has a user, fdubois@contoso.com: it is not imported again",
+    );
+    let m = ran.manifest();
     let fd = salesperson(&m, "FD");
     assert_eq!(fd["status"], "existing");
     assert_eq!(fd["upn"], "fdubois@contoso.com");
@@ -208,23 +151,7 @@ fn an_entra_download_is_matched_on_its_mail_column_too() {
 
 #[test]
 fn an_existing_users_file_without_a_user_name_column_stops_the_run() {
-    let output = run(&[
-        "convert",
-        EN,
-        "--domain",
-        "contoso.com",
-        "--existing",
-        EN,
-        "--out",
-        tempfile::tempdir()
-            .unwrap()
-            .path()
-            .join("out")
-            .to_str()
-            .unwrap(),
-    ]);
-    assert_exit_saying(
-        &output,
+    en().args(["--existing", EN]).run().assert_exit_saying(
         2,
         "no \"User principal name\" or \"userPrincipalName\" column",
     );
@@ -232,12 +159,7 @@ fn an_existing_users_file_without_a_user_name_column_stops_the_run() {
 
 #[test]
 fn the_config_file_sets_accounts_licence_roles_pattern_and_transliteration() {
-    let (_tmp, out) = convert_case(
-        "accounts/config",
-        &[EN, "--config", "fixtures/config/bc2m365.toml"],
-        0,
-    );
-    let m = manifest(&out);
+    let m = with_config().manifest();
     let dvdb = salesperson(&m, "DVDB");
     assert_eq!(dvdb["upn"], "dvanderberg@contoso.com");
     assert_eq!(
@@ -259,28 +181,16 @@ fn the_config_file_sets_accounts_licence_roles_pattern_and_transliteration() {
 
 #[test]
 fn flags_override_the_config_file() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    let output = run(&[
-        "convert",
-        EN,
-        "--config",
-        "fixtures/config/bc2m365.toml",
-        "--licence",
-        "dyn365_enterprise_sales",
-        "--usage-location",
-        "NL",
-        "--domain",
-        "contoso.com",
-        "--transliterate",
-        "basic",
-        "--integration-user",
-        "sync@contoso.com",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    let m = manifest(&out);
+    let ran = Run::convert(EN)
+        .args(["--config", "fixtures/config/bc2m365.toml"])
+        .args(["--licence", "dyn365_enterprise_sales"])
+        .args(["--usage-location", "NL"])
+        .domain("contoso.com")
+        .args(["--transliterate", "basic"])
+        .args(["--integration-user", "sync@contoso.com"])
+        .run();
+    ran.assert_exit(0);
+    let m = ran.manifest();
     let jm = salesperson(&m, "JM");
     assert_eq!(jm["licence"], "DYN365_ENTERPRISE_SALES");
     assert_eq!(jm["usage_location"], "NL");
@@ -302,9 +212,12 @@ fn an_unknown_key_or_a_wrong_type_in_the_config_is_an_error_naming_its_line() {
             "error: fixtures/config/wrong-type.toml:2: invalid type: string \"contoso.com\", expected a sequence\n",
         ),
     ] {
-        let output = run(&["convert", EN, "--config", file, "--out", "/nonexistent/out"]);
-        assert_eq!(output.status.code(), Some(2));
-        assert!(stderr_of(&output).starts_with(message), "{}", stderr_of(&output));
+        let ran = Run::convert(EN)
+            .args(["--config", file])
+            .out("/nonexistent/out")
+            .run();
+        ran.assert_exit(2);
+        assert!(ran.stderr.starts_with(message), "{}", ran.stderr);
     }
 }
 
@@ -316,12 +229,11 @@ fn bc2m365_toml_in_the_current_folder_is_read_without_config() {
         tmp.path().join("bc2m365.toml"),
     )
     .unwrap();
-    let output = bc2m365()
-        .current_dir(tmp.path())
-        .args(["convert", root().join(EN).to_str().unwrap(), "--out", "out"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    Run::convert(root().join(EN))
+        .cwd(tmp.path())
+        .out("out")
+        .run()
+        .assert_exit(0);
     let m = manifest(&tmp.path().join("out"));
     assert_eq!(salesperson(&m, "DVDB")["upn"], "dvanderberg@contoso.com");
 }
@@ -329,15 +241,8 @@ fn bc2m365_toml_in_the_current_folder_is_read_without_config() {
 #[test]
 fn init_writes_the_commented_example_once() {
     let tmp = tempfile::tempdir().unwrap();
-    let init = || {
-        bc2m365()
-            .current_dir(tmp.path())
-            .arg("init")
-            .output()
-            .unwrap()
-    };
-    let first = init();
-    assert_eq!(first.status.code(), Some(0), "{}", stderr_of(&first));
+    let init = || Run::new(["init"]).cwd(tmp.path()).run();
+    init().assert_exit(0);
     let path = tmp.path().join("bc2m365.toml");
     let written = std::fs::read(&path).unwrap();
     assert_eq!(
@@ -345,13 +250,7 @@ fn init_writes_the_commented_example_once() {
         std::fs::read(root().join("src/bc2m365.example.toml")).unwrap()
     );
     std::fs::write(&path, "domains = [\"fabrikam.com\"]\n").unwrap();
-    let second = init();
-    assert_eq!(second.status.code(), Some(2));
-    assert!(
-        stderr_of(&second).contains("already exists"),
-        "{}",
-        stderr_of(&second)
-    );
+    init().assert_exit_saying(2, "already exists");
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         "domains = [\"fabrikam.com\"]\n",
@@ -359,13 +258,11 @@ fn init_writes_the_commented_example_once() {
     );
     // The example as written is a valid, empty config: convert reads it and still asks for a domain.
     std::fs::write(&path, &written).unwrap();
-    let output = bc2m365()
-        .current_dir(tmp.path())
-        .args(["convert", root().join(EN).to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(stderr_of(&output).contains("--domain <DOMAIN> (or domains in bc2m365.toml)"));
+    Run::convert(root().join(EN))
+        .cwd(tmp.path())
+        .without_out()
+        .run()
+        .assert_exit_saying(2, "--domain <DOMAIN> (or domains in bc2m365.toml)");
 }
 
 /// The lines of one numbered step of next-steps.txt.
@@ -523,25 +420,19 @@ fn next_steps_cover_the_manifest(out: &Path) {
 
 #[test]
 fn next_steps_names_every_user_licence_role_and_coupling_of_the_manifest() {
-    let (_a, out) = convert_case(
-        "accounts/config",
-        &[EN, "--config", "fixtures/config/bc2m365.toml"],
-        0,
-    );
-    next_steps_cover_the_manifest(&out);
-    let (_b, out) = convert_case("accounts/existing-users", &EXISTING_USERS, 0);
-    next_steps_cover_the_manifest(&out);
-    let (_c, out) = convert_case("bc-salespeople-en.csv", &[EN, "--domain", "contoso.com"], 0);
-    next_steps_cover_the_manifest(&out);
+    next_steps_cover_the_manifest(with_config().out());
+    next_steps_cover_the_manifest(existing_users().out());
+    let plain = en().run();
+    plain.expect_outputs("bc-salespeople-en.csv", 0);
+    next_steps_cover_the_manifest(plain.out());
 }
 
 #[test]
 fn the_special_accounts_roles_follow_the_documentation() {
     // The administrator without System Customizer or a non-administrative role is a warning; the
     // integration user without any role cannot sign in, an error.
-    convert_case(
-        "accounts/account-roles",
-        &[EN, "--config", "fixtures/config/account-roles.toml"],
-        1,
-    );
+    Run::convert(EN)
+        .args(["--config", "fixtures/config/account-roles.toml"])
+        .run()
+        .expect_case("accounts/account-roles", 1);
 }

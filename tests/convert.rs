@@ -6,18 +6,21 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-/// Converts a fixture and compares the import file, the manifest and the report with the expected ones.
-fn convert_fixture(fixture: &str, expected_exit: i32) -> (tempfile::TempDir, PathBuf) {
-    let input = format!("fixtures/{fixture}");
-    convert_and_compare(fixture, &[&input, "--domain", "contoso.com"], expected_exit)
+/// Converts a fixture for contoso.com and compares its outputs with the expected ones (its report is a
+/// snapshot in tests/reports.rs).
+fn convert_fixture(fixture: &str, expected_exit: i32) -> Ran {
+    let ran = Run::convert(format!("fixtures/{fixture}"))
+        .domain("contoso.com")
+        .run();
+    ran.expect_outputs(fixture, expected_exit);
+    ran
 }
 
 #[test]
 fn converts_a_csv_utf8_export() {
-    let (_tmp, out) = convert_fixture("bc-salespeople-en.csv", 0);
-    let names: Vec<String> = folder_contents(&out).into_iter().map(|(n, _)| n).collect();
+    let ran = convert_fixture("bc-salespeople-en.csv", 0);
     assert_eq!(
-        names,
+        ran.written(),
         [
             "coupling.csv",
             "m365-users.csv",
@@ -27,7 +30,7 @@ fn converts_a_csv_utf8_export() {
             "role-assignments.csv"
         ]
     );
-    let report = m365check(&["contoso.com"], &[out.join("m365-users.csv")]);
+    let report = m365check(&["contoso.com"], &[ran.path("m365-users.csv")]);
     assert!(
         report.starts_with("12 users checked, 0 problems"),
         "{report}"
@@ -36,19 +39,21 @@ fn converts_a_csv_utf8_export() {
 
 #[test]
 fn converts_an_xlsx_export_written_by_another_program() {
-    let (_tmp, out) = convert_fixture("bc-salespeople-en.xlsx", 0);
-    m365check(&["contoso.com"], &[out.join("m365-users.csv")]);
-    let rows = read_import(&out.join("m365-users.csv"));
+    let ran = Run::convert("fixtures/bc-salespeople-en.xlsx")
+        .domain("contoso.com")
+        .run();
+    ran.expect_case("bc-salespeople-en.xlsx", 0);
+    m365check(&["contoso.com"], &[ran.path("m365-users.csv")]);
+    let rows = ran.import("m365-users.csv");
     // The phone number typed into Excel as a number is written as digits, never 3.2478987654E10.
     assert_eq!(rows[2][8], "32478987654");
 }
 
 #[test]
 fn an_export_with_errors_writes_only_the_review_and_exits_1() {
-    let (_tmp, out) = convert_fixture("bc-salespeople-mistakes.csv", 1);
-    let names: Vec<String> = folder_contents(&out).into_iter().map(|(n, _)| n).collect();
+    let ran = convert_fixture("bc-salespeople-mistakes.csv", 1);
     assert_eq!(
-        names,
+        ran.written(),
         ["review.xlsx"],
         "no import file and no manifest after errors"
     );
@@ -56,9 +61,8 @@ fn an_export_with_errors_writes_only_the_review_and_exits_1() {
 
 #[test]
 fn the_import_file_holds_exactly_the_planned_users() {
-    let (_tmp, out) = convert_fixture("bc-salespeople-en.csv", 0);
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let ran = convert_fixture("bc-salespeople-en.csv", 0);
+    let manifest = ran.manifest();
     let planned: Vec<&str> = manifest["salespeople"]
         .as_array()
         .unwrap()
@@ -66,7 +70,8 @@ fn the_import_file_holds_exactly_the_planned_users() {
         .filter(|s| s["status"] == "written")
         .map(|s| s["upn"].as_str().unwrap())
         .collect();
-    let written: Vec<String> = read_import(&out.join("m365-users.csv"))
+    let written: Vec<String> = ran
+        .import("m365-users.csv")
         .into_iter()
         .map(|r| r[0].clone())
         .collect();
@@ -89,10 +94,7 @@ fn the_import_file_holds_exactly_the_planned_users() {
     assert_eq!(statuses.iter().filter(|s| **s == "coupled").count(), 1);
     // The manifest's hashes are those of the files it names.
     let sha = manifest["outputs"][0]["sha256"].as_str().unwrap();
-    assert_eq!(
-        sha,
-        bc2m365::write::sha256_hex(&std::fs::read(out.join("m365-users.csv")).unwrap())
-    );
+    assert_eq!(sha, bc2m365::write::sha256_hex(&ran.read("m365-users.csv")));
     let input_sha = manifest["inputs"][0]["sha256"].as_str().unwrap();
     assert_eq!(
         input_sha,
@@ -104,37 +106,29 @@ fn the_import_file_holds_exactly_the_planned_users() {
 
 #[test]
 fn two_runs_give_identical_bytes() {
-    let (_a, out_a) = convert_fixture("bc-salespeople-en.csv", 0);
-    let (_b, out_b) = convert_fixture("bc-salespeople-en.csv", 0);
-    assert_eq!(folder_contents(&out_a), folder_contents(&out_b));
+    let a = convert_fixture("bc-salespeople-en.csv", 0);
+    let b = convert_fixture("bc-salespeople-en.csv", 0);
+    assert_eq!(a.contents(), b.contents());
 }
 
 #[test]
 fn a_second_run_into_the_same_folder_needs_force() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let out_arg = out.to_str().unwrap();
-    let args = [
-        "convert",
-        "fixtures/bc-salespeople-en.csv",
-        "--domain",
-        "contoso.com",
-        "--out",
-        out_arg,
-    ];
-    assert_eq!(run(&args).status.code(), Some(0));
+    let en = || {
+        Run::convert("fixtures/bc-salespeople-en.csv")
+            .domain("contoso.com")
+            .out(&out)
+    };
+    en().run().assert_exit(0);
     let first = folder_contents(&out);
 
-    let refused = run(&args);
-    assert_eq!(refused.status.code(), Some(2));
-    let message = stderr_of(&refused);
-    assert!(
-        message.contains(
-            "already holds the outputs of an earlier run (coupling.csv, m365-users.csv, manifest.json, next-steps.txt, review.xlsx, role-assignments.csv)"
-        ),
-        "{message}"
-    );
-    assert!(message.contains("--force"), "{message}");
+    en().run()
+        .assert_exit_saying(
+            2,
+            "already holds the outputs of an earlier run (coupling.csv, m365-users.csv, manifest.json, next-steps.txt, review.xlsx, role-assignments.csv)",
+        )
+        .assert_exit_saying(2, "--force");
     assert_eq!(
         folder_contents(&out),
         first,
@@ -142,16 +136,12 @@ fn a_second_run_into_the_same_folder_needs_force() {
     );
 
     // With --force, a smaller input replaces every earlier output.
-    let forced = run(&[
-        "convert",
-        "fixtures/bc-salespeople-en.xlsx",
-        "--domain",
-        "contoso.com",
-        "--out",
-        out_arg,
-        "--force",
-    ]);
-    assert_eq!(forced.status.code(), Some(0), "{}", stderr_of(&forced));
+    Run::convert("fixtures/bc-salespeople-en.xlsx")
+        .domain("contoso.com")
+        .out(&out)
+        .arg("--force")
+        .run()
+        .assert_exit(0);
     assert_ne!(folder_contents(&out), first);
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
@@ -166,17 +156,12 @@ fn a_folder_with_other_files_or_an_input_is_never_replaced() {
     let out = tmp.path().join("documents");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
-    let output = run(&[
-        "convert",
-        "fixtures/bc-salespeople-en.csv",
-        "--domain",
-        "contoso.com",
-        "--out",
-        out.to_str().unwrap(),
-        "--force",
-    ]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(stderr_of(&output).contains("holds files bc2m365 did not write (notes.txt)"));
+    Run::convert("fixtures/bc-salespeople-en.csv")
+        .domain("contoso.com")
+        .out(&out)
+        .arg("--force")
+        .run()
+        .assert_exit_saying(2, "holds files bc2m365 did not write (notes.txt)");
     assert_eq!(
         std::fs::read_to_string(out.join("notes.txt")).unwrap(),
         "mine"
@@ -185,43 +170,33 @@ fn a_folder_with_other_files_or_an_input_is_never_replaced() {
     let input = out.join("m365-users.csv");
     std::fs::remove_file(out.join("notes.txt")).unwrap();
     std::fs::copy(root().join("fixtures/bc-salespeople-en.csv"), &input).unwrap();
-    let output = run(&[
-        "convert",
-        input.to_str().unwrap(),
-        "--domain",
-        "contoso.com",
-        "--out",
-        out.to_str().unwrap(),
-        "--force",
-    ]);
-    assert_exit_saying(&output, 2, "is inside the output folder");
+    Run::convert(&input)
+        .domain("contoso.com")
+        .out(&out)
+        .arg("--force")
+        .run()
+        .assert_exit_saying(2, "is inside the output folder");
     assert!(input.exists());
 }
 
 #[test]
 fn without_a_domain_it_exits_2_with_usage() {
-    let output = run(&["convert", "fixtures/bc-salespeople-en.csv"]);
-    assert_exit_saying(&output, 2, "--domain <DOMAIN>");
-    let output = run(&[
-        "convert",
-        "fixtures/bc-salespeople-en.csv",
-        "--domain",
-        "not a domain",
-    ]);
-    assert_exit_saying(&output, 2, "is not a domain name");
+    Run::convert("fixtures/bc-salespeople-en.csv")
+        .run()
+        .assert_exit_saying(2, "--domain <DOMAIN>");
+    Run::convert("fixtures/bc-salespeople-en.csv")
+        .domain("not a domain")
+        .run()
+        .assert_exit_saying(2, "is not a domain name");
 }
 
 #[test]
 fn a_missing_input_exits_2_naming_it() {
-    let output = run(&[
-        "convert",
-        "fixtures/no-such-file.csv",
-        "--domain",
-        "contoso.com",
-        "--out",
-        "/nonexistent/out",
-    ]);
-    assert_exit_saying(&output, 2, "fixtures/no-such-file.csv");
+    Run::convert("fixtures/no-such-file.csv")
+        .domain("contoso.com")
+        .out("/nonexistent/out")
+        .run()
+        .assert_exit_saying(2, "fixtures/no-such-file.csv");
 }
 
 /// Writes a CSV export of `n` salespeople without e-mail addresses, some sharing a name.
@@ -255,18 +230,11 @@ fn many_salespeople(dir: &Path, n: usize) -> PathBuf {
 #[test]
 fn more_than_249_users_are_split_into_numbered_files() {
     let tmp = tempfile::tempdir().unwrap();
-    let input = many_salespeople(tmp.path(), 600);
-    let out = tmp.path().join("out");
-    let output = run(&[
-        "convert",
-        input.to_str().unwrap(),
-        "--domain",
-        "contoso.com",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    let names: Vec<String> = folder_contents(&out).into_iter().map(|(n, _)| n).collect();
+    let ran = Run::convert(many_salespeople(tmp.path(), 600))
+        .domain("contoso.com")
+        .run();
+    ran.assert_exit(0);
+    let names = ran.written();
     assert_eq!(
         names,
         [
@@ -280,7 +248,7 @@ fn more_than_249_users_are_split_into_numbered_files() {
             "role-assignments.csv"
         ]
     );
-    let files: Vec<PathBuf> = names[1..4].iter().map(|n| out.join(n)).collect();
+    let files: Vec<PathBuf> = names[1..4].iter().map(|n| ran.path(n)).collect();
     let counts: Vec<usize> = files.iter().map(|f| read_import(f).len()).collect();
     assert_eq!(counts, [249, 249, 102]);
     // Unique user names across all files, and every file within Microsoft's rules.
@@ -294,10 +262,10 @@ fn more_than_249_users_are_split_into_numbered_files() {
     assert_eq!(first_file[0][0], "jan.peeters@contoso.com");
     assert_eq!(first_file[56][0], "jan.peeters2@contoso.com");
     // The report shows a few of each repeated warning and counts the rest.
-    let stderr = stderr_of(&output);
     assert!(
-        stderr.contains("warning[U004]: ... and 539 more rows"),
-        "{stderr}"
+        ran.stderr.contains("warning[U004]: ... and 539 more rows"),
+        "{}",
+        ran.stderr
     );
 }
 
@@ -310,20 +278,12 @@ fn a_long_domain_shortens_built_user_names_to_79_characters() {
         "Code,Name\r\nL3,Anna-Maria Alexandrovna Konstantinopolskaya-Rimsky\r\n",
     )
     .unwrap();
-    let out = tmp.path().join("out");
     let domain = "northwind-traders-international-holdings.com";
-    let output = run(&[
-        "convert",
-        input.to_str().unwrap(),
-        "--domain",
-        domain,
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    let user = &read_import(&out.join("m365-users.csv"))[0][0];
+    let ran = Run::convert(&input).domain(domain).run();
+    ran.assert_exit(0);
+    let user = &ran.import("m365-users.csv")[0][0];
     assert_eq!(user.chars().count(), 79, "{user}");
-    m365check(&[domain], &[out.join("m365-users.csv")]);
+    m365check(&[domain], &[ran.path("m365-users.csv")]);
 }
 
 #[test]
@@ -335,17 +295,10 @@ fn email_2_becomes_the_alternate_email_when_email_leaves_it_free() {
         "Code,Name,Email,Email 2\r\nS1,Sam Lambrechts,,sam@gmail.com\r\nT1,Tom Thys,tom.thys@contoso.com,tom@gmail.com\r\nP1,Pia Peeters,pia@gmail.com,pia2@gmail.com\r\n",
     )
     .unwrap();
-    let out = tmp.path().join("out");
-    let output = run(&[
-        "convert",
-        input.to_str().unwrap(),
-        "--domain",
-        "contoso.com",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    let alternates: Vec<(String, String)> = read_import(&out.join("m365-users.csv"))
+    let ran = Run::convert(&input).domain("contoso.com").run();
+    ran.assert_exit(0);
+    let alternates: Vec<(String, String)> = ran
+        .import("m365-users.csv")
         .into_iter()
         .map(|r| (r[0].clone(), r[10].clone()))
         .collect();
@@ -371,14 +324,11 @@ fn email_2_becomes_the_alternate_email_when_email_leaves_it_free() {
 
 #[test]
 fn one_file_given_twice_is_a_usage_error() {
-    let output = run(&[
-        "validate",
-        "fixtures/bc-salespeople-en.csv",
-        "./fixtures/bc-salespeople-en.csv",
-        "--domain",
-        "contoso.com",
-    ]);
-    assert_exit_saying(&output, 2, "are the same file");
+    Run::validate("fixtures/bc-salespeople-en.csv")
+        .input("./fixtures/bc-salespeople-en.csv")
+        .domain("contoso.com")
+        .run()
+        .assert_exit_saying(2, "are the same file");
 }
 
 #[test]
@@ -400,23 +350,17 @@ fn an_import_file_gets_one_country_name_per_file_and_unknown_countries_are_error
     ];
     std::fs::write(&input, format!("{header}\r\n{}\r\n", rows.join("\r\n"))).unwrap();
     let out = tmp.path().join("out");
-    let args = [
-        "convert",
-        input.to_str().unwrap(),
-        "--domain",
-        "contoso.com",
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    let output = run(&args);
-    assert_exit_saying(&output, 1, "error[F013]: Country or Region \"Wakanda\"");
-    let output = run(&[&args[..], &["--keep-going", "--force"]].concat());
-    assert_eq!(output.status.code(), Some(1));
-    let file = out.join("m365-users-BE.csv");
-    let countries: Vec<String> = read_import(&file)
+    let hand = || Run::convert(&input).domain("contoso.com").out(&out);
+    hand()
+        .run()
+        .assert_exit_saying(1, "error[F013]: Country or Region \"Wakanda\"");
+    let ran = hand().args(["--keep-going", "--force"]).run();
+    ran.assert_exit(1);
+    let countries: Vec<String> = ran
+        .import("m365-users-BE.csv")
         .into_iter()
         .map(|r| r[15].clone())
         .collect();
     assert_eq!(countries, ["Belgium", "Belgium"]);
-    m365check(&["contoso.com"], &[file]);
+    m365check(&["contoso.com"], &[ran.path("m365-users-BE.csv")]);
 }

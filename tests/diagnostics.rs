@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::Path;
 
 use bc2m365::diagnostic::rules;
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{open_workbook_auto, Reader};
 use common::*;
 
 /// Every fixture a diagnostic test reads; together they trigger every rule.
@@ -46,53 +46,45 @@ const STATUSES: [&str; 5] = ["written", "existing", "coupled", "skipped", "rejec
 fn every_rule_is_triggered_by_a_fixture_and_explained() {
     let mut seen = BTreeSet::new();
     for fixture in FIXTURES {
-        let (_, report) = validate_json(fixture, &[]);
-        seen.extend(codes(&report));
+        let ran = Run::validate(fixture)
+            .domain("contoso.com")
+            .report_json()
+            .run();
+        seen.extend(codes(&ran.json()));
     }
     // The account rules need the accounts named.
     let en = "fixtures/bc-salespeople-en.csv";
     let account_cases: [&[&str]; 6] = [
-        &[en, "--licence", "DYN365_ENTERPRISE_SALE"],
-        &[en, "--existing", "fixtures/m365-active-users.csv"],
-        &[en, "--integration-user", "Annelies.Vermeulen@contoso.com"],
-        &[en, "--admin", "dirk.vanderberg@contoso.com"],
+        &["--licence", "DYN365_ENTERPRISE_SALE"],
+        &["--existing", "fixtures/m365-active-users.csv"],
+        &["--integration-user", "Annelies.Vermeulen@contoso.com"],
+        &["--admin", "dirk.vanderberg@contoso.com"],
         &[
-            en,
             "--admin",
             "it@contoso.com",
             "--integration-user",
             "it@contoso.com",
         ],
-        &[en, "--config", "fixtures/config/account-roles.toml"],
+        &["--config", "fixtures/config/account-roles.toml"],
     ];
     // S012 and S016 are what convert (not validate) says of a legacy or misspelt import file.
-    let tmp = tempfile::tempdir().unwrap();
-    for (i, input) in [
+    for input in [
         "fixtures/m365-import-header-case.csv",
         "fixtures/reference/m365-sample-15-legacy.csv",
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let out = tmp.path().join(format!("out{i}"));
-        let output = run(&[
-            "convert",
-            input,
-            "--domain",
-            "contoso.com",
-            "--out",
-            out.to_str().unwrap(),
-            "--report",
-            "json",
-        ]);
-        seen.extend(codes(&serde_json::from_slice(&output.stdout).unwrap()));
+    ] {
+        let ran = Run::convert(input)
+            .domain("contoso.com")
+            .report_json()
+            .run();
+        seen.extend(codes(&ran.json()));
     }
     for case in account_cases {
-        let mut args = vec!["validate", "--domain", "contoso.com", "--report", "json"];
-        args.extend_from_slice(case);
-        let output = run(&args);
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        seen.extend(codes(&report));
+        let ran = Run::validate(en)
+            .domain("contoso.com")
+            .report_json()
+            .args(case)
+            .run();
+        seen.extend(codes(&ran.json()));
     }
     for rule in rules::ALL {
         assert!(
@@ -101,9 +93,9 @@ fn every_rule_is_triggered_by_a_fixture_and_explained() {
             rule.code,
             rule.title
         );
-        let output = run(&["explain", &rule.code.to_lowercase()]);
-        assert_eq!(output.status.code(), Some(0));
-        let text = String::from_utf8(output.stdout).unwrap();
+        let ran = Run::new(["explain", &rule.code.to_lowercase()]).run();
+        ran.assert_exit(0);
+        let text = String::from_utf8(ran.stdout).unwrap();
         assert!(
             text.starts_with(&format!(
                 "{} ({}): {}",
@@ -122,9 +114,9 @@ fn every_rule_is_triggered_by_a_fixture_and_explained() {
 
 #[test]
 fn explain_lists_every_code_and_refuses_an_unknown_one() {
-    let output = run(&["explain"]);
-    assert_eq!(output.status.code(), Some(0));
-    let text = String::from_utf8(output.stdout).unwrap();
+    let ran = Run::new(["explain"]).run();
+    ran.assert_exit(0);
+    let text = String::from_utf8(ran.stdout).unwrap();
     for rule in rules::ALL {
         assert!(
             text.contains(&format!(
@@ -136,22 +128,23 @@ fn explain_lists_every_code_and_refuses_an_unknown_one() {
             "{text}"
         );
     }
-    let output = run(&["explain", "X999"]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(stderr_of(&output).contains("no rule \"X999\""));
+    Run::new(["explain", "X999"])
+        .run()
+        .assert_exit_saying(2, "no rule \"X999\"");
 }
 
 #[test]
 fn microsofts_own_sample_passes_and_the_legacy_one_is_explained() {
-    let output = run(&[
-        "validate",
-        "fixtures/reference/m365-sample-16.csv",
-        "--domain",
-        "contoso.com",
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    let (code, report) = validate_json("fixtures/reference/m365-sample-15-legacy.csv", &[]);
-    assert_eq!(code, 1);
+    Run::validate("fixtures/reference/m365-sample-16.csv")
+        .domain("contoso.com")
+        .run()
+        .assert_exit(0);
+    let ran = Run::validate("fixtures/reference/m365-sample-15-legacy.csv")
+        .domain("contoso.com")
+        .report_json()
+        .run();
+    ran.assert_exit(1);
+    let report = ran.json();
     let legacy = report["diagnostics"]
         .as_array()
         .unwrap()
@@ -163,7 +156,7 @@ fn microsofts_own_sample_passes_and_the_legacy_one_is_explained() {
         legacy["help"].as_str().unwrap().contains("bc2m365 convert"),
         "{legacy}"
     );
-    let explanation = String::from_utf8(run(&["explain", "S013"]).stdout).unwrap();
+    let explanation = Run::new(["explain", "S013"]).run().stdout_text();
     assert!(
         explanation.contains("February 2023") && explanation.contains("Alternate email address")
     );
@@ -171,14 +164,18 @@ fn microsofts_own_sample_passes_and_the_legacy_one_is_explained() {
 
 #[test]
 fn exit_codes_of_validate() {
-    assert_eq!(validate_json("fixtures/bc-salespeople-en.csv", &[]).0, 0);
-    assert_eq!(
-        validate_json("fixtures/bc-salespeople-mistakes.csv", &[]).0,
-        1
-    );
-    assert_eq!(validate_json("fixtures/bad/header-only.csv", &[]).0, 1);
-    let (code, report) = validate_json("fixtures/bad/csv-renamed.xlsx", &[]);
-    assert_eq!(code, 2);
+    let validate = |input| {
+        Run::validate(input)
+            .domain("contoso.com")
+            .report_json()
+            .run()
+    };
+    validate("fixtures/bc-salespeople-en.csv").assert_exit(0);
+    validate("fixtures/bc-salespeople-mistakes.csv").assert_exit(1);
+    validate("fixtures/bad/header-only.csv").assert_exit(1);
+    let renamed = validate("fixtures/bad/csv-renamed.xlsx");
+    renamed.assert_exit(2);
+    let report = renamed.json();
     let message = report["diagnostics"][0]["message"].as_str().unwrap();
     assert!(message.contains("a CSV renamed to .xlsx?"), "{message}");
 }
@@ -237,25 +234,8 @@ fn from_text(text: &str) -> Found {
     found
 }
 
-fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
-    let mut workbook = open_workbook_auto(path).unwrap();
-    let range = workbook.worksheet_range(name).unwrap();
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    Data::Float(f) => format!("{f}"),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect()
-}
-
 fn from_review(path: &Path, headers: &[String]) -> Found {
-    sheet(path, "Problems")
+    sheet_text(path, "Problems")
         .into_iter()
         .skip(1)
         .map(|r| {
@@ -272,26 +252,17 @@ fn from_review(path: &Path, headers: &[String]) -> Found {
 #[test]
 fn json_text_and_review_report_the_same_problems() {
     let fixture = "fixtures/bc-salespeople-mistakes.csv";
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    let output = run(&[
-        "convert",
-        fixture,
-        "--domain",
-        "contoso.com",
-        "--out",
-        out.to_str().unwrap(),
-        "--report",
-        "json",
-    ]);
-    assert_eq!(output.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let text = stderr_of(&run(&["validate", fixture, "--domain", "contoso.com"]));
+    let converted = Run::convert(fixture)
+        .domain("contoso.com")
+        .report_json()
+        .run();
+    converted.assert_exit(1);
+    let text = Run::validate(fixture).domain("contoso.com").run().stderr;
     let headers: Vec<String> = ["Code", "Name", "Phone No.", "E-Mail", "Job Title", "Region"]
         .map(String::from)
         .to_vec();
-    let review = from_review(&out.join("review.xlsx"), &headers);
-    let json = from_json(&json);
+    let review = from_review(&converted.path("review.xlsx"), &headers);
+    let json = from_json(&converted.json());
     assert!(json.len() >= 12, "{json:?}");
     assert_eq!(json, from_text(&text));
     assert_eq!(json, review);
@@ -302,17 +273,13 @@ fn every_row_ends_written_skipped_or_rejected_exactly_once() {
     for fixture in FIXTURES.iter().filter(|f| !f.starts_with("fixtures/bad/")) {
         let tmp = tempfile::tempdir().unwrap();
         let review = tmp.path().join("review.xlsx");
-        let output = run(&[
-            "validate",
-            fixture,
-            "--domain",
-            "contoso.com",
-            "--report",
-            "json",
-            "--review",
-            review.to_str().unwrap(),
-        ]);
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let report = Run::validate(fixture)
+            .domain("contoso.com")
+            .report_json()
+            .arg("--review")
+            .arg(&review)
+            .run()
+            .json();
         let summary = &report["summary"];
         let total = summary["rows"].as_u64().unwrap();
         let sum = STATUSES
@@ -322,7 +289,7 @@ fn every_row_ends_written_skipped_or_rejected_exactly_once() {
         assert_eq!(sum, total, "{fixture}: {summary}");
         let workbook = open_workbook_auto(&review).unwrap();
         let first = workbook.sheet_names()[0].clone();
-        let rows = sheet(&review, &first);
+        let rows = sheet_text(&review, &first);
         let statuses: Vec<&str> = rows.iter().skip(1).map(|r| r[1].as_str()).collect();
         assert_eq!(statuses.len() as u64, total, "{fixture}");
         let mut numbers: Vec<&str> = rows.iter().skip(1).map(|r| r[0].as_str()).collect();
@@ -337,25 +304,13 @@ fn every_row_ends_written_skipped_or_rejected_exactly_once() {
 
 #[test]
 fn keep_going_writes_the_valid_rows_and_lists_the_rejected_ones() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    let output = run(&[
-        "convert",
-        "fixtures/bc-salespeople-mistakes.csv",
-        "--domain",
-        "contoso.com",
-        "--out",
-        out.to_str().unwrap(),
-        "--keep-going",
-    ]);
+    let ran = Run::convert("fixtures/bc-salespeople-mistakes.csv")
+        .domain("contoso.com")
+        .arg("--keep-going")
+        .run();
+    assert_eq!(ran.code, 1, "exit 1: some rows were rejected");
     assert_eq!(
-        output.status.code(),
-        Some(1),
-        "exit 1: some rows were rejected"
-    );
-    let names: Vec<String> = folder_contents(&out).into_iter().map(|(n, _)| n).collect();
-    assert_eq!(
-        names,
+        ran.written(),
         [
             "coupling.csv",
             "m365-users.csv",
@@ -368,20 +323,16 @@ fn keep_going_writes_the_valid_rows_and_lists_the_rejected_ones() {
     );
     let expected = Path::new("fixtures/expected/bc-salespeople-mistakes.csv/keep-going");
     for name in ["m365-users.csv", "rejected.csv"] {
-        assert_matches_expected(
-            &expected.join(name),
-            &std::fs::read(out.join(name)).unwrap(),
-        );
+        assert_matches_expected(&expected.join(name), &ran.read(name));
     }
-    m365check(&["contoso.com"], &[out.join("m365-users.csv")]);
+    m365check(&["contoso.com"], &[ran.path("m365-users.csv")]);
     // No formula and no control character from the input reaches rejected.csv.
-    let rejected = std::fs::read_to_string(out.join("rejected.csv")).unwrap();
+    let rejected = String::from_utf8(ran.read("rejected.csv")).unwrap();
     assert!(
         rejected.contains("'=HYPERLINK") && rejected.contains("Sales␊Team B"),
         "{rejected}"
     );
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest = ran.manifest();
     let statuses: Vec<&str> = manifest["salespeople"]
         .as_array()
         .unwrap()
@@ -391,83 +342,48 @@ fn keep_going_writes_the_valid_rows_and_lists_the_rejected_ones() {
     assert_eq!(statuses.len(), 10);
     assert_eq!(statuses.iter().filter(|s| **s == "written").count(), 1);
     assert_eq!(statuses.iter().filter(|s| **s == "rejected").count(), 9);
-    let rejected_rows = read_import(&out.join("rejected.csv"));
+    let rejected_rows = ran.import("rejected.csv");
     assert_eq!(rejected_rows.len(), 9);
 }
 
 #[test]
 fn strict_makes_warnings_errors() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    let output = run(&[
-        "convert",
-        "fixtures/bc-salespeople-en.csv",
-        "--domain",
-        "contoso.com",
-        "--out",
-        out.to_str().unwrap(),
-        "--strict",
-    ]);
-    assert_eq!(output.status.code(), Some(1));
-    let names: Vec<String> = folder_contents(&out).into_iter().map(|(n, _)| n).collect();
-    assert_eq!(names, ["review.xlsx"]);
-    let (code, report) = {
-        let output = run(&[
-            "validate",
-            "fixtures/bc-salespeople-en.csv",
-            "--domain",
-            "contoso.com",
-            "--strict",
-            "--report",
-            "json",
-        ]);
-        (
-            output.status.code(),
-            serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap(),
-        )
+    let ran = Run::convert("fixtures/bc-salespeople-en.csv")
+        .domain("contoso.com")
+        .arg("--strict")
+        .run();
+    ran.assert_exit(1);
+    assert_eq!(ran.written(), ["review.xlsx"]);
+    let validate = || {
+        Run::validate("fixtures/bc-salespeople-en.csv")
+            .domain("contoso.com")
+            .report_json()
     };
-    assert_eq!(code, Some(1));
+    let strict = validate().arg("--strict").run();
+    strict.assert_exit(1);
     // The two rows with warnings (a private address, a numbered user name) are rejected under --strict.
-    assert_eq!(report["summary"]["rejected"], 2);
-    assert_eq!(
-        validate_json("fixtures/bc-salespeople-en.csv", &[]).1["summary"]["rejected"],
-        0
-    );
+    assert_eq!(strict.json()["summary"]["rejected"], 2);
+    assert_eq!(validate().run().json()["summary"]["rejected"], 0);
 }
 
 #[test]
 fn validate_writes_nothing_unless_asked_for_a_review() {
     let tmp = tempfile::tempdir().unwrap();
-    let input = root().join("fixtures/bc-salespeople-mistakes.csv");
-    let output = bc2m365()
-        .current_dir(tmp.path())
-        .args([
-            "validate",
-            input.to_str().unwrap(),
-            "--domain",
-            "contoso.com",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    let validate = || {
+        Run::validate(root().join("fixtures/bc-salespeople-mistakes.csv"))
+            .domain("contoso.com")
+            .cwd(tmp.path())
+    };
+    validate().run().assert_exit(1);
     assert_eq!(
         std::fs::read_dir(tmp.path()).unwrap().count(),
         0,
         "validate wrote a file"
     );
-    let output = bc2m365()
-        .current_dir(tmp.path())
-        .args([
-            "validate",
-            input.to_str().unwrap(),
-            "--domain",
-            "contoso.com",
-            "--review",
-            "check.xlsx",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    validate()
+        .args(["--review", "check.xlsx"])
+        .run()
+        .assert_exit(1);
     let names: Vec<String> = folder_contents(tmp.path())
         .into_iter()
         .map(|(n, _)| n)
@@ -492,14 +408,12 @@ fn xlsx_parts(path: &Path, prefix: &str) -> String {
 fn the_review_marks_problem_cells_and_holds_no_formula() {
     let tmp = tempfile::tempdir().unwrap();
     let review = tmp.path().join("review.xlsx");
-    run(&[
-        "validate",
-        "fixtures/bc-salespeople-mistakes.csv",
-        "--domain",
-        "contoso.com",
-        "--review",
-        review.to_str().unwrap(),
-    ]);
+    Run::validate("fixtures/bc-salespeople-mistakes.csv")
+        .domain("contoso.com")
+        .arg("--review")
+        .arg(&review)
+        .run()
+        .assert_exit(1);
     let sheets = xlsx_parts(&review, "xl/worksheets/sheet");
     assert!(
         !sheets.contains("<f>") && !sheets.contains("<f "),
@@ -519,7 +433,7 @@ fn the_review_marks_problem_cells_and_holds_no_formula() {
         styles.contains("FFFFC7CE") && styles.contains("FFFFEB9C"),
         "red and amber fills"
     );
-    let rows = sheet(&review, "bc-salespeople-mistakes");
+    let rows = sheet_text(&review, "bc-salespeople-mistakes");
     assert_eq!(
         rows[0][..4],
         ["Row", "Status", "Reason", "Code"].map(String::from)
@@ -529,7 +443,7 @@ fn the_review_marks_problem_cells_and_holds_no_formula() {
         .iter()
         .any(|r| r.iter().any(|c| c == "=HYPERLINK(\"http://x\",\"Hans\")")));
     assert!(rows.iter().any(|r| r.iter().any(|c| c == "Sales␊Team B")));
-    let problems = sheet(&review, "Problems");
+    let problems = sheet_text(&review, "Problems");
     let unknown_column = problems.iter().find(|p| p[1] == "S003").unwrap();
     assert_eq!(
         unknown_column[10], "'bc-salespeople-mistakes'!I1",
@@ -542,61 +456,47 @@ fn a_review_file_is_never_written_over_an_existing_file_without_force() {
     let tmp = tempfile::tempdir().unwrap();
     let mine = tmp.path().join("customer-export.csv");
     std::fs::write(&mine, "Code,Name\r\nA1,Ann A\r\n").unwrap();
-    let args = [
-        "validate",
-        "fixtures/bc-salespeople-mistakes.csv",
-        "--domain",
-        "contoso.com",
-        "--review",
-        mine.to_str().unwrap(),
-    ];
-    let output = run(&args);
-    assert_exit_saying(&output, 2, "already exists; pass --force");
+    let validate = || {
+        Run::validate("fixtures/bc-salespeople-mistakes.csv")
+            .domain("contoso.com")
+            .arg("--review")
+            .arg(&mine)
+    };
+    validate()
+        .run()
+        .assert_exit_saying(2, "already exists; pass --force");
     assert_eq!(
         std::fs::read_to_string(&mine).unwrap(),
         "Code,Name\r\nA1,Ann A\r\n"
     );
-    let forced = run(&[&args[..], &["--force"]].concat());
-    assert_eq!(forced.status.code(), Some(1));
+    validate().arg("--force").run().assert_exit(1);
     assert!(std::fs::read(&mine).unwrap().starts_with(b"PK"));
 }
 
 #[test]
 fn the_json_report_says_whether_import_files_were_written() {
-    let tmp = tempfile::tempdir().unwrap();
     for (input, extra, written) in [
-        ("fixtures/bc-salespeople-mistakes.csv", None, false),
+        ("fixtures/bc-salespeople-mistakes.csv", &[][..], false),
         (
             "fixtures/bc-salespeople-mistakes.csv",
-            Some("--keep-going"),
+            &["--keep-going"],
             true,
         ),
-        ("fixtures/bc-salespeople-en.csv", None, true),
+        ("fixtures/bc-salespeople-en.csv", &[], true),
     ] {
-        let out = tmp
-            .path()
-            .join(format!("out-{}", written as u8))
-            .join(extra.unwrap_or("plain"));
-        let mut args = vec![
-            "convert",
-            input,
-            "--domain",
-            "contoso.com",
-            "--report",
-            "json",
-            "--out",
-            out.to_str().unwrap(),
-        ];
-        args.extend(extra);
-        let output = run(&args);
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        assert_eq!(report["imports_written"], written, "{input} {extra:?}");
-        assert_eq!(out.join("manifest.json").exists(), written);
+        let ran = Run::convert(input)
+            .domain("contoso.com")
+            .report_json()
+            .args(extra)
+            .run();
+        assert_eq!(ran.json()["imports_written"], written, "{input} {extra:?}");
+        assert_eq!(ran.path("manifest.json").exists(), written);
     }
-    assert_eq!(
-        validate_json("fixtures/bc-salespeople-en.csv", &[]).1["imports_written"],
-        false
-    );
+    let validated = Run::validate("fixtures/bc-salespeople-en.csv")
+        .domain("contoso.com")
+        .report_json()
+        .run();
+    assert_eq!(validated.json()["imports_written"], false);
 }
 
 #[test]
@@ -615,30 +515,24 @@ fn a_big_runs_review_lists_the_first_rows_in_full_then_only_rows_with_an_error()
         csv.push_str(&format!("{code},Person{i} Tester{i},{email}\n"));
     }
     std::fs::write(&input, csv).unwrap();
-    let out = dir.path().join("out");
-    let output = run(&[
-        "convert",
-        input.to_str().unwrap(),
-        "--domain",
-        "contoso.com",
-        "--keep-going",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
-    let review = out.join("review.xlsx");
+    let ran = Run::convert(&input)
+        .domain("contoso.com")
+        .arg("--keep-going")
+        .run();
+    ran.assert_exit(1);
+    let review = ran.path("review.xlsx");
 
-    let rows = sheet(&review, "big");
+    let rows = sheet_text(&review, "big");
     assert_eq!(rows.len(), 1 + 10_000 + 1);
     assert_eq!(rows[10_000][0], "10001");
     let last = &rows[10_001];
     assert_eq!((last[0].as_str(), last[1].as_str()), ("10302", "rejected"));
 
-    let problems = sheet(&review, "Problems");
+    let problems = sheet_text(&review, "Problems");
     assert!(problems.iter().any(|p| p[1] == "D001" && p[3] == "10302"));
     assert!(!problems.iter().any(|p| p[1] == "F005"));
 
-    let summary = sheet(&review, "Summary");
+    let summary = sheet_text(&review, "Summary");
     let not_listed = summary.iter().find(|r| r[0] == "Not listed").unwrap();
     assert!(
         not_listed[1].starts_with("499 rows and 1 problems"),

@@ -1,4 +1,8 @@
 //! Safety on any input and in any situation: atomic outputs under kill, no network, clear refusals.
+//!
+//! Two tests need what only Linux gives, and root or user namespaces: a network namespace without a network
+//! (`unshare -n`) and a small RAM disk in a private mount namespace (`unshare -m`, `mount -t tmpfs`). CI
+//! runs them as root; where the machine refuses, they fail saying so, never pass unchecked.
 
 mod common;
 
@@ -23,19 +27,12 @@ fn large_export(dir: &Path, n: usize) -> PathBuf {
 }
 
 fn convert_command(input: &Path, out: &Path) -> Command {
-    let mut command = bc2m365();
-    command
-        .args([
-            "convert",
-            input.to_str().unwrap(),
-            "--domain",
-            "contoso.com",
-            "--force",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    let mut command = Run::convert(input)
+        .domain("contoso.com")
+        .arg("--force")
+        .out(out)
+        .command();
+    command.stdout(Stdio::null()).stderr(Stdio::null());
     command
 }
 
@@ -56,15 +53,11 @@ fn killing_a_convert_at_any_moment_leaves_the_old_or_the_new_outputs() {
 
     // The earlier state: a small run's outputs.
     let out = tmp.path().join("out");
-    let small = run(&[
-        "convert",
-        "fixtures/bc-salespeople-en.csv",
-        "--domain",
-        "contoso.com",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(small.status.code(), Some(0));
+    Run::convert("fixtures/bc-salespeople-en.csv")
+        .domain("contoso.com")
+        .out(&out)
+        .run()
+        .assert_exit(0);
     let old_outputs = folder_contents(&out);
 
     let attempts = 12u32;
@@ -96,18 +89,18 @@ fn killing_a_convert_at_any_moment_leaves_the_old_or_the_new_outputs() {
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's /proc, which refuses new folders even to root"
+)]
 fn an_output_folder_that_cannot_be_written_is_a_clear_error_and_leaves_nothing() {
     // /proc refuses new folders even to root.
-    let output = run(&[
-        "convert",
-        "fixtures/bc-salespeople-en.csv",
-        "--domain",
-        "contoso.com",
-        "--out",
-        "/proc/bc2m365-out",
-    ]);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = stderr_of(&output);
+    let ran = Run::convert("fixtures/bc-salespeople-en.csv")
+        .domain("contoso.com")
+        .out("/proc/bc2m365-out")
+        .run();
+    ran.assert_exit(2);
+    let stderr = &ran.stderr;
     assert!(
         stderr.starts_with("error: /proc") && !stderr.contains("warning["),
         "fails before any work: {stderr}"
@@ -116,30 +109,20 @@ fn an_output_folder_that_cannot_be_written_is_a_clear_error_and_leaves_nothing()
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's `unshare -n` for a network namespace without a network"
+)]
 fn it_needs_no_network() {
-    if Command::new("unshare")
-        .args(["-n", "true"])
-        .status()
-        .map(|s| !s.success())
-        .unwrap_or(true)
-    {
-        eprintln!("skipped: this machine does not allow `unshare -n` (a new network namespace)");
-        return;
-    }
+    // A network namespace has only a loopback interface, and it is down: no address is reachable.
+    let mut unshare = unshare("-n", &["true"], "it_needs_no_network");
     let tmp = tempfile::tempdir().unwrap();
-    let online = tmp.path().join("online");
     let offline = tmp.path().join("offline");
-    let output = run(&[
-        "convert",
-        "fixtures/bc-salespeople-en.xlsx",
-        "--domain",
-        "contoso.com",
-        "--out",
-        online.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(0));
-    let output = Command::new("unshare")
-        .arg("-n")
+    let online = Run::convert("fixtures/bc-salespeople-en.xlsx")
+        .domain("contoso.com")
+        .run();
+    online.assert_exit(0);
+    let output = unshare
         .arg(env!("CARGO_BIN_EXE_bc2m365"))
         .args([
             "convert",
@@ -150,39 +133,32 @@ fn it_needs_no_network() {
             offline.to_str().unwrap(),
         ])
         .current_dir(root())
+        .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    assert_eq!(folder_contents(&online), folder_contents(&offline));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(online.contents(), folder_contents(&offline));
 }
 
 /// Converts a broken file: the exit code, the code and place in the report, and no import file or
 /// manifest (a file that cannot be read at all, or holds nothing, gets no output of any kind).
 fn broken_file(name: &str, exit: i32, code: &str, place: &str) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
     let input = format!("fixtures/bad/{name}");
-    let output = run(&[
-        "convert",
-        &input,
-        "--domain",
-        "contoso.com",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let stderr = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(exit), "{stderr}");
+    let ran = Run::convert(&input).domain("contoso.com").run();
+    ran.assert_exit(exit);
+    let stderr = &ran.stderr;
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(stderr.contains(&format!("error[{code}]")), "{stderr}");
     assert!(
         stderr.contains(&format!("  --> {input}{place}")),
         "{stderr}"
     );
-    let written: Vec<String> = if out.exists() {
-        folder_contents(&out).into_iter().map(|(n, _)| n).collect()
-    } else {
-        Vec::new()
-    };
+    let written = ran.written();
     let whole_file_refused = exit == 2 || code == "S009";
     if whole_file_refused {
         assert!(written.is_empty(), "{written:?}");
@@ -190,9 +166,10 @@ fn broken_file(name: &str, exit: i32, code: &str, place: &str) {
         assert_eq!(written, ["review.xlsx"], "only the review after errors");
     }
     // validate says the same.
-    let validated = run(&["validate", &input, "--domain", "contoso.com"]);
-    assert_eq!(validated.status.code(), Some(exit));
-    assert!(stderr_of(&validated).contains(&format!("error[{code}]")));
+    Run::validate(&input)
+        .domain("contoso.com")
+        .run()
+        .assert_exit_saying(exit, &format!("error[{code}]"));
 }
 
 macro_rules! broken_files {
@@ -253,64 +230,66 @@ fn every_limit_has_a_flag_that_raises_it() {
         ),
     ];
     for (input, limit, flag) in cases {
-        let mut args = vec!["validate", input, "--domain", "contoso.com"];
-        args.extend_from_slice(limit);
-        let output = run(&args);
-        let stderr = stderr_of(&output);
-        assert_ne!(output.status.code(), Some(0), "{flag}: {stderr}");
+        let limited = Run::validate(input).domain("contoso.com").args(limit).run();
+        let stderr = &limited.stderr;
+        assert_ne!(limited.code, 0, "{flag}: {stderr}");
         assert!(stderr.contains(flag), "the message names {flag}: {stderr}");
         // The defaults let the same file through.
-        let fine = run(&["validate", input, "--domain", "contoso.com"]);
-        assert_eq!(fine.status.code(), Some(0), "{}", stderr_of(&fine));
+        Run::validate(input)
+            .domain("contoso.com")
+            .run()
+            .assert_exit(0);
     }
-    let wrong = run(&[
-        "validate",
-        "fixtures/bc-salespeople-en.csv",
-        "--domain",
-        "contoso.com",
-        "--max-input-size",
-        "lots",
-    ]);
-    assert_eq!(wrong.status.code(), Some(2));
+    Run::validate("fixtures/bc-salespeople-en.csv")
+        .domain("contoso.com")
+        .args(["--max-input-size", "lots"])
+        .run()
+        .assert_exit(2);
 }
 
 #[test]
 fn a_file_stopped_by_a_limit_is_reported_as_such() {
     // Stopped at its first row: over the limit, and so without salespeople.
-    let codes_with = |extra| codes(&validate_json("fixtures/bc-salespeople-en.csv", extra).1);
+    let codes_with = |extra: &[&str]| {
+        let ran = Run::validate("fixtures/bc-salespeople-en.csv")
+            .domain("contoso.com")
+            .report_json()
+            .args(extra)
+            .run();
+        codes(&ran.json())
+    };
     assert_eq!(codes_with(&["--max-rows", "0"]), ["A004", "S009", "S014"]);
     // A header wider than the limit: the file is refused whole, before any row.
     assert_eq!(codes_with(&["--max-columns", "5"]), ["A004", "S014"]);
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Linux's `unshare -m` and a tmpfs mount for a small disk"
+)]
 fn a_full_disk_is_a_clear_error_and_leaves_nothing() {
     // A 24 KiB RAM disk in a private mount namespace: too small for all the outputs.
     let tmp = tempfile::tempdir().unwrap();
     let mount_point = tmp.path().join("small");
     std::fs::create_dir(&mount_point).unwrap();
+    let dir = mount_point.display();
+    let mount = format!("mount -t tmpfs -o size=24k tmpfs {dir}");
     let script = format!(
-        "mount -t tmpfs -o size=24k tmpfs {dir} || exit 99; \
+        "{mount} || exit 99; \
          {bin} convert fixtures/bc-salespeople-en.csv --domain contoso.com --out {dir}/out -q; \
          echo \"exit=$?\"; ls -A {dir}",
-        dir = mount_point.display(),
         bin = env!("CARGO_BIN_EXE_bc2m365"),
     );
-    let output = Command::new("unshare")
-        .args(["-m", "sh", "-c", &script])
+    let test = "a_full_disk_is_a_clear_error_and_leaves_nothing";
+    let output = unshare("-m", &["sh", "-c", &mount], test)
+        .args(["sh", "-c", &script])
         .current_dir(root())
-        .output();
-    let Ok(output) = output else {
-        eprintln!("skipped: unshare is not available");
-        return;
-    };
-    if output.status.code() == Some(99) || !output.status.success() {
-        eprintln!(
-            "skipped: this machine does not allow mounting a small disk: {}",
-            stderr_of(&output)
-        );
-        return;
-    }
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "the small disk: {stderr}");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.starts_with("exit=2\n"), "{stdout}");
     assert_eq!(
@@ -318,9 +297,5 @@ fn a_full_disk_is_a_clear_error_and_leaves_nothing() {
         "exit=2",
         "nothing is left on the full disk: {stdout}"
     );
-    assert!(
-        stderr_of(&output).contains("No space left on device"),
-        "{}",
-        stderr_of(&output)
-    );
+    assert!(stderr.contains("No space left on device"), "{stderr}");
 }

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{bc2m365, root, stderr_of};
+use common::{root, Run};
 
 const EN: &str = "fixtures/bc-salespeople-en.csv";
 
@@ -33,14 +33,8 @@ fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-fn convert(input: &str, out: &Path, stdin: Option<&Path>) -> std::process::Output {
-    let mut command = bc2m365();
-    command.args(["convert", input, "--domain", "contoso.com", "--out"]);
-    command.arg(out);
-    if let Some(path) = stdin {
-        command.stdin(std::fs::File::open(path).unwrap());
-    }
-    command.output().unwrap()
+fn convert(input: impl AsRef<std::ffi::OsStr>, out: &Path) -> Run {
+    Run::convert(input).domain("contoso.com").out(out)
 }
 
 /// The import files, the coupling and the role assignments do not depend on where the rows came from.
@@ -59,20 +53,12 @@ fn assert_same_users(a: &Path, b: &Path) {
 #[test]
 fn stdin_converts_like_the_file() {
     let dir = tempfile::tempdir().unwrap();
-    let from_file = convert(EN, &dir.path().join("file"), None);
-    assert_eq!(
-        from_file.status.code(),
-        Some(0),
-        "{}",
-        stderr_of(&from_file)
-    );
-    let from_stdin = convert("-", &dir.path().join("stdin"), Some(&root().join(EN)));
-    assert_eq!(
-        from_stdin.status.code(),
-        Some(0),
-        "{}",
-        stderr_of(&from_stdin)
-    );
+    convert(EN, &dir.path().join("file")).run().assert_exit(0);
+    let bytes = std::fs::read(root().join(EN)).unwrap();
+    convert("-", &dir.path().join("stdin"))
+        .stdin(bytes)
+        .run()
+        .assert_exit(0);
     assert_same_users(&dir.path().join("file"), &dir.path().join("stdin"));
     let manifest = std::fs::read_to_string(dir.path().join("stdin/manifest.json")).unwrap();
     let sha = sha256_hex(&std::fs::read(root().join(EN)).unwrap());
@@ -96,13 +82,10 @@ fn a_named_pipe_converts_like_the_file() {
         let bytes = std::fs::read(source).unwrap();
         std::fs::write(fifo_path, bytes)
     });
-    let mut command = bc2m365();
-    command
-        .args(["convert"])
-        .arg(&fifo)
-        .args(["--domain", "contoso.com", "--out"])
-        .arg(dir.path().join("fifo"));
-    let mut child = command.spawn().unwrap();
+    let mut child = convert(&fifo, &dir.path().join("fifo"))
+        .command()
+        .spawn()
+        .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -116,8 +99,7 @@ fn a_named_pipe_converts_like_the_file() {
     };
     writer.join().unwrap().unwrap();
     assert_eq!(status.code(), Some(0));
-    let from_file = convert(EN, &dir.path().join("file"), None);
-    assert_eq!(from_file.status.code(), Some(0));
+    convert(EN, &dir.path().join("file")).run().assert_exit(0);
     assert_same_users(&dir.path().join("file"), &dir.path().join("fifo"));
 }
 
@@ -139,8 +121,7 @@ fn a_run_too_big_for_memory_gives_every_row_once_in_order() {
     }
     std::fs::write(&input, text).unwrap();
     let out = dir.path().join("out");
-    let output = convert(input.to_str().unwrap(), &out, None);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    convert(&input, &out).run().assert_exit(0);
     let mut users = Vec::new();
     for (name, bytes) in outputs(&out) {
         if name.starts_with("m365-users") {
@@ -189,23 +170,22 @@ fn a_json_report_that_cannot_reach_stdout_fails_the_run() {
         .write(true)
         .open("/dev/full")
         .expect("Linux has /dev/full");
-    for command in ["validate", "convert"] {
-        let dir = tempfile::tempdir().unwrap();
-        let output = bc2m365()
-            .args([command, EN, "--domain", "contoso.com", "--report", "json"])
-            .args(if command == "convert" {
-                vec![
-                    "--out".to_string(),
-                    dir.path().join("o").display().to_string(),
-                ]
-            } else {
-                vec![]
-            })
+    let dir = tempfile::tempdir().unwrap();
+    let runs = [
+        Run::validate(EN)
+            .domain("contoso.com")
+            .report_json()
+            .without_out(),
+        convert(EN, &dir.path().join("o")).report_json(),
+    ];
+    for run in runs {
+        let output = run
+            .command()
             .stdout(full.try_clone().unwrap())
             .output()
             .unwrap();
-        let stderr = stderr_of(&output);
-        assert_eq!(output.status.code(), Some(2), "{command}: {stderr}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
         assert!(
             stderr.contains("<stdout>") && stderr.contains("No space left"),
             "{stderr}"
