@@ -8,17 +8,9 @@ use bc2m365::m365::format::ImportColumn;
 use bc2m365::m365::upn::{is_alias_char, MAX_ALIAS_CHARS, MAX_DOMAIN_CHARS, MAX_UPN_CHARS};
 use bc2m365::read::limits::{Limits, MIB};
 
-/// A number as the prose writes it: 2,000,000 and 32,767 with commas.
+/// A number as the prose writes it: 2,000,000 and 32,767 with commas, as the report writes counts.
 fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
+    bc2m365::report::text::group_thousands(n as usize)
 }
 
 /// The rule's help and explanation, where its numbers are stated.
