@@ -85,6 +85,13 @@ impl KeySets {
             .duplicates
             .code(&sp.code, step.at(Field::Code), sources);
         step.diagnostics.extend(found);
+        // Names are compared for the people who get a user: imported rows, and salespeople not skipped.
+        if sp.import_row.is_some() || sp.skip_reason().is_none() {
+            let found = self
+                .duplicates
+                .name(&sp.name, step.at(Field::Name), sources);
+            step.diagnostics.extend(found);
+        }
         let mut addresses = if sp.import_row.is_some() {
             self.imported_addresses(sp, options, &mut step)
         } else if sp.skip_reason().is_none() {
@@ -111,10 +118,6 @@ impl KeySets {
         options: &PlanOptions,
         step: &mut Step<'_>,
     ) -> Addresses {
-        let found = self
-            .duplicates
-            .name(&sp.name, step.at(Field::Name), step.sources);
-        step.diagnostics.extend(found);
         let mut addresses = Addresses {
             upn: None,
             alternate_email: sp.email2.clone(),
@@ -148,10 +151,6 @@ impl KeySets {
         options: &PlanOptions,
         step: &mut Step<'_>,
     ) -> Addresses {
-        let found = self
-            .duplicates
-            .name(&sp.name, step.at(Field::Name), step.sources);
-        step.diagnostics.extend(found);
         let mut addresses = Addresses::default();
         if !sp.email.is_empty() && sp.email_valid {
             match UserPrincipalName::parse(&sp.email, &options.domains) {
