@@ -148,9 +148,16 @@ impl<T: DeserializeOwned> StoredRows<T> {
                 let mut len = [0u8; 8];
                 file.read_exact(&mut len)
                     .map_err(|e| store_failed(dir, e))?;
-                let len = usize::try_from(u64::from_le_bytes(len)).unwrap_or(usize::MAX);
-                buffer.resize(len, 0);
-                file.read_exact(buffer).map_err(|e| store_failed(dir, e))?;
+                // Read as the bytes arrive, not allocated up front: a damaged length reads to the end
+                // of the file and fails there.
+                let len = u64::from_le_bytes(len);
+                buffer.clear();
+                let read = (&mut *file).take(len).read_to_end(buffer);
+                read.map_err(|e| store_failed(dir, e))?;
+                if buffer.len() as u64 != len {
+                    let damaged = std::io::ErrorKind::UnexpectedEof.into();
+                    return Err(store_failed(dir, damaged));
+                }
                 postcard::from_bytes(buffer)
                     .map_err(|e| store_failed(dir, std::io::Error::other(e)))
             }
@@ -220,5 +227,25 @@ mod tests {
         store.push(0).unwrap();
         assert!(store.spill.is_some());
         assert!(store.memory.is_empty());
+    }
+
+    #[test]
+    fn a_damaged_file_is_an_error_not_a_huge_allocation() {
+        use std::io::Write as _;
+        let dir = tempfile::tempdir().unwrap();
+        let mut file = tempfile::tempfile_in(dir.path()).unwrap();
+        file.write_all(&u64::MAX.to_le_bytes()).unwrap();
+        file.write_all(b"a few bytes").unwrap();
+        file.seek(SeekFrom::Start(0)).unwrap();
+        let mut rows: StoredRows<String> = StoredRows {
+            dir: dir.path().to_path_buf(),
+            source: Source::File(BufReader::new(file), Vec::new()),
+            left: 1,
+        };
+        let error = rows.next().unwrap().unwrap_err();
+        assert!(
+            error.to_string().contains("temporary file of planned rows"),
+            "{error}"
+        );
     }
 }
