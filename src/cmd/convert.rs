@@ -39,11 +39,19 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
     let accounts = Accounts::new(&options.accounts, options.existing.as_ref());
     let mut writers = Writers::new(&plan, &staging, &accounts, blocked, &args.out)?;
     let policy = &options.accounts;
+    let mut progress = crate::progress::Progress::new(output.progress);
+    progress.stage("writing the outputs:");
+    let mut rows = 0;
     for item in plan.items() {
         let item = item?;
         report.add_item(&item)?;
+        if matches!(item, Item::Entry(_)) {
+            rows += 1;
+            progress.rows(rows);
+        }
         writers.add(item, &plan.facts(), policy)?;
     }
+    progress.finish();
     let progress = crate::progress::Progress::last_stage(
         output.progress,
         started,
