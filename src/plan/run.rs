@@ -1,6 +1,7 @@
 //! Planning every input of a run, each row once: read and checked on its own, its first step taken as
-//! it arrives, its last steps (which need every row's first step) taken over the stored rows, then kept
-//! for the outputs in a [`RowStore`].
+//! it arrives, and planned whole then unless its user name must be built from its name; those rows wait
+//! in a store of their own until every row's first step is taken. Every row is kept once, in a
+//! [`RowStore`], for the outputs.
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -87,7 +88,32 @@ pub struct Plan {
     pub rejected_extra_cells: usize,
     /// What the text report shows, in order, and the counts of what it does not.
     pub report: ReportSample,
-    rows: Option<StoredRows<Entry>>,
+    rows: Option<PlannedRows>,
+}
+
+/// A row in the store of every row: planned whole, or waiting for its built user name (then it is the
+/// next of the rows whose user names were built).
+#[derive(serde::Serialize, serde::Deserialize)]
+enum Stored {
+    Planned(Box<Entry>),
+    Waiting,
+}
+
+/// The planned rows as the outputs read them: every row in input order, and apart, in the same order,
+/// the rows whose user names were built once every row's first step was taken. Each row is stored once.
+struct PlannedRows {
+    rows: StoredRows<Stored>,
+    built: StoredRows<Entry>,
+}
+
+impl PlannedRows {
+    fn next(&mut self) -> Option<Result<Entry>> {
+        Some(match self.rows.next()? {
+            Ok(Stored::Planned(entry)) => Ok(*entry),
+            Ok(Stored::Waiting) => self.built.next()?,
+            Err(error) => Err(error),
+        })
+    }
 }
 
 impl Plan {
@@ -152,7 +178,7 @@ pub fn input_of(inputs: &[InputInfo], d: &Diagnostic) -> Option<usize> {
 
 /// The items of a plan, in report order (see [`Plan::items`]).
 pub struct Items {
-    rows: Option<StoredRows<Entry>>,
+    rows: Option<PlannedRows>,
     peeked: Option<Entry>,
     queues: Vec<VecDeque<Diagnostic>>,
     /// The input whose file problems come next.
@@ -178,7 +204,7 @@ impl Items {
 
     fn peek(&mut self) -> Result<Option<&Entry>> {
         if self.peeked.is_none() {
-            self.peeked = self.rows.as_mut().and_then(Iterator::next).transpose()?;
+            self.peeked = self.rows.as_mut().and_then(PlannedRows::next).transpose()?;
         }
         Ok(self.peeked.as_ref())
     }
@@ -257,13 +283,15 @@ struct FirstSteps<'a> {
     keep_rows: bool,
     counts: Counts,
     sample: Sample,
+    /// The rows waiting for a built user name, apart from the others.
+    waiting: RowStore<Entry>,
     inputs: Vec<InputInfo>,
     file_diagnostics: Vec<Diagnostic>,
     /// Every header cell of every input, for `--map`'s check.
     headers_seen: Vec<String>,
     sources: Sources,
     keys: KeySets,
-    rows: RowStore<Entry>,
+    rows: RowStore<Stored>,
     progress: Progress,
 }
 
@@ -281,6 +309,7 @@ impl<'a> FirstSteps<'a> {
             keep_rows,
             counts: Counts::default(),
             sample: Sample::default(),
+            waiting: RowStore::new(spill_dir),
             inputs: Vec::new(),
             file_diagnostics: Vec::new(),
             headers_seen: Vec::new(),
@@ -356,6 +385,7 @@ impl<'a> FirstSteps<'a> {
             keep_rows,
             counts,
             sample,
+            waiting,
             keys,
             sources,
             rows,
@@ -371,13 +401,16 @@ impl<'a> FirstSteps<'a> {
             seen += 1;
             progress.rows(seen);
             if entry.needs_built_name() {
-                return rows.push(entry);
+                if *keep_rows {
+                    rows.push(Stored::Waiting)?;
+                }
+                return waiting.push(entry);
             }
             finish(&mut entry, &mut no_names, keys, options, sources);
             counts.add(&entry, header_len);
             sample.add_entry(&entry, Stage::First);
             match keep_rows {
-                true => rows.push(entry),
+                true => rows.push(Stored::Planned(Box::new(entry))),
                 false => Ok(()),
             }
         })
@@ -413,24 +446,22 @@ impl<'a> FirstSteps<'a> {
     /// the special accounts), over the stored rows in input order; then the counts and import files.
     fn last_steps(mut self) -> Result<Plan> {
         self.progress.stage("planning");
-        let mut planned = RowStore::new(self.spill_dir);
+        let mut built = RowStore::new(self.spill_dir);
         let mut names = NameBuilder::default();
         let (mut counts, mut sample) = (
             std::mem::take(&mut self.counts),
             std::mem::take(&mut self.sample),
         );
-        let first = std::mem::replace(&mut self.rows, RowStore::new(self.spill_dir));
+        let waiting = std::mem::replace(&mut self.waiting, RowStore::new(self.spill_dir));
         let mut done = 0;
-        for entry in first.into_rows()? {
+        for entry in waiting.into_rows()? {
             let mut entry = entry?;
-            if entry.needs_built_name() {
-                let (keys, sources) = (&self.keys, &self.sources);
-                finish(&mut entry, &mut names, keys, self.options, sources);
-                counts.add(&entry, self.inputs[entry.input].header.len());
-                sample.add_entry(&entry, Stage::Last);
-            }
+            let (keys, sources) = (&self.keys, &self.sources);
+            finish(&mut entry, &mut names, keys, self.options, sources);
+            counts.add(&entry, self.inputs[entry.input].header.len());
+            sample.add_entry(&entry, Stage::Last);
             if self.keep_rows {
-                planned.push(entry)?;
+                built.push(entry)?;
             }
             done += 1;
             self.progress.rows(done);
@@ -450,7 +481,11 @@ impl<'a> FirstSteps<'a> {
             strict: self.options.strict,
             rejected_extra_cells: counts.rejected_extra,
             report: sample.finish(),
-            rows: Some(planned.into_rows()?),
+            rows: Some(PlannedRows {
+                rows: std::mem::replace(&mut self.rows, RowStore::new(self.spill_dir))
+                    .into_rows()?,
+                built: built.into_rows()?,
+            }),
         })
     }
 }
