@@ -401,8 +401,10 @@ impl<'a> FirstSteps<'a> {
             seen += 1;
             progress.rows(seen);
             if entry.needs_built_name() {
-                if *keep_rows {
-                    rows.push(Stored::Waiting)?;
+                match keep_rows {
+                    true => rows.push(Stored::Waiting)?,
+                    // Only the outputs show the cells as read: counted alone, a row waits without them.
+                    false => entry.cells = Vec::new(),
                 }
                 return waiting.push(entry);
             }
