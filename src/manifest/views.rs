@@ -39,17 +39,37 @@ impl Spool {
         self.out.copy_into(out)
     }
 
+    /// Whether the list is still written out: past [`MAX_LISTED`] it is only counted, so a big run
+    /// spools nothing it will not show.
+    fn listed(&self) -> bool {
+        self.count <= MAX_LISTED
+    }
+
     /// A line of the list.
     fn line(&mut self, line: std::fmt::Arguments<'_>) -> io::Result<()> {
         self.count += 1;
-        writeln!(self.out, "{line}")
+        match self.listed() {
+            true => writeln!(self.out, "{line}"),
+            false => Ok(()),
+        }
+    }
+
+    /// A line under the list's last line (a coupling's note).
+    fn note(&mut self, line: std::fmt::Arguments<'_>) -> io::Result<()> {
+        match self.listed() {
+            true => writeln!(self.out, "{line}"),
+            false => Ok(()),
+        }
     }
 
     /// An entry of a list on one line, separated by commas.
     fn entry(&mut self, entry: std::fmt::Arguments<'_>) -> io::Result<()> {
         let separator = if self.count == 0 { "" } else { ", " };
         self.count += 1;
-        write!(self.out, "{separator}{entry}")
+        match self.listed() {
+            true => write!(self.out, "{separator}{entry}"),
+            false => Ok(()),
+        }
     }
 
     /// The list as it is, or past [`MAX_LISTED`] its count and where the whole list is.
@@ -274,7 +294,7 @@ impl<W: Write> Views<W> {
             self.couplings
                 .line(format_args!("   - {} -> {}", c.bc_code, c.sales_user))?;
             if let Some(note) = &c.note {
-                writeln!(self.couplings.out, "     note: {note}")?;
+                self.couplings.note(format_args!("     note: {note}"))?;
             }
         }
         Ok(())
