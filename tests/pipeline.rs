@@ -192,3 +192,27 @@ fn a_json_report_that_cannot_reach_stdout_fails_the_run() {
         );
     }
 }
+
+/// next-steps.txt lists up to 50 users by name, and counts them from the 51st on.
+#[test]
+fn next_steps_lists_fifty_users_and_counts_fifty_one() {
+    for (users, listed) in [(50, true), (51, false)] {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("export.csv");
+        let mut text = String::from("Code,Name,E-Mail\r\n");
+        for i in 0..users {
+            text.push_str(&format!("S{i:03},Person{i} Tester,\r\n"));
+        }
+        std::fs::write(&input, text).unwrap();
+        let out = dir.path().join("out");
+        convert(&input, &out).run().assert_exit(0);
+        let next_steps = std::fs::read_to_string(out.join("next-steps.txt")).unwrap();
+        let named = next_steps.contains("person49.tester@contoso.com");
+        let counted = next_steps.contains(&format!("{users} salespeople to couple: coupling.csv"));
+        assert_eq!(
+            (named, counted),
+            (listed, !listed),
+            "{users} users:\n{next_steps}"
+        );
+    }
+}
