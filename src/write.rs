@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::read::lowercase_hex;
+
 use crate::error::{Error, Result};
 
 /// Files a run of bc2m365 writes; a folder holding only these is one an earlier run wrote.
@@ -215,7 +217,7 @@ impl StagedFile<'_> {
         drop(file);
         Ok(WrittenFile {
             name,
-            sha256: format!("{:x}", hasher.finalize()),
+            sha256: lowercase_hex(&hasher.finalize()),
         })
     }
 }
@@ -247,15 +249,23 @@ pub struct WrittenFile {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
+    lowercase_hex(&Sha256::digest(bytes))
 }
 
 /// The SHA-256 of a file, read in pieces.
 pub fn sha256_file(path: &Path) -> Result<String> {
     let mut file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut hasher = Sha256::new();
-    std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, e))?;
-    Ok(format!("{:x}", hasher.finalize()))
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        match std::io::Read::read(&mut file, &mut buffer) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buffer[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    }
+    Ok(lowercase_hex(&hasher.finalize()))
 }
 
 impl Staging {

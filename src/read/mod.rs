@@ -47,6 +47,16 @@ pub struct InputTable {
     pub stream: Option<stream::StreamDigest>,
 }
 
+/// A digest as the lowercase hex digits `sha256sum` prints, as the manifest records every file's.
+pub fn lowercase_hex(digest: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut hex = String::with_capacity(digest.len() * 2);
+    for byte in digest {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
+}
+
 /// The input path that means "read a CSV from stdin".
 pub const STDIN_PATH: &str = "-";
 

@@ -43,7 +43,7 @@ impl StreamDigest {
 
     /// The SHA-256 of the bytes read so far: of the whole stream once its rows are read.
     pub fn sha256(&self) -> String {
-        format!("{:x}", self.state().hasher.clone().finalize())
+        super::lowercase_hex(&self.state().hasher.clone().finalize())
     }
 
     /// Whether the stream went past `--max-input-size`, which stopped its reading.
@@ -156,7 +156,10 @@ mod tests {
         let digest = table.stream.clone().unwrap();
         let rows: Vec<_> = table.rows.map(|r| r.unwrap().cells).collect();
         assert_eq!(rows, vec![vec!["S1", "Jan Peeters"], vec!["S2", "An Maes"]]);
-        assert_eq!(digest.sha256(), format!("{:x}", Sha256::digest(CSV)));
+        assert_eq!(
+            digest.sha256(),
+            super::super::lowercase_hex(&Sha256::digest(CSV))
+        );
         assert!(!digest.over_limit());
     }
 
