@@ -35,7 +35,7 @@ struct Styles {
 }
 
 /// Writes the review workbook as the rows go by: each input's sheet and the Problems sheet grow row by
-/// row (in a big run, to temporary files rather than memory). The same analysis always gives the same bytes.
+/// row (in a big run, to temporary files rather than memory). The same plan always gives the same bytes.
 pub struct ReviewWriter {
     workbook: Workbook,
     styles: Styles,
@@ -64,10 +64,7 @@ const PROBLEM_TITLES: [&str; 11] = [
 
 impl ReviewWriter {
     /// `temp_dir`: where a big run's sheets are written while they grow (the system's default without).
-    pub fn new(
-        analysis: &Facts<'_>,
-        temp_dir: Option<&std::path::Path>,
-    ) -> Result<Self, XlsxError> {
+    pub fn new(facts: &Facts<'_>, temp_dir: Option<&std::path::Path>) -> Result<Self, XlsxError> {
         let mut workbook = Workbook::new();
         if let Some(dir) = temp_dir {
             workbook.set_tempdir(dir)?;
@@ -88,7 +85,7 @@ impl ReviewWriter {
             plain: Format::new(),
         };
         // A big run's sheets are written row by row to temporary files instead of being held in memory.
-        let big = analysis.summary.rows as usize > FULL_ROWS;
+        let big = facts.summary.rows as usize > FULL_ROWS;
         let add_sheet = |workbook: &mut Workbook, name: &str| -> Result<(), XlsxError> {
             let sheet = if big {
                 workbook.add_worksheet_with_constant_memory()?
@@ -98,12 +95,12 @@ impl ReviewWriter {
             sheet.set_name(name)?;
             Ok(())
         };
-        let sheet_names = review_sheet_names(analysis);
+        let sheet_names = review_sheet_names(facts);
         let mut sheets = Vec::new();
         for (index, name) in sheet_names.iter().enumerate() {
             add_sheet(&mut workbook, name)?;
             let sheet = workbook.worksheet_from_index(index)?;
-            sheets.push(start_review_sheet(sheet, analysis, index, &styles)?);
+            sheets.push(start_review_sheet(sheet, facts, index, &styles)?);
         }
         add_sheet(&mut workbook, "Problems")?;
         let problems = workbook.worksheet_from_name("Problems")?;
@@ -126,16 +123,16 @@ impl ReviewWriter {
     }
 
     /// Adds a row to its input's sheet and its problems to the Problems sheet, or a file's problem.
-    pub fn add(&mut self, item: &Item, analysis: &Facts<'_>) -> Result<(), XlsxError> {
+    pub fn add(&mut self, item: &Item, facts: &Facts<'_>) -> Result<(), XlsxError> {
         match item {
-            Item::FileDiagnostic(d) => self.add_problem(d, analysis),
+            Item::FileDiagnostic(d) => self.add_problem(d, facts),
             Item::Entry(entry) => {
                 let entry = &entry;
                 let sheet = self.workbook.worksheet_from_index(entry.input)?;
                 let state = &mut self.sheets[entry.input];
-                self.left_out.rows += add_review_row(sheet, analysis, entry, state, &self.styles)?;
+                self.left_out.rows += add_review_row(sheet, facts, entry, state, &self.styles)?;
                 for d in &entry.diagnostics {
-                    self.add_problem(d, analysis)?;
+                    self.add_problem(d, facts)?;
                 }
                 Ok(())
             }
@@ -143,7 +140,7 @@ impl ReviewWriter {
     }
 
     /// Finishes every sheet and gives the workbook's bytes.
-    pub fn finish(mut self, analysis: &Facts<'_>) -> Result<Vec<u8>, XlsxError> {
+    pub fn finish(mut self, facts: &Facts<'_>) -> Result<Vec<u8>, XlsxError> {
         for (index, state) in self.sheets.iter().enumerate() {
             let sheet = self.workbook.worksheet_from_index(index)?;
             for (col, width) in state.widths.iter().enumerate() {
@@ -157,16 +154,16 @@ impl ReviewWriter {
         problems.set_freeze_panes(1, 0)?;
         problems.autofilter(0, 0, self.problems_row, PROBLEM_TITLES.len() as u16 - 1)?;
         let summary = self.workbook.worksheet_from_name("Summary")?;
-        write_summary_sheet(summary, analysis, &self.left_out, &self.styles)?;
+        write_summary_sheet(summary, facts, &self.left_out, &self.styles)?;
         self.workbook.save_to_buffer()
     }
 
-    fn add_problem(&mut self, d: &Diagnostic, analysis: &Facts<'_>) -> Result<(), XlsxError> {
+    fn add_problem(&mut self, d: &Diagnostic, facts: &Facts<'_>) -> Result<(), XlsxError> {
         let sheet = self.workbook.worksheet_from_name("Problems")?;
         if add_problem_row(
             sheet,
             d,
-            analysis,
+            facts,
             &self.sheet_names,
             &self.sheets,
             self.problems_row,
@@ -198,9 +195,9 @@ struct LeftOut {
 }
 
 /// One sheet name per input, from its file name: at most 31 characters, none of []:*?/\, unique.
-fn review_sheet_names(analysis: &Facts<'_>) -> Vec<String> {
+fn review_sheet_names(facts: &Facts<'_>) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    for input in analysis.inputs {
+    for input in facts.inputs {
         let stem = input
             .path
             .file_stem()
@@ -271,11 +268,11 @@ impl CellProblems {
 
 fn start_review_sheet(
     sheet: &mut Worksheet,
-    analysis: &Facts<'_>,
+    facts: &Facts<'_>,
     index: usize,
     styles: &Styles,
 ) -> Result<SheetState, XlsxError> {
-    let input = &analysis.inputs[index];
+    let input = &facts.inputs[index];
     sheet.set_default_note_author("bc2m365");
     let header_count = input.header.len() as u16;
     let mut widths: Vec<usize> = vec![6, 10, 40];
@@ -284,7 +281,7 @@ fn start_review_sheet(
     }
     // Problems on header cells (an unknown or duplicate column).
     let mut header_problems: BTreeMap<usize, CellProblems> = BTreeMap::new();
-    for d in analysis
+    for d in facts
         .file_diagnostics
         .iter()
         .filter(|d| *d.location.file == *input.file)
@@ -316,12 +313,12 @@ fn start_review_sheet(
 /// Writes one entry's row, if it is listed; gives 1 when it is left out.
 fn add_review_row(
     sheet: &mut Worksheet,
-    analysis: &Facts<'_>,
+    facts: &Facts<'_>,
     entry: &Entry,
     state: &mut SheetState,
     styles: &Styles,
 ) -> Result<u64, XlsxError> {
-    let input = &analysis.inputs[entry.input];
+    let input = &facts.inputs[entry.input];
     let n = state.entries;
     state.entries += 1;
     let listed = n < FULL_ROWS
@@ -414,17 +411,17 @@ fn write_problem_cell(
 fn add_problem_row(
     sheet: &mut Worksheet,
     d: &Diagnostic,
-    analysis: &Facts<'_>,
+    facts: &Facts<'_>,
     sheet_names: &[String],
     sheets: &[SheetState],
     row: u32,
     styles: &Styles,
 ) -> Result<bool, XlsxError> {
-    let input = input_of(analysis.inputs, d);
+    let input = input_of(facts.inputs, d);
     // A problem on a row the review does not list is left out with its row.
     let row_listed = match (input, d.location.row) {
         (Some(input), Some(r)) => {
-            r == analysis.inputs[input].header_row || sheets[input].row_of.contains_key(&r)
+            r == facts.inputs[input].header_row || sheets[input].row_of.contains_key(&r)
         }
         _ => true,
     };
@@ -459,7 +456,7 @@ fn add_problem_row(
     }
     if let Some(input) = input {
         let target_row = match d.location.row {
-            Some(r) if Some(r) == Some(analysis.inputs[input].header_row) => Some(0),
+            Some(r) if Some(r) == Some(facts.inputs[input].header_row) => Some(0),
             Some(r) => sheets[input].row_of.get(&r).copied(),
             None => Some(0),
         };
@@ -487,11 +484,11 @@ fn add_problem_row(
 
 fn write_summary_sheet(
     sheet: &mut Worksheet,
-    analysis: &Facts<'_>,
+    facts: &Facts<'_>,
     left_out: &LeftOut,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let s = &analysis.summary;
+    let s = &facts.summary;
     sheet.set_column_width(0, 28.0)?;
     sheet.set_column_width(1, 60.0)?;
     let mut row = 0u32;
@@ -506,7 +503,7 @@ fn write_summary_sheet(
         "Generator",
         format!("bc2m365 {}", env!("CARGO_PKG_VERSION")),
     )?;
-    for input in analysis.inputs {
+    for input in facts.inputs {
         let mut text = input.file.clone();
         if let Some(sheet_name) = &input.sheet {
             text.push_str(&format!(" (sheet {sheet_name})"));
