@@ -21,7 +21,7 @@ use crate::read::limits::{parse_size, Limits};
 use crate::read::{self, ReadOptions};
 use crate::report::{self, OutputSettings, Verbosity};
 
-/// How a command ended. The process's exit code is decided from it in one place, [`Ending::exit_code`].
+/// How a command ended. The process's exit code is decided from it in one place, [`exit_code`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ending {
     /// Done; outputs written (warnings allowed).
@@ -72,59 +72,47 @@ impl Stdout {
         }
     }
 
-    fn check(&mut self, written: std::io::Result<()>) -> Result<()> {
-        match written {
-            Ok(()) => Ok(()),
+    /// Flushes what is written: a write error that only shows now fails the run too.
+    pub fn finish(mut self) -> Result<()> {
+        self.flush().map_err(|e| Error::io("<stdout>", e))
+    }
+
+    /// `result` of a write or flush, with a closed pipe taken as the end of the output.
+    fn unless_closed<T>(&mut self, result: std::io::Result<T>, closed: T) -> std::io::Result<T> {
+        match result {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
                 self.closed = true;
-                Ok(())
+                Ok(closed)
             }
-            Err(e) => Err(Error::io("<stdout>", e)),
+            result => result,
         }
-    }
-
-    pub fn write_all(&mut self, bytes: &[u8]) -> Result<()> {
-        if self.closed {
-            return Ok(());
-        }
-        let written = self.out.write_all(bytes);
-        self.check(written)
-    }
-
-    /// Flushes what is written: a write error that only shows now is an error too.
-    pub fn finish(mut self) -> Result<()> {
-        if self.closed {
-            return Ok(());
-        }
-        let flushed = self.out.flush();
-        self.check(flushed)
     }
 }
 
-/// For copying into stdout: a closed pipe swallows the rest.
 impl Write for Stdout {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         if self.closed {
             return Ok(buf.len());
         }
-        match self.out.write(buf) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                self.closed = true;
-                Ok(buf.len())
-            }
-            written => written,
-        }
+        let written = self.out.write(buf);
+        self.unless_closed(written, buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+        if self.closed {
+            return Ok(());
+        }
+        let flushed = self.out.flush();
+        self.unless_closed(flushed, ())
     }
 }
 
 /// Writes a command's whole output to stdout.
 pub fn write_stdout(bytes: &[u8]) -> Result<Ending> {
     let mut stdout = Stdout::lock();
-    stdout.write_all(bytes)?;
+    stdout
+        .write_all(bytes)
+        .map_err(|e| Error::io("<stdout>", e))?;
     stdout.finish()?;
     Ok(Ending::Done)
 }
