@@ -10,24 +10,23 @@ use crate::plan::keys::KeySets;
 use crate::plan::names::NameBuilder;
 use crate::plan::{Entry, Outcome, PlanOptions};
 
-/// The output guard on a written entry's import row, in `columns`: Microsoft's column limits, and no
-/// value derived from the input (a first name split off "Aa, =") reaching a cell as a formula or a
-/// control character.
-pub fn guard(entry: &mut Entry, columns: &[ImportColumn], sources: &Sources) {
+/// The output guard on a written entry's import row: Microsoft's column limits, and no value derived
+/// from the input (a first name split off "Aa, =") reaching a cell as a formula or a control character.
+fn guard(entry: &mut Entry, sources: &Sources) {
     if entry.outcome != Outcome::Written {
         return;
     }
-    let found = guard_findings(entry, columns, sources);
+    let found = guard_findings(entry, sources);
     if !found.is_empty() {
         entry.diagnostics.extend(found);
         entry.outcome = Outcome::Rejected;
     }
 }
 
-fn guard_findings(entry: &Entry, columns: &[ImportColumn], sources: &Sources) -> Vec<Diagnostic> {
+fn guard_findings(entry: &Entry, sources: &Sources) -> Vec<Diagnostic> {
     let map = &sources.inputs[entry.input].columns;
     let mut found = Vec::new();
-    for &column in columns {
+    for column in ImportColumn::ALL {
         let value = import_value(entry, column);
         let location = || map.locate(source_field(column), &entry.location);
         if text::looks_like_formula(value, column.is_phone() && text::is_phone_number(value)) {
@@ -86,8 +85,8 @@ fn guard_findings(entry: &Entry, columns: &[ImportColumn], sources: &Sources) ->
     found
 }
 
-/// The steps of planning a row that need every row's first step: a user name built from the name
-/// where the Email gives none, the output guard, and the special accounts' rules.
+/// The last steps of a row whose user name is built from its name, once every row's first step is
+/// taken: the user name, then the [`last_checks`].
 pub fn finish(
     entry: &mut Entry,
     names: &mut NameBuilder,
@@ -98,7 +97,12 @@ pub fn finish(
     if entry.needs_built_name() {
         names.build(entry, keys, options, sources);
     }
-    guard(entry, &ImportColumn::ALL, sources);
+    last_checks(entry, options, sources);
+}
+
+/// The checks on a row with its user name: the output guard, and the special accounts' rules.
+pub fn last_checks(entry: &mut Entry, options: &PlanOptions, sources: &Sources) {
+    guard(entry, sources);
     let columns = &sources.inputs[entry.input].columns;
     options.accounts.check_salesperson(entry, |e| {
         (

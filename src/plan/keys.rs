@@ -39,7 +39,6 @@ struct Step<'a> {
     pos: RowPos,
     location: &'a Location,
     sources: &'a Sources,
-    input: usize,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -48,7 +47,7 @@ impl Step<'_> {
         At {
             pos: self.pos,
             row: self.location,
-            column: self.sources.inputs[self.input].columns.column(field),
+            column: self.sources.inputs[self.pos.input].columns.column(field),
         }
     }
 }
@@ -77,7 +76,6 @@ impl KeySets {
             },
             location: &row.location,
             sources,
-            input: row.input,
             diagnostics: std::mem::take(&mut row.diagnostics),
         };
         let sp = &row.salesperson;

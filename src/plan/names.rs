@@ -157,16 +157,23 @@ impl NameBuilder {
             } else {
                 all_taken = false;
             }
-            if !taken {
-                match self.existing_holder(build, &key) {
-                    Holder::Free => return Some(choice(candidate, suffix, None)),
-                    Holder::ThisSalesperson(user) => {
-                        return Some(choice(candidate, suffix, Some(user)))
-                    }
-                    Holder::SomeoneElse => {}
+            let existing = match taken {
+                true => Holder::SomeoneElse,
+                false => self.existing_holder(build, &key),
+            };
+            let existing = match existing {
+                Holder::Free => None,
+                Holder::ThisSalesperson(user) => Some(user),
+                Holder::SomeoneElse => {
+                    suffix = Some(suffix.map_or(2, |n| n + 1));
+                    continue;
                 }
-            }
-            suffix = Some(suffix.map_or(2, |n| n + 1));
+            };
+            return Some(Choice {
+                candidate,
+                suffix,
+                existing,
+            });
         }
     }
 
@@ -264,18 +271,11 @@ impl NameBuilder {
     }
 }
 
+/// Who holds a user name among the tenant's existing users.
 enum Holder {
     Free,
     ThisSalesperson(ExistingUser),
     SomeoneElse,
-}
-
-fn choice(candidate: String, suffix: Option<u32>, existing: Option<ExistingUser>) -> Choice {
-    Choice {
-        candidate,
-        suffix,
-        existing,
-    }
 }
 
 fn reject(entry: &mut Entry, rule: &'static rules::Rule, location: Location, message: String) {

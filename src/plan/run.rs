@@ -12,6 +12,7 @@ use crate::check::set::{Source, Sources, MAX_INPUTS};
 use crate::diagnostic::{rules, Diagnostic};
 use crate::error::{Error, Result};
 use crate::m365::batch::{batches, Batch, BatchCursor};
+use crate::plan::guard::last_checks;
 use crate::plan::input::{open_input, InputKind, InputSettings};
 use crate::plan::rows::{open_failure, read_beside, RowReader};
 use crate::plan::store::{RowStore, StoredRows};
@@ -393,8 +394,6 @@ impl<'a> FirstSteps<'a> {
             file_diagnostics,
             ..
         } = self;
-        // Planning a row whole without a built user name never uses the name builder.
-        let mut no_names = NameBuilder::default();
         let mut seen = 0;
         read_beside(reader, file_diagnostics, &mut |row| {
             let mut entry = keys.first_step(row, options, sources);
@@ -408,7 +407,7 @@ impl<'a> FirstSteps<'a> {
                 }
                 return waiting.push(entry);
             }
-            finish(&mut entry, &mut no_names, keys, options, sources);
+            last_checks(&mut entry, options, sources);
             counts.add(&entry, header_len);
             sample.add_entry(&entry, Stage::First);
             match keep_rows {

@@ -130,14 +130,6 @@ pub struct StoredRows<T> {
 }
 
 impl<T: DeserializeOwned> StoredRows<T> {
-    pub fn len(&self) -> u64 {
-        self.left
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.left == 0
-    }
-
     fn read_row(&mut self) -> Result<T> {
         let dir = &self.dir;
         match &mut self.source {
