@@ -72,6 +72,25 @@ impl Spool {
         }
     }
 
+    /// A list of codes on one line after `lead`, or past [`MAX_LISTED`] their count and `counted`.
+    fn codes_or_count(
+        self,
+        out: &mut dyn Write,
+        lead: &str,
+        after_codes: &str,
+        counted: &str,
+    ) -> io::Result<()> {
+        match self.count {
+            0 => Ok(()),
+            n if n > MAX_LISTED => writeln!(out, "{lead}{n} salespeople {counted}."),
+            _ => {
+                write!(out, "{lead}")?;
+                self.copy_into(out)?;
+                writeln!(out, "{after_codes}")
+            }
+        }
+    }
+
     /// The list as it is, or past [`MAX_LISTED`] its count and where the whole list is.
     fn list_or_point(self, out: &mut dyn Write, what: &str, whole_list: &str) -> io::Result<()> {
         if self.count <= MAX_LISTED {
@@ -530,21 +549,15 @@ fn coupling_step(
         "   Salespeople page > Dynamics 365 Sales > Couple (or match-based coupling on E-Mail = primary email):"
     )?;
     couplings.list_or_point(out, "salespeople to couple", COUPLING)?;
-    if coupled.count > MAX_LISTED {
-        let n = coupled.count;
-        writeln!(out, "   Already coupled, nothing to do: {n} salespeople (status \"coupled\" in manifest.json).")?;
-    } else if coupled.count > 0 {
-        write!(out, "   Already coupled, nothing to do: ")?;
-        coupled.copy_into(out)?;
-        writeln!(out)?;
-    }
-    if left.count > MAX_LISTED {
-        let n = left.count;
-        writeln!(out, "\nNot in these steps: {n} salespeople skipped or rejected (manifest.json says why for each).")?;
-    } else if left.count > 0 {
-        write!(out, "\nNot in these steps: ")?;
-        left.copy_into(out)?;
-        writeln!(out, " (see manifest.json for why).")?;
-    }
+    let coupled_count = "(status \"coupled\" in manifest.json)";
+    coupled.codes_or_count(
+        out,
+        "   Already coupled, nothing to do: ",
+        "",
+        coupled_count,
+    )?;
+    let left_count = "skipped or rejected (manifest.json says why for each)";
+    let after_codes = " (see manifest.json for why).";
+    left.codes_or_count(out, "\nNot in these steps: ", after_codes, left_count)?;
     Ok(())
 }
