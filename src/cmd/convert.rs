@@ -249,11 +249,14 @@ impl<'s> Writers<'s> {
     }
 
     fn add(&mut self, item: Item, facts: &Facts<'_>, policy: &AccountPolicy) -> Result<()> {
-        let review_failed = report::review::failed(self.out.join("review.xlsx"));
         if let (Item::Entry(entry), false) = (&item, self.blocked) {
             self.add_to_outputs(entry, facts, policy)?;
         }
-        self.review.add(&item, facts).map_err(review_failed)
+        // The error's path is made only for an error: this runs for every row.
+        let out = self.out;
+        self.review
+            .add(&item, facts)
+            .map_err(|e| report::review::failed(out.join("review.xlsx"))(e))
     }
 
     fn add_to_outputs(

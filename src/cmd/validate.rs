@@ -43,7 +43,7 @@ pub fn run(args: &ValidateArgs, output: &OutputSettings, stderr: &mut dyn Write)
             if let Some((path, review)) = review.as_mut() {
                 review
                     .add(&item, &plan.facts())
-                    .map_err(review_failed(path))?;
+                    .map_err(|e| review_failed(path)(e))?;
             }
         }
     }

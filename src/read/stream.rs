@@ -53,9 +53,12 @@ impl StreamDigest {
 
     /// What the limit stopped, as a limit's finding says it.
     pub fn limit_message(&self) -> String {
-        let limit = self.state().limit;
-        format!("it is more than the {} limit", limits::describe_size(limit))
+        over_limit_message(self.state().limit)
     }
+}
+
+fn over_limit_message(limit: u64) -> String {
+    format!("it is more than the {} limit", limits::describe_size(limit))
 }
 
 /// Reads the stream, hashing and counting every byte; past the limit it fails.
@@ -71,10 +74,7 @@ impl<R: Read> Read for DigestingRead<R> {
         state.bytes += n as u64;
         if state.bytes > state.limit {
             state.over_limit = true;
-            return Err(std::io::Error::other(format!(
-                "it is more than the {} limit",
-                limits::describe_size(state.limit)
-            )));
+            return Err(std::io::Error::other(over_limit_message(state.limit)));
         }
         state.hasher.update(&buf[..n]);
         Ok(n)
