@@ -436,3 +436,86 @@ fn the_special_accounts_roles_follow_the_documentation() {
         .run()
         .expect_case("accounts/account-roles", 1);
 }
+
+/// Every flag that has a `bc2m365.toml` key gives, with the same value, the same files as the key.
+#[test]
+fn each_flag_and_its_config_key_give_the_same_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &str); 8] = [
+        (&["--country", "BE"], "country = \"BE\""),
+        (&["--usage-location", "NL"], "usage_location = \"NL\""),
+        (
+            &["--licence", "DYN365_ENTERPRISE_PLAN1"],
+            "licence = \"DYN365_ENTERPRISE_PLAN1\"",
+        ),
+        (&["--transliterate", "german"], "transliterate = \"german\""),
+        (
+            &["--admin", "admin@contoso.com"],
+            "[administrator]\nupn = \"admin@contoso.com\"",
+        ),
+        (
+            &["--integration-user", "bc-sync@contoso.com"],
+            "[integration_user]\nupn = \"bc-sync@contoso.com\"",
+        ),
+        (
+            &["--map", "phone=Phone No."],
+            "[columns]\nphone = \"Phone No.\"",
+        ),
+        (
+            &["--domain", "fabrikam.com"],
+            "domains = [\"contoso.com\", \"fabrikam.com\"]",
+        ),
+    ];
+    for (n, (flag, key)) in cases.iter().enumerate() {
+        let config = dir.path().join(format!("case-{n}.toml"));
+        // The domain flag adds to the config's domains; the other cases name contoso.com in both runs.
+        let (flag_run, key_text) = if flag[0] == "--domain" {
+            (
+                Run::convert(EN).domain("contoso.com").args(*flag),
+                key.to_string(),
+            )
+        } else {
+            (
+                en().args(*flag),
+                format!("domains = [\"contoso.com\"]\n{key}\n"),
+            )
+        };
+        std::fs::write(&config, key_text).unwrap();
+        let by_flag = flag_run.run();
+        let by_key = Run::convert(EN).arg("--config").arg(&config).run();
+        assert_eq!(
+            by_flag.code, by_key.code,
+            "{flag:?}: {}{}",
+            by_flag.stderr, by_key.stderr
+        );
+        let files = |ran: &Ran| {
+            ran.contents()
+                .into_iter()
+                .filter(|(name, _)| name != "manifest.json")
+                .collect::<Vec<_>>()
+        };
+        assert!(!files(&by_flag).is_empty(), "{flag:?} wrote nothing");
+        assert!(
+            files(&by_flag) == files(&by_key),
+            "{flag:?} and `{key}` wrote different files"
+        );
+        // The manifest differs only in listing the config file among the inputs, and in where an
+        // account was named.
+        let config_name = config.display().to_string();
+        let strip = |ran: &Ran| {
+            let text = String::from_utf8(ran.read("manifest.json")).unwrap();
+            let text = text.replace(&config_name, "<named>").replace(
+                &format!("\"named_in\": \"{}\"", flag[0]),
+                "\"named_in\": \"<named>\"",
+            );
+            let mut manifest: Value = serde_json::from_str(&text).unwrap();
+            let inputs = manifest["inputs"].as_array_mut().unwrap();
+            inputs.retain(|input| input["file"] != "<named>");
+            manifest
+        };
+        assert!(
+            strip(&by_flag) == strip(&by_key),
+            "{flag:?}: the manifests differ"
+        );
+    }
+}

@@ -155,12 +155,23 @@ fn inspect_says_what_was_detected() {
             report,
         ])
         .run();
-        ran.assert_exit(0);
+        // bc-personalised-columns-en.csv has no Code column until --map names it: an error, exit 1.
+        ran.assert_exit(1);
         assert_matches_expected(
             &Path::new("fixtures/expected/inspect").join(file),
             &ran.stdout,
         );
     }
+}
+
+#[test]
+fn inspect_exits_0_only_when_no_header_has_an_error() {
+    Run::new(["inspect", "fixtures/bc-salespeople-en.csv"])
+        .run()
+        .assert_exit(0);
+    Run::new(["inspect", "fixtures/diagnostics/missing-code-column.csv"])
+        .run()
+        .assert_exit(1);
 }
 
 #[test]

@@ -81,7 +81,16 @@ pub fn check_row(
     let cell = |field: Field| columns.locate(field, &row_location);
     diagnostics.extend(required_fields(&salesperson, cell));
     diagnostics.extend(email_findings(&mut salesperson, cell));
-    (salesperson, diagnostics)
+    (salesperson, only_the_quote(raw, diagnostics))
+}
+
+/// A row read past an unclosed quote is several lines run together: its cells, their count and the line
+/// breaks in them all follow from that one mistake, so the quote alone is reported.
+fn only_the_quote(raw: &RawRow, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if raw.unclosed_quote_until.is_some() {
+        diagnostics.retain(|d| d.rule == &rules::UNCLOSED_QUOTE);
+    }
+    diagnostics
 }
 
 /// One cell: checked as read, cleaned, and stored in its field.
@@ -432,7 +441,7 @@ pub fn check_import_row(
     }
     diagnostics.extend(imported_email_findings(&mut salesperson, cell));
     salesperson.import_row = Some(Box::new(ImportedRow { header, row }));
-    (salesperson, diagnostics)
+    (salesperson, only_the_quote(raw, diagnostics))
 }
 
 /// An import file's row with every value checked as read and cleaned; the addresses lower-cased.

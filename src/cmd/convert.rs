@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::cli::ConvertArgs;
-use crate::cmd::{input_settings, prepare, Ending, ReportSink};
+use crate::cmd::{prepare, Ending, ReportSink};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::m365::existing::ExistingUsers;
@@ -22,10 +22,10 @@ use crate::write::{check_target, sha256_file, StagedFile, Staging};
 
 pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) -> Result<Ending> {
     let started = std::time::Instant::now();
-    let (settings, options) = prepare(&args.settings, args.strict)?;
+    let (settings, options, mut input_settings) =
+        prepare(&args.settings, &args.input, args.strict)?;
     crate::read::check_stdin_once(&args.inputs)?;
     check_target(&args.out, args.force, &args.inputs)?;
-    let mut input_settings = input_settings(&args.input, &settings)?;
     input_settings.progress = output.progress;
     // The staging folder first: an output folder that cannot be written is found before any work.
     let staging = Staging::new(&args.out)?;

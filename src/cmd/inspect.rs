@@ -32,10 +32,12 @@ pub struct InputFindings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header_row: Option<u64>,
     pub columns: Vec<ColumnFindings>,
-    /// Data rows after the header, trailing empty rows not counted.
+    /// Rows after the header, empty ones included.
     pub rows: u64,
     /// Problems with the header: unknown, duplicate, ambiguous or missing columns.
     pub header_problems: Vec<String>,
+    /// How many of the header problems are errors: the input cannot be converted as it is.
+    pub errors: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -97,14 +99,9 @@ pub fn inspect_input(path: &std::path::Path, settings: &InputSettings) -> Result
         InputFormat::Json => ("json", None, None, None),
     };
     let mut rows = 0u64;
-    let mut pending_empty = 0u64;
     for raw in table.rows {
-        if raw?.is_empty() {
-            pending_empty += 1;
-        } else {
-            rows += pending_empty + 1;
-            pending_empty = 0;
-        }
+        raw?;
+        rows += 1;
     }
     Ok(InputFindings {
         file: table.file,
@@ -118,6 +115,10 @@ pub fn inspect_input(path: &std::path::Path, settings: &InputSettings) -> Result
         columns: column_findings,
         rows,
         header_problems: diagnostics.iter().map(problem_text).collect(),
+        errors: diagnostics
+            .iter()
+            .filter(|d| d.severity() == crate::diagnostic::Severity::Error)
+            .count(),
     })
 }
 
@@ -181,5 +182,10 @@ pub fn run(args: &InspectArgs) -> Result<crate::cmd::Ending> {
             json
         }
     };
-    crate::cmd::write_stdout(text.as_bytes())
+    let ending = crate::cmd::write_stdout(text.as_bytes())?;
+    // An input with an error in its header cannot be converted as it is: scripts see it in the exit code.
+    if findings.iter().any(|f| f.errors > 0) {
+        return Ok(crate::cmd::Ending::InputErrors);
+    }
+    Ok(ending)
 }

@@ -15,6 +15,7 @@ use crate::cli::{InputArgs, ReportFormat, SettingsArgs};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::m365::existing::ExistingUsers;
+use crate::plan::accounts::CountryCode;
 use crate::plan::input::InputSettings;
 use crate::plan::{Plan, PlanOptions, Summary};
 use crate::read::limits::{parse_size, Limits};
@@ -153,15 +154,20 @@ pub fn parse_domains(domains: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// The settings (flags over bc2m365.toml) and the plan options they give.
-pub fn prepare(args: &SettingsArgs, strict: bool) -> Result<(Settings, PlanOptions)> {
+/// The settings (flags over bc2m365.toml), the plan options and how inputs are read, for `convert` and
+/// `validate`. Each flag and its config key are merged here, once, so that either gives the same run.
+pub fn prepare(
+    args: &SettingsArgs,
+    input: &InputArgs,
+    strict: bool,
+) -> Result<(Settings, PlanOptions, InputSettings)> {
     let settings = Settings::resolve(args)?;
     let domains = parse_domains(&settings.domains)?;
     let existing = match &settings.existing {
         Some(path) => Some(ExistingUsers::read(path)?),
         None => None,
     };
-    let options = PlanOptions {
+    let mut options = PlanOptions {
         domains,
         transliteration: settings.transliteration,
         user_name: settings.user_name.clone(),
@@ -169,11 +175,26 @@ pub fn prepare(args: &SettingsArgs, strict: bool) -> Result<(Settings, PlanOptio
         accounts: settings.accounts.clone(),
         strict,
     };
-    Ok((settings, options))
+    let mut input_settings = input_settings(input, &settings)?;
+    // `--country` over `country`: the country of every row that names none, and so its usage location.
+    match &input_settings.country {
+        Some(code) => {
+            options.accounts.default_country =
+                Some(CountryCode::parse(code).map_err(Error::Usage)?);
+        }
+        None => {
+            input_settings.country = options
+                .accounts
+                .default_country
+                .as_ref()
+                .map(|c| c.as_str().to_string());
+        }
+    }
+    Ok((settings, options, input_settings))
 }
 
 /// How inputs are read: the flags, with the config file's `[columns]` before `--map` (so flags win).
-pub fn input_settings(args: &InputArgs, settings: &Settings) -> Result<InputSettings> {
+fn input_settings(args: &InputArgs, settings: &Settings) -> Result<InputSettings> {
     let mut args = args.clone();
     args.map = settings
         .column_map

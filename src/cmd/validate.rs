@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::cli::{ReportFormat, ValidateArgs};
-use crate::cmd::{input_settings, prepare, Ending, ReportSink};
+use crate::cmd::{prepare, Ending, ReportSink};
 use crate::error::{Error, Result};
 use crate::plan::{count_inputs, plan_inputs};
 use crate::report::review::ReviewWriter;
@@ -13,8 +13,7 @@ use crate::report::{self, OutputSettings, Verbosity};
 pub fn run(args: &ValidateArgs, output: &OutputSettings, stderr: &mut dyn Write) -> Result<Ending> {
     crate::read::check_stdin_once(&args.inputs)?;
     check_review_target(args)?;
-    let (settings, options) = prepare(&args.settings, args.strict)?;
-    let mut input_settings = input_settings(&args.input, &settings)?;
+    let (_, options, mut input_settings) = prepare(&args.settings, &args.input, args.strict)?;
     // A file is validated as it would be uploaded: a legacy import header is an error here.
     input_settings.legacy_is_error = true;
     input_settings.progress = output.progress;

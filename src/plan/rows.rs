@@ -82,11 +82,9 @@ pub struct RowReader {
     limits: Limits,
     country: Option<String>,
     ahead: AliasAhead,
-    /// Empty rows held back until a data row follows (trailing empty rows are not rows at all), and rows
-    /// ready to hand on.
-    held: Vec<RowInput>,
+    /// Rows ready to hand on.
     ready: VecDeque<RowInput>,
-    /// Data rows handed on, empty ones between data rows included.
+    /// Rows handed on, empty ones included.
     rows: u64,
     done: bool,
     /// The header has more columns than the limit: the file is refused whole.
@@ -142,7 +140,6 @@ impl RowReader {
             limits,
             country: settings.country.clone(),
             ahead,
-            held: Vec::new(),
             ready: VecDeque::new(),
             rows: 0,
             done: header_over_limit,
@@ -177,13 +174,13 @@ impl RowReader {
             self.done = true;
             return;
         }
+        // Empty rows are rows, wherever they are: counted and reported like any other.
+        self.rows += 1;
         if raw.is_empty() {
-            self.held.push(empty_row(self.index, location, raw.cells));
+            self.ready
+                .push_back(empty_row(self.index, location, raw.cells));
             return;
         }
-        // An empty row between data rows is a row; trailing ones are not.
-        self.rows += self.held.len() as u64 + 1;
-        self.ready.extend(self.held.drain(..));
         let row = match &self.unusable {
             Some(reason) => RowInput {
                 input: self.index,
@@ -230,7 +227,7 @@ impl RowReader {
     fn over_a_limit(&self, raw: &read::RawRow) -> Option<Diagnostic> {
         let file = &*self.base.file;
         let limits = self.limits;
-        if self.rows + self.held.len() as u64 >= limits.rows {
+        if self.rows >= limits.rows {
             let what = format!("the file has more than {} data rows", limits.rows);
             return Some(over_limit(file, Some(raw.row), what, "--max-rows"));
         }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use anstyle::AnsiColor;
 
 use crate::bc::Field;
-use crate::diagnostic::{column_letters, Diagnostic, Severity};
+use crate::diagnostic::{column_letters, rules, Diagnostic, Severity};
 use crate::plan::tally::ReportSample;
 use crate::plan::InputInfo;
 use crate::plan::Summary;
@@ -37,15 +37,34 @@ pub fn render_counted(
         render_one(&mut out, d, color);
     }
     for (code, severity, n) in hidden {
-        let rows = if *n == 1 { "row" } else { "rows" };
+        let (one, many) = if about_header(code) {
+            ("column", "columns")
+        } else {
+            ("row", "rows")
+        };
+        let things = if *n == 1 { one } else { many };
         let _ = writeln!(
             out,
-            "{}: ... and {} more {rows}\n",
+            "{}: ... and {} more {things}\n",
             label(*severity, code, color),
             group_thousands(*n as usize)
         );
     }
     out
+}
+
+/// Whether a code's findings are about header cells (so counted in columns), not rows.
+fn about_header(code: &str) -> bool {
+    [
+        &rules::MISSING_COLUMN,
+        &rules::DUPLICATE_COLUMN,
+        &rules::UNKNOWN_COLUMN,
+        &rules::AMBIGUOUS_COLUMN,
+        &rules::IMPORT_HEADER_SPELLING,
+        &rules::IMPORT_HEADER_REFUSED,
+    ]
+    .iter()
+    .any(|rule| rule.code == code)
 }
 
 /// `error[F003]`, in the severity's colour when asked.
@@ -122,23 +141,22 @@ fn render_one(out: &mut String, d: &Diagnostic, color: bool) {
 }
 
 /// The closing line: rows by outcome, then problems by severity. `wrote` tells whether the import files
-/// were written, or the rows only checked.
+/// were written, or the rows only checked. The outcomes add up to the rows read.
 pub fn summary_line(summary: &Summary, inputs: usize, wrote: bool) -> String {
-    let files = if inputs == 1 { "file" } else { "files" };
-    let imports = if summary.import_files == 1 {
-        "import file"
-    } else {
-        "import files"
-    };
     let good = if wrote {
         format!(
-            "{} written to {} {imports}",
-            summary.written, summary.import_files
+            "{} written to {}",
+            summary.written,
+            counted(summary.import_files as u64, "import file", "import files")
         )
     } else {
         format!("{} valid", summary.written)
     };
-    let mut line = format!("{} rows in {inputs} {files}: {good}", summary.rows);
+    let mut line = format!(
+        "{} in {}: {good}",
+        counted(summary.rows, "row", "rows"),
+        counted(inputs as u64, "file", "files")
+    );
     if summary.existing > 0 {
         let _ = write!(line, ", {} existing", summary.existing);
     }
@@ -149,13 +167,19 @@ pub fn summary_line(summary: &Summary, inputs: usize, wrote: bool) -> String {
     if summary.empty_rows > 0 {
         let _ = write!(line, " ({} of them empty)", summary.empty_rows);
     }
-    let _ = write!(line, ", {} rejected", summary.rejected);
     let _ = write!(
         line,
-        "; {} errors, {} warnings",
-        summary.errors, summary.warnings
+        ", {} rejected; {}, {}",
+        summary.rejected,
+        counted(summary.errors, "error", "errors"),
+        counted(summary.warnings, "warning", "warnings")
     );
     line
+}
+
+/// "1 row", "2 rows".
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// What `--verbose` says about one input: its format, where its header is, and which column holds which
