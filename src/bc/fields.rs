@@ -86,22 +86,43 @@ impl Field {
 struct FieldSpec {
     map_name: &'static str,
     bc_max_chars: Option<usize>,
-    /// Captions: English (current first, then older), Dutch, French and German, then the API v2 name.
+    /// Captions: English (current first, then older), then the other UI languages, then the API v2 name.
+    /// README.md ("Languages") says where each language's captions come from.
     captions: &'static [&'static str],
 }
 
 /// Indexed by `Field as usize`. Captions compare through [`header_key`], so "E-Mail", "E-mail" and "email"
-/// are one entry; the variants are kept where they document a language.
+/// are one entry, and accents do not count ("Código" is "codigo"); the variants are kept where they
+/// document a language. Languages in each list: en; nl (nl-NL, nl-BE); fr (fr-FR, fr-BE, fr-CH, fr-CA);
+/// de (de-DE, de-AT, de-CH); es (es-ES, es-MX); it (it-IT, it-CH); da; sv; nb; fi; is; cs; ru.
 static FIELDS: [FieldSpec; 12] = [
     FieldSpec {
         map_name: "code",
         bc_max_chars: Some(20),
-        captions: &["Code", "code"],
+        captions: &[
+            "Code", "Código", "Codice", "Kode", "Kod", "Koodi", "Kóði", "Kóti", "Kód", "Код",
+        ],
     },
     FieldSpec {
         map_name: "name",
         bc_max_chars: Some(50),
-        captions: &["Name", "Naam", "Nom", "displayName"],
+        captions: &[
+            "Name",
+            "Naam",
+            "Nom",
+            "Nombre",
+            "Nome",
+            "Navn",
+            "Namn",
+            "Nimi",
+            "Heiti",
+            "Nafn",
+            "Název",
+            "Jméno",
+            "Имя",
+            "Название",
+            "displayName",
+        ],
     },
     FieldSpec {
         map_name: "email",
@@ -113,6 +134,16 @@ static FIELDS: [FieldSpec; 12] = [
             "Courriel",
             "Adresse e-mail",
             "E-Mail-Adresse",
+            "Correo electrónico",
+            "Correo",
+            "Posta elettronica",
+            "Mailadresse",
+            "E-post",
+            "E-postadress",
+            "Sähköposti",
+            "Netfang",
+            "Адрес эл. почты",
+            "Эл. почта",
         ],
     },
     FieldSpec {
@@ -128,6 +159,20 @@ static FIELDS: [FieldSpec; 12] = [
             "Téléphone",
             "Telefonnr.",
             "Telefonnummer",
+            "Nº teléfono",
+            "N.º teléfono",
+            "Núm. teléfono",
+            "Teléfono",
+            "N. telefono",
+            "N° telefono",
+            "Telefono",
+            "Puhelinnro",
+            "Puhelinnumero",
+            "Sími",
+            "Símanúmer",
+            "Telefon",
+            "Telefonní číslo",
+            "Телефон",
             "phoneNo",
         ],
     },
@@ -142,6 +187,19 @@ static FIELDS: [FieldSpec; 12] = [
             "Poste",
             "Position",
             "Berufsbezeichnung",
+            "Cargo",
+            "Puesto",
+            "Posizione",
+            "Mansione",
+            "Stilling",
+            "Stillingsbetegnelse",
+            "Befattning",
+            "Titel",
+            "Tehtävänimike",
+            "Tehtävä",
+            "Starfsheiti",
+            "Funkce",
+            "Должность",
             "jobTitle",
         ],
     },
@@ -156,6 +214,19 @@ static FIELDS: [FieldSpec; 12] = [
             "Commission (%)",
             "Provision %",
             "Provision in %",
+            "% comisión",
+            "Comisión %",
+            "% provvigione",
+            "Provvigione %",
+            "Provisionspct.",
+            "Provision (%)",
+            "Provisjon %",
+            "Provisjonsprosent",
+            "Provisio-%",
+            "Provisio %",
+            "Söluþóknun %",
+            "Provize %",
+            "Комиссия %",
             "commisionPercent",
             "commissionPercent",
         ],
@@ -168,13 +239,35 @@ static FIELDS: [FieldSpec; 12] = [
             "E-Mail 2",
             "E-mailadres 2",
             "Courriel 2",
+            "Correo electrónico 2",
+            "Mailadresse 2",
+            "E-post 2",
+            "Sähköposti 2",
+            "Netfang 2",
+            "Адрес эл. почты 2",
             "email2",
         ],
     },
     FieldSpec {
         map_name: "blocked",
         bc_max_chars: None,
-        captions: &["Blocked", "Geblokkeerd", "Bloqué", "Gesperrt"],
+        captions: &[
+            "Blocked",
+            "Geblokkeerd",
+            "Bloqué",
+            "Gesperrt",
+            "Blockiert",
+            "Bloqueado",
+            "Bloccato",
+            "Spærret",
+            "Spärrad",
+            "Sperret",
+            "Blokkert",
+            "Estetty",
+            "Lokað",
+            "Blokováno",
+            "Заблокировано",
+        ],
     },
     FieldSpec {
         map_name: "privacy-blocked",
@@ -186,6 +279,16 @@ static FIELDS: [FieldSpec; 12] = [
             "Confidentialité bloquée",
             "Bloqué pour confidentialité",
             "Datenschutz gesperrt",
+            "Datenschutzsperre",
+            "Privacidad bloqueada",
+            "Bloccato dalla privacy",
+            "Beskyttelse af personlige oplysninger spærret",
+            "Sekretessblockerad",
+            "Personvern sperret",
+            "Estetty tietosuojan vuoksi",
+            "Lokað fyrir vegna persónuverndar",
+            "Uzavřeno-ochrana soukromí",
+            "Заблокировано из-за конфиденциальности",
             "privacyBlocked",
         ],
     },
@@ -202,7 +305,19 @@ static FIELDS: [FieldSpec; 12] = [
             "Couplé à Dynamics 365 Sales",
             "Mit Dataverse gekoppelt",
             "An Dataverse gekoppelt",
+            "Gekoppelt mit Dataverse",
             "Mit Dynamics 365 Sales gekoppelt",
+            "Emparejado con Dataverse",
+            "Emparejado con Dynamics 365 Sales",
+            "Associato a Dataverse",
+            "Associato a Dynamics 365 Sales",
+            "Sammenkædet med Dataverse",
+            "Kopplad till Dataverse",
+            "Koblet til Dataverse",
+            "Yhdistetty Dataverseen",
+            "Tengt við Dataverse",
+            "Spárováno s Dataverse",
+            "Связано с Dataverse",
         ],
     },
     FieldSpec {
@@ -221,6 +336,21 @@ static FIELDS: [FieldSpec; 12] = [
             "Abteilungscode",
             "Abteilung Code",
             "Abteilung",
+            "Código departamento",
+            "Departamento",
+            "Codice reparto",
+            "Reparto",
+            "Afdelingskode",
+            "Avdelningskod",
+            "Avdelning",
+            "Avdelingskode",
+            "Avdeling",
+            "Osastokoodi",
+            "Osasto",
+            "Deildarkóði",
+            "Deild",
+            "Kód oddělení",
+            "Oddělení",
         ],
     },
     FieldSpec {
@@ -238,13 +368,31 @@ static FIELDS: [FieldSpec; 12] = [
             "Länder-/Regionscode",
             "Länder-/Regionencode",
             "Ländercode",
+            "Cód. país/región",
+            "Código de país/región",
+            "Código país",
+            "Cod. paese",
+            "Codice paese",
+            "Codice Paese/Regione",
+            "Lande-/områdekode",
+            "Landekode",
+            "Lands-/regionkod",
+            "Landskod",
+            "Lands-/områdekode",
+            "Maa-/aluekoodi",
+            "Maakoodi",
+            "Lands-/svæðiskóti",
+            "Landskóði",
+            "Kód země/oblasti",
+            "Kód země",
+            "Код страны/региона",
             "countryRegionCode",
         ],
     },
 ];
 
 /// Suffixes a configuration-package export appends to dimension columns, in its UI languages.
-const DIMENSION_SUFFIXES: [&str; 3] = ["dimension", "dimensie", "axeanalytique"];
+const DIMENSION_SUFFIXES: [&str; 4] = ["dimension", "dimensie", "axeanalytique", "dimensione"];
 
 /// The form headers are compared in: no case, no accents, no punctuation or spaces, "%" kept as "pct".
 pub fn header_key(header: &str) -> String {
@@ -259,10 +407,20 @@ pub fn header_key(header: &str) -> String {
 /// Every field whose captions include `header`; more than one means the header is ambiguous.
 /// A configuration package's " (Dimension)" suffix is ignored.
 pub fn fields_for_header(header: &str) -> Vec<Field> {
-    fields_for_header_in(&FIELDS, header)
+    // The captions' keys are worked out once: every row's cells may be compared with them.
+    static KEYS: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+    let keys = KEYS.get_or_init(|| caption_keys(&FIELDS));
+    fields_for_header_in(keys, header)
 }
 
-fn fields_for_header_in(table: &[FieldSpec], header: &str) -> Vec<Field> {
+fn caption_keys(table: &[FieldSpec]) -> Vec<Vec<String>> {
+    table
+        .iter()
+        .map(|spec| spec.captions.iter().map(|c| header_key(c)).collect())
+        .collect()
+}
+
+fn fields_for_header_in(keys: &[Vec<String>], header: &str) -> Vec<Field> {
     let key = header_key(header);
     if key.is_empty() {
         return Vec::new();
@@ -270,8 +428,8 @@ fn fields_for_header_in(table: &[FieldSpec], header: &str) -> Vec<Field> {
     let matching = |key: &str| -> Vec<Field> {
         Field::ALL
             .into_iter()
-            .zip(table)
-            .filter(|(_, spec)| spec.captions.iter().any(|c| header_key(c) == key))
+            .zip(keys)
+            .filter(|(_, captions)| captions.iter().any(|c| c == key))
             .map(|(field, _)| field)
             .collect()
     };
@@ -495,6 +653,11 @@ fn missing_columns(map: &ColumnMap, header: &[String], location: &Location) -> V
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // The headers no field was read from: the likeliest to hold a missing one, in order.
+    let mut unread = header
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| !h.trim().is_empty() && !map.fields().any(|(_, c)| c.index == i + 1));
     Field::ALL
         .into_iter()
         .filter(|f| f.is_required() && map.column(*f).is_none())
@@ -504,9 +667,28 @@ fn missing_columns(map: &ColumnMap, header: &[String], location: &Location) -> V
                 field.caption(),
                 listed()
             );
-            Diagnostic::new(&rules::MISSING_COLUMN, location.clone(), message)
+            let note = match unread.next() {
+                Some((_, text)) => format!(
+                    "if the column headed \"{text}\" holds the {}, add: --map {}={}",
+                    field.caption(),
+                    field.map_name(),
+                    shell_quoted(text)
+                ),
+                None => format!(
+                    "add the column, or name the one that holds the {}: --map {}=\"<its header>\"",
+                    field.caption(),
+                    field.map_name()
+                ),
+            };
+            Diagnostic::new(&rules::MISSING_COLUMN, location.clone(), message).with_note(note)
         })
         .collect()
+}
+
+/// A header as one argument to type in a shell: in double quotes, as cmd.exe, PowerShell and sh all take
+/// them. A double quote inside becomes ', which matches the same: headers compare without punctuation.
+fn shell_quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "'"))
 }
 
 #[cfg(test)]
@@ -562,7 +744,7 @@ mod tests {
             },
         ];
         assert_eq!(
-            fields_for_header_in(&CLASH, "NUMMER"),
+            fields_for_header_in(&caption_keys(&CLASH), "NUMMER"),
             [Field::Code, Field::Name]
         );
     }

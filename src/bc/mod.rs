@@ -2,4 +2,4 @@
 
 pub mod fields;
 
-pub use fields::{recognise_header, ColumnMap, Field, HeaderMap};
+pub use fields::{fields_for_header, header_key, recognise_header, ColumnMap, Field, HeaderMap};

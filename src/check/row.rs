@@ -7,15 +7,51 @@ use crate::normalize::salesperson::{ImportedRow, Salesperson};
 use crate::normalize::{clean_text, split_full_name, text};
 use crate::read::RawRow;
 
-/// Parses a Business Central boolean as it arrives: Yes/No in English, Dutch, French and German,
-/// TRUE/FALSE, 1/0; empty is No.
+/// The words Business Central shows for No and Yes in its UI languages (README.md, "Languages"), with
+/// Excel's TRUE/FALSE in the same languages, and 1/0. Compared lower-cased, accents kept:
+/// "si" without its accent is Spanish typed on a keyboard without one, and means yes too.
+const NO_WORDS: &[&str] = &[
+    "no", "n", "false", "0", "nee", "onwaar", "non", "faux", "nein", "falsch", "nej", "nei", "ei",
+    "ne", "нет", "falso", "falsk", "falskt", "usann", "epätosi", "ósatt", "nepravda", "ложь",
+];
+const YES_WORDS: &[&str] = &[
+    "yes",
+    "y",
+    "true",
+    "1",
+    "ja",
+    "waar",
+    "oui",
+    "vrai",
+    "wahr",
+    "sí",
+    "si",
+    "sì",
+    "kyllä",
+    "já",
+    "ano",
+    "да",
+    "verdadero",
+    "vero",
+    "sand",
+    "sant",
+    "sann",
+    "tosi",
+    "satt",
+    "pravda",
+    "истина",
+];
+
+/// Parses a Business Central boolean as it arrives: Yes/No in any of its UI languages, TRUE/FALSE,
+/// 1/0; empty is No.
 pub fn parse_boolean(value: &str) -> Option<bool> {
-    match value.trim().to_lowercase().as_str() {
-        "" | "no" | "false" | "0" | "nee" | "non" | "nein" | "n" | "onwaar" | "faux" | "falsch" => {
-            Some(false)
-        }
-        "yes" | "true" | "1" | "ja" | "oui" | "y" | "waar" | "vrai" | "wahr" => Some(true),
-        _ => None,
+    let word = value.trim().to_lowercase();
+    if word.is_empty() || NO_WORDS.contains(&word.as_str()) {
+        Some(false)
+    } else if YES_WORDS.contains(&word.as_str()) {
+        Some(true)
+    } else {
+        None
     }
 }
 
@@ -69,6 +105,10 @@ pub fn check_row(
         };
         let found = read_field(*field, raw_value, &mut salesperson, location);
         diagnostics.extend(found);
+        if *field == Field::PhoneNo {
+            let stored_as_number = raw.number_cells.contains(&(column.index - 1));
+            diagnostics.extend(phone_as_number(raw_value, stored_as_number, location));
+        }
     }
     salesperson.person = split_full_name(&salesperson.name);
     let country_cell_empty = columns
@@ -81,7 +121,40 @@ pub fn check_row(
     let cell = |field: Field| columns.locate(field, &row_location);
     diagnostics.extend(required_fields(&salesperson, cell));
     diagnostics.extend(email_findings(&mut salesperson, cell));
+    if salesperson.privacy_blocked {
+        return private(salesperson, diagnostics);
+    }
     (salesperson, only_the_quote(raw, diagnostics))
+}
+
+/// A privacy-blocked salesperson keeps its Code and nothing else: no value of theirs is carried further,
+/// not even inside a finding, so none can reach an output. Only the finding on Privacy Blocked itself
+/// stays, when its value could not be read.
+fn private(
+    salesperson: Salesperson,
+    mut diagnostics: Vec<Diagnostic>,
+) -> (Salesperson, Vec<Diagnostic>) {
+    diagnostics.retain(|d| d.rule == &rules::PRIVACY_UNREADABLE);
+    let kept = Salesperson {
+        code: salesperson.code,
+        privacy_blocked: true,
+        ..Salesperson::default()
+    };
+    (kept, diagnostics)
+}
+
+/// The cells of a privacy-blocked salesperson's row as they may be shown: the Code, the Privacy Blocked
+/// value, and nothing else.
+pub fn private_cells(cells: &mut [String], columns: &ColumnMap) {
+    let kept: Vec<usize> = [Field::Code, Field::PrivacyBlocked]
+        .into_iter()
+        .filter_map(|f| columns.column(f).map(|c| c.index - 1))
+        .collect();
+    for (i, cell) in cells.iter_mut().enumerate() {
+        if !kept.contains(&i) {
+            cell.clear();
+        }
+    }
 }
 
 /// A row read past an unclosed quote is several lines run together: its cells, their count and the line
@@ -142,6 +215,16 @@ fn read_boolean(
     location: impl Fn() -> Location,
 ) -> Option<Diagnostic> {
     let Some(flag) = parse_boolean(&value) else {
+        if field == Field::PrivacyBlocked {
+            // A person who may have asked not to be processed is not processed on a guess.
+            salesperson.privacy_blocked = true;
+            let message = format!(
+                "Privacy Blocked is \"{value}\", not Yes or No: the salesperson is treated as privacy blocked"
+            );
+            return Some(
+                Diagnostic::new(&rules::PRIVACY_UNREADABLE, location(), message).with_value(value),
+            );
+        }
         let message = format!("{} is \"{value}\", not Yes or No", field.caption());
         return Some(
             Diagnostic::new(&rules::INVALID_BOOLEAN, location(), message).with_value(value),
@@ -216,6 +299,12 @@ fn required_fields(salesperson: &Salesperson, cell: impl Fn(Field) -> Location) 
             cell(Field::Name),
             "the Name is empty",
         ));
+    } else if !salesperson.name.chars().any(char::is_alphabetic) {
+        let message = format!("the Name \"{}\" has no letter", salesperson.name);
+        found.push(
+            Diagnostic::new(&rules::NAME_WITHOUT_LETTER, cell(Field::Name), message)
+                .with_value(salesperson.name.clone()),
+        );
     }
     found
 }
@@ -249,6 +338,28 @@ fn email_findings(
         }
     }
     found
+}
+
+/// F017 when a phone number was a number in the workbook, or arrives in Excel's exponent notation
+/// ("3,24789E+10"): its leading 0 or "+" is gone, and an exponent has lost digits too.
+fn phone_as_number(
+    value: &str,
+    stored_as_number: bool,
+    location: impl FnOnce() -> Location,
+) -> Option<Diagnostic> {
+    let value = value.trim();
+    let exponent = value.contains(['E', 'e'])
+        && value.replace(',', ".").parse::<f64>().is_ok()
+        && value.chars().any(|c| c.is_ascii_digit());
+    if value.is_empty() || !(stored_as_number || exponent) {
+        return None;
+    }
+    let message = if exponent {
+        format!("Phone No. {value} is a number in exponent notation: digits and a leading 0 or + were lost")
+    } else {
+        format!("Phone No. {value} was stored as a number, so a leading 0 or + may have been lost")
+    };
+    Some(Diagnostic::new(&rules::PHONE_STORED_AS_NUMBER, location(), message).with_value(value))
 }
 
 /// F008 when a cell as read holds a control or invisible character: refused, never cleaned away.
@@ -541,10 +652,15 @@ mod tests {
 
     #[test]
     fn booleans_in_every_language() {
-        for yes in ["Yes", "TRUE", "1", "Ja", "Oui", "ja", "waar"] {
+        for yes in [
+            "Yes", "TRUE", "1", "Ja", "Oui", "ja", "waar", "Sí", "Sì", "si", "Kyllä", "Já", "Ano",
+            "Да",
+        ] {
             assert_eq!(parse_boolean(yes), Some(true), "{yes}");
         }
-        for no in ["No", "FALSE", "0", "Nee", "Non", "Nein", ""] {
+        for no in [
+            "No", "FALSE", "0", "Nee", "Non", "Nein", "", "Nej", "Nei", "Ei", "Ne", "Нет",
+        ] {
             assert_eq!(parse_boolean(no), Some(false), "{no}");
         }
         assert_eq!(parse_boolean("maybe"), None);

@@ -208,7 +208,7 @@ impl<'s> Writers<'s> {
         blocked: bool,
         out: &'s Path,
     ) -> Result<Self> {
-        let review = ReviewWriter::new(&plan.facts(), Some(staging.dir()))
+        let review = ReviewWriter::new(&plan.facts(), !blocked, Some(staging.dir()))
             .map_err(report::review::failed(out.join("review.xlsx")))?;
         let rejected = match !blocked && plan.summary.rejected > 0 {
             true => {

@@ -123,7 +123,11 @@ pub fn inspect_input(path: &std::path::Path, settings: &InputSettings) -> Result
 }
 
 fn problem_text(d: &Diagnostic) -> String {
-    format!("{}[{}]: {}", d.severity().as_str(), d.code(), d.message)
+    let text = format!("{}[{}]: {}", d.severity().as_str(), d.code(), d.message);
+    match &d.note {
+        Some(note) => format!("{text} ({note})"),
+        None => text,
+    }
 }
 
 /// Renders the findings as text, one block per input.

@@ -30,7 +30,8 @@ pub fn run(args: &ValidateArgs, output: &OutputSettings, stderr: &mut dyn Write)
     let review_failed = |path: &Path| report::review::failed(path.to_path_buf());
     let mut review = match &args.review {
         Some(path) => {
-            let writer = ReviewWriter::new(&plan.facts(), None).map_err(review_failed(path))?;
+            let writer =
+                ReviewWriter::new(&plan.facts(), false, None).map_err(review_failed(path))?;
             Some((path, writer))
         }
         None => None,

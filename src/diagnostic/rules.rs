@@ -35,11 +35,14 @@ macro_rules! rules {
 
 rules! {
     MISSING_COLUMN = "S001", Error, "a required column is missing",
-        "export the Salesperson/Purchaser list with its Code and Name columns",
+        "name the column that holds it with --map, e.g. --map code=\"Salesperson\", or export the list again from the Salespeople/Purchasers page",
         "Every salesperson needs a Code (to couple it in Business Central) and a Name (Microsoft 365's Display \
-Name), so an input without either column cannot be converted. Its rows are all rejected.\n\n\
-Example: a file whose header is `Salesperson;Full name;Mail` has neither caption. Rename the headers to the \
-Business Central captions (`Code;Name;Email`), or export the list again from the Salespeople/Purchasers page.";
+Name), so an input without either column cannot be converted. Its rows are all rejected. Headers are \
+recognised in every language Business Central ships (README.md, \"Languages\").\n\n\
+Example: a file whose header is `Salesperson;Full name;Mail` has neither caption. Say which column holds \
+which field: `--map code=\"Salesperson\" --map name=\"Full name\" --map email=\"Mail\"` (or the same in \
+bc2m365.toml's [columns]); the finding names the line to type. Or export the list again from the \
+Salespeople/Purchasers page.";
 
     DUPLICATE_COLUMN = "S002", Error, "two columns hold the same field",
         "delete one of the two columns, or rename it so it is no longer recognised",
@@ -197,9 +200,11 @@ Example: a Job Title typed in Excel with Alt+Enter: `Sales` / `Team B` on two li
 
     INVALID_BOOLEAN = "F009", Error, "a Yes/No column holds something else",
         "write Yes or No (or TRUE/FALSE, 1/0) in the cell",
-        "Blocked, Privacy Blocked and Coupled to Dataverse decide whether a salesperson gets an account, so a value \
-that is neither yes nor no cannot be guessed. Accepted: Yes/No, TRUE/FALSE, 1/0, Ja/Nee, Oui/Non, Ja/Nein, \
-Excel booleans, and empty (No).";
+        "Blocked and Coupled to Dataverse decide whether a salesperson gets an account, so a value that is neither \
+yes nor no cannot be guessed. Accepted: Yes/No in every language Business Central ships (Ja/Nee, Oui/Non, \
+Ja/Nein, Sí/No, Sì/No, Ja/Nej, Ja/Nei, Kyllä/Ei, Já/Nei, Ano/Ne, Да/Нет), Excel's TRUE/FALSE in those \
+languages (WAAR/ONWAAR, VRAI/FAUX, WAHR/FALSCH, VERDADERO/FALSO...), 1/0, Excel booleans, and empty (No). \
+A Privacy Blocked value that cannot be read is F015 instead: the salesperson is treated as privacy blocked.";
 
     TOO_LONG_FOR_BC = "F010", Warning, "a value is longer than Business Central allows",
         "the export was edited by hand: check the value, Business Central would not hold it",
@@ -228,6 +233,26 @@ Example: `UK` (the code is GB) or `NLD` (three letters).";
         "No salesperson field needs more than a few hundred characters, and Excel holds at most 32,767 in a cell. \
 A longer cell is usually a broken file (an unclosed quote, binary data), so its row is rejected rather than \
 cut. The limit is 32,767 characters (--max-cell-chars).";
+
+    PRIVACY_UNREADABLE = "F015", Warning, "a Privacy Blocked value cannot be read, so the salesperson is treated as privacy blocked",
+        "write Yes or No in Privacy Blocked; until then the salesperson is treated as privacy blocked and nothing of theirs is exported",
+        "Privacy Blocked = Yes means the person asked not to be processed. A value that is neither yes nor no \
+(in any of Business Central's languages) cannot be taken as No, so the salesperson is treated as privacy \
+blocked: skipped, and nothing but their Code reaches any output. Write Yes or No in the cell and convert again.\n\n\
+Example: Privacy Blocked `Oui?` or `x`.";
+
+    NAME_WITHOUT_LETTER = "F016", Error, "the Name has no letter",
+        "put the salesperson's full name in Name; a number or a symbol there is not a person",
+        "A person's name has letters. A Name of digits or symbols only is a count, a total, an amount or a value \
+from a shifted column, never a display name, so the row is rejected rather than turned into a user such as \
+`1234@contoso.com`.\n\n\
+Example: a Name `4` (an Excel total row's count) or `1234`.";
+
+    PHONE_STORED_AS_NUMBER = "F017", Warning, "a phone number was stored by Excel as a number",
+        "check the number in the output: a leading 0 or + was lost; format the column as Text in Excel and type it again",
+        "Excel turns a phone number typed without spaces into a number, and drops its leading 0 or +: \
+`0475998877` is kept as 475998877. The value is written as it is, so check it.\n\n\
+Example: a workbook cell holding the number 475998877 in Phone No.";
 
     INVALID_USER_NAME = "U001", Error, "the user name breaks Microsoft's rules",
         "user names may hold A-Z a-z 0-9 ' . - _ ! # ^ ~ before \"@\", with no leading, trailing or doubled dot",
@@ -296,6 +321,37 @@ not carried into any output.";
 \"Download users\" CSV) already holds this salesperson's user: matched on the Email, or on the built user name \
 with the same display name. The user is not imported again, but stays in the manifest with status `existing`, \
 so the licence, the Salesperson role and the coupling still happen.";
+
+    SKIPPED_TOTAL_ROW = "R005", Warning, "a total or subtotal row is skipped",
+        "nothing to do if it is a total; if it is a salesperson, give it its Code and Name",
+        "Excel tables and reports add total and subtotal rows (\"Total\", \"Totaal\", \"Summe\", \"Ergebnis\", \
+\"Totale\", \"I alt\", \"Summa\", \"Yhteensä\", \"Celkem\", \"Samtals\"... or a SUBTOTAL formula). Such a \
+row is no person: it is skipped, never turned into a user.\n\n\
+Example: `Total | 4 | 6.5` under the salespeople of an Excel table with its total row on.";
+
+    SKIPPED_HEADER_ROW = "R006", Warning, "a header repeated inside the data is skipped",
+        "nothing to do: the rows after it are read as salespeople; delete the row to silence this",
+        "A row whose cells are the column headers again, as when two exports are pasted one under the other. It \
+is skipped; the rows after it are read as salespeople.";
+
+    SKIPPED_NOTE_ROW = "R007", Warning, "a note or title row is skipped",
+        "nothing to do if it is a note; if it is a salesperson, give it its Code and Name",
+        "A row with one value that is no salesperson's, such as a title, a note or an \"exported on\" line above \
+or under the table. It is skipped.\n\n\
+Example: `Exported from Business Central on 02/12/2026` in the first column, the other cells empty.";
+
+    SKIPPED_OTHER_TABLE = "R008", Warning, "a second table under the salespeople is not read",
+        "move the second table to its own sheet or file; if it holds salespeople, give them Business Central's columns",
+        "After an empty row, a row that looks like the header of another table (text in its Code cell that no \
+Business Central code has, such as lower-case letters, above codes that are all upper case) starts a second \
+block. Its header and its rows, up to the next empty row, are skipped, each with this finding.";
+
+    RERUN_NEEDS_CONTEXT = "R009", Error, "a row of rejected.csv was rejected for a reason that depends on other rows",
+        "convert it with the first run's manifest: add --existing <first run's out>/manifest.json",
+        "A row of bc2m365's own rejected.csv that the first run rejected because of another row (a duplicate \
+Code, user name or e-mail) cannot be judged alone: the other row is not in rejected.csv, so it would pass. \
+Give the first run's manifest.json with --existing: its users and codes are checked against the fixed rows, \
+and the row is written only when it no longer clashes.";
 
     UNKNOWN_LICENCE = "A007", Warning, "the licence is not a Dynamics 365 Sales licence",
         "check the skuPartNumber: DYN365_ENTERPRISE_SALES, DYN365_ENTERPRISE_PLAN1, DYN365_SALES_PREMIUM or D365_SALES_PRO",

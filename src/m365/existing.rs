@@ -1,6 +1,8 @@
 //! Users that already exist in the tenant, read from a Microsoft 365 admin center "Active users" export
 //! ("User principal name", "Display name") or a Microsoft Entra "Download users" CSV ("userPrincipalName",
-//! "displayName", "mail"). Columns are found by name, case-insensitively, wherever they are.
+//! "displayName", "mail"). Columns are found by name, case-insensitively, wherever they are. An earlier
+//! run's `manifest.json` is read too: its users, each with the salesperson Code it belongs to, and every
+//! Code it converted, so that rows fixed after that run are checked against what it decided.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,6 +19,19 @@ pub struct ExistingUser {
     /// The user name as the export holds it.
     pub upn: String,
     pub display_name: String,
+    /// From an earlier run's manifest: the salesperson the user was planned for. That user is this
+    /// salesperson's only when the Codes agree.
+    pub code: Option<String>,
+}
+
+impl ExistingUser {
+    /// Whether the user may be the salesperson with `code`: always, unless an earlier run gave it to
+    /// another Code.
+    pub fn may_be(&self, code: &str) -> bool {
+        self.code
+            .as_ref()
+            .is_none_or(|c| c.eq_ignore_ascii_case(code))
+    }
 }
 
 /// The tenant's users, by lower-cased user name and by lower-cased e-mail address.
@@ -26,6 +41,11 @@ pub struct ExistingUsers {
     pub file: String,
     by_upn: BTreeMap<String, ExistingUser>,
     by_mail: BTreeMap<String, ExistingUser>,
+    /// From an earlier run's manifest: the Codes it converted (every status but rejected), upper-cased,
+    /// with the Name each had.
+    pub codes: BTreeMap<String, String>,
+    /// Read from an earlier run's manifest.
+    pub earlier_run: bool,
 }
 
 const UPN_HEADERS: [&str; 2] = ["userprincipalname", "upn"];
@@ -41,6 +61,9 @@ fn find(header: &[String], names: &[&str]) -> Option<usize> {
 impl ExistingUsers {
     /// Reads an export of the tenant's users; stops when it has no user principal name column.
     pub fn read(path: &Path) -> Result<Self> {
+        if let Some(users) = Self::read_manifest(path)? {
+            return Ok(users);
+        }
         let is_header = |cells: &[String]| find(cells, &UPN_HEADERS).is_some();
         let table = read::open(path, &ReadOptions::default(), &is_header)?;
         let Some(upn_column) = find(&table.header, &UPN_HEADERS) else {
@@ -71,6 +94,7 @@ impl ExistingUsers {
             let user = ExistingUser {
                 upn: upn.clone(),
                 display_name: cell(name_column),
+                code: None,
             };
             let mail = cell(mail_column).to_lowercase();
             if !mail.is_empty() {
@@ -79,6 +103,59 @@ impl ExistingUsers {
             users.by_upn.insert(upn.to_lowercase(), user);
         }
         Ok(users)
+    }
+
+    /// An earlier run's manifest.json, when `path` is one: its users and the Codes it converted.
+    fn read_manifest(path: &Path) -> Result<Option<Self>> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        if !bytes.trim_ascii_start().starts_with(b"{") {
+            return Ok(None);
+        }
+        let unreadable = |reason: String| {
+            Error::Unreadable {
+            path: path.into(),
+            format: "a bc2m365 manifest",
+            reason,
+            help: "give the manifest.json of an earlier bc2m365 convert, or an export of the tenant's users",
+        }
+        };
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| unreadable(e.to_string()))?;
+        if manifest["schema"] != "bc2m365-manifest" {
+            return Err(unreadable("the JSON is not a bc2m365 manifest".into()));
+        }
+        let mut users = ExistingUsers {
+            file: path.display().to_string(),
+            earlier_run: true,
+            ..ExistingUsers::default()
+        };
+        let salespeople = manifest["salespeople"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for sp in &salespeople {
+            let text = |key: &str| sp[key].as_str().unwrap_or_default().trim().to_string();
+            let code = text("code");
+            if text("status") == "rejected" || code.is_empty() {
+                continue;
+            }
+            users.codes.insert(code.to_uppercase(), text("name"));
+            let upn = text("upn");
+            if !upn.is_empty() {
+                let user = ExistingUser {
+                    upn: upn.clone(),
+                    display_name: text("name"),
+                    code: Some(code),
+                };
+                users.by_upn.insert(upn.to_lowercase(), user);
+            }
+        }
+        Ok(Some(users))
+    }
+
+    /// The Name an earlier run's manifest converted the salesperson Code `code` with.
+    pub fn name_of_code(&self, code: &str) -> Option<&str> {
+        self.codes.get(&code.to_uppercase()).map(String::as_str)
     }
 
     /// The user whose user name or e-mail address is `address`, compared case-insensitively.

@@ -312,9 +312,10 @@ pub fn generator() -> String {
     format!("bc2m365 {}", env!("CARGO_PKG_VERSION"))
 }
 
-/// Whether an entry has a record in the manifest: every row but the empty ones.
+/// Whether an entry has a record in the manifest: every salesperson, and no row that is none (empty, a
+/// total, a note...).
 pub fn has_record(entry: &Entry) -> bool {
-    entry.outcome != Outcome::Skipped(SkipReason::EmptyRow)
+    !matches!(entry.outcome, Outcome::Skipped(reason) if reason.is_no_person())
 }
 
 impl Accounts {

@@ -8,6 +8,55 @@ const PARTICLES: &[&str] = &[
     "dos", "das", "do", "del", "della", "dei", "degli", "y", "af", "av",
 ];
 
+/// Titles that come before a name (compared lower-cased, without dots): English, Dutch, French, German,
+/// Spanish, Italian, the Nordic languages and Czech. "M." counts only with its dot: M alone is an initial.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "dhr", "mevr", "mw",
+    "mej", "ir", "ing", "drs", "mme", "mlle", "mmes", "herr", "frau", "hr", "fr", "dring", "drmed",
+    "mag", "dipling", "sr", "sra", "srta", "sig", "sigra", "signa", "dott", "dottssa", "avv",
+    "fru", "frk", "hra", "pí", "mgr", "judr", "mudr", "phdr",
+];
+
+/// Suffixes that come after a name, alone or after a comma ("Smith, John, Jr.").
+const SUFFIXES: &[&str] = &[
+    "jr", "sr", "ii", "iii", "iv", "phd", "esq", "mba", "msc", "bsc", "jun", "sen", "junior",
+    "senior",
+];
+
+fn folded(word: &str) -> String {
+    word.to_lowercase().replace(['.', '-'], "")
+}
+
+fn is_title(word: &str) -> bool {
+    (word.eq_ignore_ascii_case("m.") || TITLES.contains(&folded(word).as_str()))
+        && word.chars().any(char::is_alphabetic)
+}
+
+fn is_suffix(word: &str) -> bool {
+    SUFFIXES.contains(&folded(word).as_str())
+}
+
+/// The words of a name without the titles in front and the suffixes behind (one word is always kept).
+fn without_titles(words: &[&str]) -> Vec<String> {
+    let mut start = 0;
+    while start + 1 < words.len() && is_title(words[start]) {
+        start += 1;
+    }
+    let mut end = words.len();
+    while end > start + 1 && is_suffix(words[end - 1].trim_end_matches(',')) {
+        end -= 1;
+    }
+    words[start..end]
+        .iter()
+        .map(|w| w.trim_end_matches(',').to_string())
+        .collect()
+}
+
+fn plain(part: &str) -> String {
+    let words: Vec<&str> = part.split(' ').filter(|w| !w.is_empty()).collect();
+    without_titles(&words).join(" ")
+}
+
 /// A person's name in Microsoft 365's two fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PersonName {
@@ -28,18 +77,23 @@ fn is_particle(word: &str) -> bool {
 ///   Dirk / van der Berg, "Hans-Werner von Stein zu Hohenberg" gives Hans-Werner / von Stein zu Hohenberg).
 /// - A single word is the first name.
 pub fn split_full_name(name: &str) -> PersonName {
-    if let Some((last, first)) = name.split_once(',') {
-        let (first, last) = (first.trim(), last.trim());
+    // Suffixes after a comma are no name part: "Smith, John, Jr." is Smith, John.
+    let mut parts: Vec<&str> = name.split(',').map(str::trim).collect();
+    while parts.len() > 1 && parts.last().is_some_and(|p| p.is_empty() || is_suffix(p)) {
+        parts.pop();
+    }
+    if let [last, first] = parts.as_slice() {
+        let (first, last) = (plain(first), plain(last));
         if !first.is_empty() && !last.is_empty() {
-            return PersonName {
-                first: first.to_string(),
-                last: last.to_string(),
-            };
+            return PersonName { first, last };
         }
     }
     // A stray comma ("Smit," or ", Anna") is not a name part.
+    let name = parts.join(" ");
     let name = name.trim_matches(|c: char| c == ',' || c.is_whitespace());
-    let words: Vec<&str> = name.split(' ').filter(|w| !w.is_empty()).collect();
+    let all: Vec<&str> = name.split(' ').filter(|w| !w.is_empty()).collect();
+    let owned = without_titles(&all);
+    let words: Vec<&str> = owned.iter().map(String::as_str).collect();
     if words.len() < 2 {
         return PersonName {
             first: words.concat(),
@@ -112,6 +166,41 @@ mod tests {
             split("Maria da Silva Santos"),
             ("Maria".into(), "da Silva Santos".into())
         );
+    }
+
+    #[test]
+    fn titles_and_suffixes_stay_out_of_the_names() {
+        assert_eq!(split("Dr. Jan Peeters"), ("Jan".into(), "Peeters".into()));
+        assert_eq!(
+            split("Prof. Dr. Anna Schmidt"),
+            ("Anna".into(), "Schmidt".into())
+        );
+        assert_eq!(split("Smith, John, Jr."), ("John".into(), "Smith".into()));
+        assert_eq!(split("John Smith Jr."), ("John".into(), "Smith".into()));
+        assert_eq!(split("John Smith, III"), ("John".into(), "Smith".into()));
+        assert_eq!(
+            split("Dhr. Dirk van der Berg"),
+            ("Dirk".into(), "van der Berg".into())
+        );
+        assert_eq!(split("Mevr. An Maes"), ("An".into(), "Maes".into()));
+        assert_eq!(split("M. Jean Dupont"), ("Jean".into(), "Dupont".into()));
+        assert_eq!(
+            split("Mme Claire Dubois"),
+            ("Claire".into(), "Dubois".into())
+        );
+        assert_eq!(
+            split("Herr Klaus Müller"),
+            ("Klaus".into(), "Müller".into())
+        );
+        assert_eq!(split("Frau Dr. Eva Braun"), ("Eva".into(), "Braun".into()));
+        assert_eq!(split("Peeters, Dr. Jan"), ("Jan".into(), "Peeters".into()));
+        assert_eq!(
+            split("Sra. Lucía García"),
+            ("Lucía".into(), "García".into())
+        );
+        // An initial is no title; a title alone is kept rather than leave no name.
+        assert_eq!(split("M Jansen"), ("M".into(), "Jansen".into()));
+        assert_eq!(split("Dr."), ("Dr.".into(), "".into()));
     }
 
     #[test]

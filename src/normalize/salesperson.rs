@@ -11,6 +11,14 @@ pub enum SkipReason {
     AlreadyCoupled,
     /// No value in any cell: not a salesperson at all.
     EmptyRow,
+    /// An Excel total or subtotal row.
+    TotalRow,
+    /// The header again, inside the data.
+    HeaderRow,
+    /// A title or note: one value that is no salesperson's.
+    NoteRow,
+    /// A row of a second table under the salespeople.
+    OtherTable,
 }
 
 impl SkipReason {
@@ -20,7 +28,20 @@ impl SkipReason {
             SkipReason::PrivacyBlocked => "privacy blocked in Business Central: never exported",
             SkipReason::AlreadyCoupled => "already coupled to a Dynamics 365 Sales user",
             SkipReason::EmptyRow => "the row is empty",
+            SkipReason::TotalRow => "a total row, not a salesperson",
+            SkipReason::HeaderRow => "the header repeated, not a salesperson",
+            SkipReason::NoteRow => "a note or title, not a salesperson",
+            SkipReason::OtherTable => "a row of a second table, not a salesperson",
         }
+    }
+
+    /// Whether the row is no salesperson at all (empty, a total, a note...): it has no record in the
+    /// manifest, only its finding and its count.
+    pub fn is_no_person(self) -> bool {
+        !matches!(
+            self,
+            SkipReason::Blocked | SkipReason::PrivacyBlocked | SkipReason::AlreadyCoupled
+        )
     }
 }
 
@@ -65,6 +86,17 @@ pub struct Salesperson {
     pub email2_valid: bool,
     /// The unnumbered user name built from the names, when worked out ahead.
     pub alias: crate::normalize::username::Alias,
+    /// For a row of bc2m365's own rejected.csv: where it was first read and why it was rejected then.
+    pub rejected_before: Option<Box<RejectedBefore>>,
+}
+
+/// A row of rejected.csv as the earlier run left it: its place in that run's input, and the codes that
+/// rejected it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RejectedBefore {
+    pub file: String,
+    pub row: String,
+    pub codes: Vec<String>,
 }
 
 impl Salesperson {

@@ -75,6 +75,39 @@ pub fn looks_like_formula(value: &str, is_phone: bool) -> bool {
     }
 }
 
+/// Whether a value written to a CSV a person may open in a spreadsheet needs a leading apostrophe so
+/// that it is not run as a formula: it starts with = or @, or with + or - unless it is a phone number
+/// whose only + or - is its first character ("+32 475 12 34 56"; "+1+1" and "-1+1" are sums).
+pub fn needs_formula_guard(value: &str) -> bool {
+    let value = value.trim_start();
+    let phone = is_phone_number(value) && !value[1..].contains(['+', '-']);
+    looks_like_formula(value, phone)
+}
+
+/// The value as read from a CSV bc2m365 wrote: the apostrophe [`needs_formula_guard`] added removed, so
+/// the value is checked again as it was.
+pub fn without_formula_guard(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if needs_formula_guard(rest) => rest,
+        _ => value,
+    }
+}
+
+/// The inverse of the review's and rejected.csv's visible text: the Unicode control pictures (␊, ␉...)
+/// turned back into the control characters they show, so that a value read back is checked as first read.
+pub fn from_visible(value: &str) -> std::borrow::Cow<'_, str> {
+    let picture = |c: char| matches!(c as u32, 0x2400..=0x241F | 0x2421);
+    if !value.chars().any(picture) {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let control = |c: char| match c as u32 {
+        code @ 0x2400..=0x241F => char::from_u32(code - 0x2400).unwrap_or(c),
+        0x2421 => '\u{7F}',
+        _ => c,
+    };
+    std::borrow::Cow::Owned(value.chars().map(control).collect())
+}
+
 /// Digits with the usual phone punctuation: `+32 (0)475 12.34/56-7`.
 pub fn is_phone_number(value: &str) -> bool {
     value.chars().any(|c| c.is_ascii_digit())

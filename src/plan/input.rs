@@ -17,6 +17,16 @@ pub enum InputKind {
     M365Import(ImportHeader),
 }
 
+/// The columns bc2m365's own rejected.csv starts with, before the rows' own: how a rejected.csv given as
+/// input is recognised, so its rows are read as they were first read.
+pub const REJECTED_LEAD: [&str; 4] = ["File", "Row", "Codes", "Problems"];
+
+/// Whether a header is that of bc2m365's rejected.csv.
+pub fn is_rejected_csv(header: &[String]) -> bool {
+    header.len() > REJECTED_LEAD.len()
+        && header.iter().zip(REJECTED_LEAD).all(|(h, lead)| h == lead)
+}
+
 impl InputKind {
     pub fn of(header: &[String]) -> InputKind {
         match ImportHeader::recognise(header) {

@@ -65,6 +65,7 @@ impl KeySets {
         if row.kind != RowKind::Data {
             let outcome = match row.kind {
                 RowKind::Empty => Outcome::Skipped(SkipReason::EmptyRow),
+                RowKind::NoPerson(reason) => Outcome::Skipped(reason),
                 _ => Outcome::Rejected,
             };
             return Entry::unplanned(row, outcome);
@@ -83,6 +84,10 @@ impl KeySets {
             .duplicates
             .code(&sp.code, step.at(Field::Code), sources);
         step.diagnostics.extend(found);
+        step.diagnostics
+            .extend(code_of_an_earlier_run(sp, options, step.at(Field::Code)));
+        step.diagnostics
+            .extend(needs_the_earlier_run(sp, options, step.location));
         // Names are compared for the people who get a user: imported rows, and salespeople not skipped.
         if sp.import_row.is_some() || sp.skip_reason().is_none() {
             let found = self
@@ -156,6 +161,11 @@ impl KeySets {
                     let message =
                         || format!("user name \"{name}\" is already another salesperson's");
                     addresses.upn = self.take_user_name(name.clone(), sp, message, step);
+                    if let Some(found) = user_of_an_earlier_run(sp, options, step.at(Field::Email))
+                    {
+                        step.diagnostics.push(found);
+                        addresses.upn = None;
+                    }
                 }
                 Err(UpnProblem::DomainNotVerified(domain)) => {
                     self.email_on_other_domain(sp, &domain, options, step);
@@ -250,6 +260,7 @@ impl KeySets {
             .upn
             .as_ref()
             .and_then(|_| options.existing.as_ref()?.by_address(&sp.email))
+            .filter(|user| user.may_be(&sp.code))
         {
             step.diagnostics
                 .push(existing_diagnostic(&sp.code, user, step.location.clone()));
@@ -293,6 +304,80 @@ impl KeySets {
     }
 }
 
+/// The codes whose rejection depends on other rows: a duplicate Code, user name, e-mail or name.
+const DEPENDS_ON_OTHER_ROWS: [&Rule; 4] = [
+    &rules::DUPLICATE_CODE,
+    &rules::DUPLICATE_USER_NAME,
+    &rules::DUPLICATE_EMAIL,
+    &rules::DUPLICATE_NAME,
+];
+
+/// R009 for a row of rejected.csv that was rejected because of another row, converted without the
+/// earlier run's manifest: the other row is not here, so the row would pass for the reason it failed.
+fn needs_the_earlier_run(
+    sp: &Salesperson,
+    options: &PlanOptions,
+    row: &Location,
+) -> Option<Diagnostic> {
+    let before = sp.rejected_before.as_ref()?;
+    if options.existing.as_ref().is_some_and(|e| e.earlier_run) {
+        return None;
+    }
+    let codes: Vec<&str> = (before.codes.iter())
+        .filter(|c| DEPENDS_ON_OTHER_ROWS.iter().any(|r| r.code == c.as_str()))
+        .map(String::as_str)
+        .collect();
+    if codes.is_empty() {
+        return None;
+    }
+    let message = format!(
+        "row {} of {} was rejected for {} in the earlier run, which depends on rows that are not in this file",
+        before.row,
+        before.file,
+        codes.join(", ")
+    );
+    let note =
+        "convert it with the earlier run's manifest: --existing <its out folder>/manifest.json";
+    Some(Diagnostic::new(&rules::RERUN_NEEDS_CONTEXT, row.clone(), message).with_note(note))
+}
+
+/// D001 when an earlier run, whose manifest is given with `--existing`, converted this Code for someone
+/// of another Name: the row takes another salesperson's Code. (The same Code and Name is that salesperson
+/// again: their user is found as an existing one.)
+fn code_of_an_earlier_run(
+    sp: &Salesperson,
+    options: &PlanOptions,
+    at: At<'_>,
+) -> Option<Diagnostic> {
+    let existing = options.existing.as_ref()?;
+    let name = existing.name_of_code(&sp.code)?;
+    if sp.code.is_empty() || sp.privacy_blocked || name.eq_ignore_ascii_case(&sp.name) {
+        return None;
+    }
+    let message = format!(
+        "Code \"{}\" is \"{name}\" in the run of {}",
+        sp.code, existing.file
+    );
+    let found = Diagnostic::new(&rules::DUPLICATE_CODE, at.location(), message);
+    Some(found.with_value(&sp.code))
+}
+
+/// D002 when the user name of the Email belongs, in an earlier run's manifest, to another salesperson.
+fn user_of_an_earlier_run(
+    sp: &Salesperson,
+    options: &PlanOptions,
+    at: At<'_>,
+) -> Option<Diagnostic> {
+    let existing = options.existing.as_ref()?;
+    let user = existing.by_address(&sp.email)?;
+    let other = user.code.as_deref().filter(|_| !user.may_be(&sp.code))?;
+    let message = format!(
+        "user name \"{}\" is salesperson {other}'s in the run of {}",
+        user.upn, existing.file
+    );
+    Some(email_problem(&rules::DUPLICATE_USER_NAME, at, message, sp))
+}
+
 /// The rule a user name that breaks one of Microsoft's rules falls under.
 pub(crate) fn upn_rule(problem: &UpnProblem) -> &'static Rule {
     if problem.is_length() {
@@ -312,6 +397,10 @@ fn skip_diagnostic(reason: SkipReason, code: &str, location: &Location) -> Diagn
         SkipReason::PrivacyBlocked => &rules::SKIPPED_PRIVACY_BLOCKED,
         SkipReason::AlreadyCoupled => &rules::SKIPPED_COUPLED,
         SkipReason::EmptyRow => &rules::EMPTY_ROW,
+        SkipReason::TotalRow => &rules::SKIPPED_TOTAL_ROW,
+        SkipReason::HeaderRow => &rules::SKIPPED_HEADER_ROW,
+        SkipReason::NoteRow => &rules::SKIPPED_NOTE_ROW,
+        SkipReason::OtherTable => &rules::SKIPPED_OTHER_TABLE,
     };
     let message = if reason == SkipReason::AlreadyCoupled {
         format!(

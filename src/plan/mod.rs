@@ -40,8 +40,10 @@ pub struct Summary {
     pub coupled: u64,
     pub skipped: u64,
     pub rejected: u64,
-    /// Empty rows between data rows: skipped, and not salespeople.
+    /// Empty rows: skipped, and not salespeople.
     pub empty_rows: u64,
+    /// Rows that are no person (totals, repeated headers, notes, a second table): skipped.
+    pub not_people: u64,
     pub errors: u64,
     pub warnings: u64,
     pub import_files: usize,
@@ -150,8 +152,10 @@ impl Outcome {
 pub enum RowKind {
     /// A salesperson.
     Data,
-    /// No value in any cell, between data rows.
+    /// No value in any cell.
     Empty,
+    /// A row that is no person: a total, a repeated header, a note, a second table.
+    NoPerson(SkipReason),
     /// A row of a file that cannot be converted as a whole (e.g. no Code column); the reason says why.
     Unusable(String),
 }

@@ -182,9 +182,10 @@ impl NameBuilder {
     fn existing_holder(&self, build: &Build<'_>, key: &str) -> Holder {
         match build.options.existing.as_ref().and_then(|e| e.by_upn(key)) {
             Some(user)
-                if user
-                    .display_name
-                    .eq_ignore_ascii_case(&build.entry.salesperson.name) =>
+                if user.may_be(&build.entry.salesperson.code)
+                    && user
+                        .display_name
+                        .eq_ignore_ascii_case(&build.entry.salesperson.name) =>
             {
                 Holder::ThisSalesperson(user.clone())
             }

@@ -4,12 +4,17 @@
 use std::collections::VecDeque;
 
 use crate::bc::{recognise_header, ColumnMap};
-use crate::check::row::{check_import_row, check_row, import_file_columns};
+use crate::check::row::{check_import_row, check_row, import_file_columns, private_cells};
+use crate::check::shape::Shape;
 use crate::diagnostic::{rules, ColumnRef, Diagnostic, Location};
 use crate::error::{Error, Result};
 use crate::m365::ImportHeader;
+use crate::normalize::salesperson::RejectedBefore;
 use crate::normalize::salesperson::Salesperson;
-use crate::plan::input::{encoding_note, header_location, InputKind, InputSettings};
+use crate::normalize::text::{from_visible, without_formula_guard};
+use crate::plan::input::{
+    encoding_note, header_location, is_rejected_csv, InputKind, InputSettings, REJECTED_LEAD,
+};
 use crate::plan::{AliasAhead, RowInput, RowKind};
 use crate::read::{self, Limits};
 
@@ -82,6 +87,10 @@ pub struct RowReader {
     limits: Limits,
     country: Option<String>,
     ahead: AliasAhead,
+    /// What the rows so far tell about the next: a second table under the salespeople, say.
+    shape: Shape,
+    /// The input is bc2m365's own rejected.csv: its values are restored as first read.
+    rerun: bool,
     /// Rows ready to hand on.
     ready: VecDeque<RowInput>,
     /// Rows handed on, empty ones included.
@@ -112,6 +121,16 @@ impl RowReader {
         let before = diagnostics.len();
         let columns =
             recognise_columns(kind, &table.header, &header_location, settings, diagnostics);
+        let rerun = kind == InputKind::Salespeople && is_rejected_csv(&table.header);
+        if rerun {
+            // rejected.csv's own leading columns are no salesperson field, and are known.
+            let lead = REJECTED_LEAD.len();
+            let header_findings = diagnostics.split_off(before);
+            diagnostics.extend(header_findings.into_iter().filter(|d| {
+                !(d.rule == &rules::UNKNOWN_COLUMN
+                    && d.location.column.as_ref().is_some_and(|c| c.index <= lead))
+            }));
+        }
         let unusable = diagnostics[before..]
             .iter()
             .find(|d| d.rule == &rules::MISSING_COLUMN)
@@ -141,6 +160,8 @@ impl RowReader {
             country: settings.country.clone(),
             ahead,
             ready: VecDeque::new(),
+            shape: Shape::default(),
+            rerun,
             rows: 0,
             done: header_over_limit,
             header_over_limit,
@@ -177,9 +198,26 @@ impl RowReader {
         // Empty rows are rows, wherever they are: counted and reported like any other.
         self.rows += 1;
         if raw.is_empty() {
+            self.shape.empty_row();
             self.ready
                 .push_back(empty_row(self.index, location, raw.cells));
             return;
+        }
+        if self.unusable.is_none() && self.kind == InputKind::Salespeople {
+            let found = self
+                .shape
+                .no_person(&raw, &self.columns, &self.header, &self.base);
+            if let Some((reason, diagnostic)) = found {
+                self.ready.push_back(RowInput {
+                    input: self.index,
+                    location,
+                    kind: RowKind::NoPerson(reason),
+                    cells: raw.cells,
+                    salesperson: Salesperson::default(),
+                    diagnostics: vec![diagnostic],
+                });
+                return;
+            }
         }
         let row = match &self.unusable {
             Some(reason) => RowInput {
@@ -243,7 +281,8 @@ impl RowReader {
     }
 
     /// A salesperson's row, checked on its own, its unnumbered user name built ahead.
-    fn data_row(&self, raw: read::RawRow, location: Location) -> RowInput {
+    fn data_row(&self, mut raw: read::RawRow, location: Location) -> RowInput {
+        let before = self.rerun.then(|| restore_rejected(&mut raw));
         let country = self.country.as_deref();
         let (mut salesperson, mut diagnostics) = match self.kind {
             InputKind::Salespeople => {
@@ -251,18 +290,49 @@ impl RowReader {
             }
             InputKind::M365Import(header) => check_import_row(&raw, header, &self.base, country),
         };
+        salesperson.rejected_before = before;
         self.ahead.fill(&mut salesperson);
         let max_chars = self.limits.cell_chars;
-        diagnostics.extend(long_cells(&raw.cells, &self.header, &location, max_chars));
+        let mut cells = raw.cells;
+        if salesperson.privacy_blocked {
+            private_cells(&mut cells, &self.columns);
+        } else {
+            diagnostics.extend(long_cells(&cells, &self.header, &location, max_chars));
+        }
         RowInput {
             input: self.index,
             location,
             kind: RowKind::Data,
-            cells: raw.cells,
+            cells,
             salesperson,
             diagnostics,
         }
     }
+}
+
+/// A row of rejected.csv as it was first read: the apostrophe bc2m365 put before formula-like values
+/// removed, so they are checked again; its leading columns give where it came from and why it failed.
+fn restore_rejected(raw: &mut read::RawRow) -> Box<RejectedBefore> {
+    let lead = REJECTED_LEAD.len();
+    for (i, cell) in raw.cells.iter_mut().enumerate().skip(lead) {
+        let restored = from_visible(without_formula_guard(cell)).into_owned();
+        // A character rejected.csv could only show as U+FFFD was not valid text: it stays refused.
+        if restored.contains('\u{FFFD}') && !raw.invalid_cells.contains(&i) {
+            raw.invalid_cells.push(i);
+        }
+        *cell = restored;
+    }
+    let lead_cell = |i: usize| {
+        without_formula_guard(raw.cells.get(i).map(String::as_str).unwrap_or("")).to_string()
+    };
+    Box::new(RejectedBefore {
+        file: lead_cell(0),
+        row: lead_cell(1),
+        codes: lead_cell(2)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
+    })
 }
 
 fn empty_row(input: usize, location: Location, cells: Vec<String>) -> RowInput {

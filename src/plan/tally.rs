@@ -34,6 +34,8 @@ impl Counts {
                 s.skipped += 1;
                 if reason == SkipReason::EmptyRow {
                     s.empty_rows += 1;
+                } else if reason.is_no_person() {
+                    s.not_people += 1;
                 }
             }
             Outcome::Rejected => s.rejected += 1,

@@ -23,6 +23,9 @@ pub struct RawRow {
     /// For CSV: the last line of a record whose quoted value was never closed (it ran to the end of the
     /// file and swallowed every line after its start).
     pub unclosed_quote_until: Option<u64>,
+    /// For a workbook or JSON: cells (0-based) that held a number rather than text, whose leading zero or
+    /// "+" the spreadsheet may have dropped.
+    pub number_cells: Vec<usize>,
 }
 
 impl RawRow {

@@ -7,6 +7,9 @@ use calamine::{open_workbook_auto, Data, Reader};
 use super::{HeaderTest, InputFormat, InputTable, RawRow, ReadOptions};
 use crate::error::{Error, Result};
 
+/// A row's cells as text, and which of them held numbers.
+type Cells = (Vec<String>, Vec<usize>);
+
 /// How many rows from the top may come before the header (a configuration-package export has two).
 const HEADER_SEARCH_ROWS: usize = 10;
 
@@ -75,25 +78,17 @@ fn open_unguarded(
             })?;
         let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
         let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-        let rows: Vec<Vec<String>> = range
-            .rows()
-            .map(|row| {
-                // Cells left of the used range are empty; keep column numbers as the person sees them.
-                let mut cells = vec![String::new(); first_col];
-                cells.extend(row.iter().map(cell_text));
-                cells
-            })
-            .collect();
+        let rows: Vec<Cells> = range.rows().map(|row| row_cells(row, first_col)).collect();
         let header_index = rows
             .iter()
             .take(HEADER_SEARCH_ROWS)
-            .position(|cells| is_header(cells));
+            .position(|(cells, _)| is_header(cells));
         match header_index {
             Some(index) => return Ok(table(path, name, first_row, rows, index)),
             None if fallback.is_none() => {
                 let index = rows
                     .iter()
-                    .position(|cells| cells.iter().any(|c| !c.trim().is_empty()));
+                    .position(|(cells, _)| cells.iter().any(|c| !c.trim().is_empty()));
                 if let Some(index) = index {
                     fallback = Some((name, first_row, rows, index));
                 }
@@ -108,27 +103,43 @@ fn open_unguarded(
     }
 }
 
+/// A row's cells as text, numbered as the person sees them (cells left of the used range are empty),
+/// and which held numbers.
+fn row_cells(row: &[Data], first_col: usize) -> Cells {
+    let mut cells = vec![String::new(); first_col];
+    cells.extend(row.iter().map(cell_text));
+    let numbers = (row.iter().enumerate())
+        .filter(|(_, cell)| matches!(cell, Data::Int(_) | Data::Float(_)))
+        .map(|(i, _)| first_col + i)
+        .collect();
+    (cells, numbers)
+}
+
 fn table(
     path: &Path,
     sheet: String,
     first_row: u64,
-    mut rows: Vec<Vec<String>>,
+    mut rows: Vec<Cells>,
     header_index: usize,
 ) -> InputTable {
     let data = rows.split_off(header_index + 1);
-    let mut header = rows.pop().unwrap_or_default();
+    let mut header = rows.pop().map(|(cells, _)| cells).unwrap_or_default();
     while header.last().is_some_and(|c| c.trim().is_empty()) {
         header.pop();
     }
     let data_first_row = first_row + header_index as u64 + 2;
-    let rows = data.into_iter().enumerate().map(move |(i, cells)| {
-        Ok(RawRow {
-            row: data_first_row + i as u64,
-            cells,
-            invalid_cells: Vec::new(),
-            unclosed_quote_until: None,
-        })
-    });
+    let rows = data
+        .into_iter()
+        .enumerate()
+        .map(move |(i, (cells, number_cells))| {
+            Ok(RawRow {
+                row: data_first_row + i as u64,
+                cells,
+                invalid_cells: Vec::new(),
+                unclosed_quote_until: None,
+                number_cells,
+            })
+        });
     InputTable {
         file: path.display().to_string(),
         format: InputFormat::Workbook,

@@ -8,8 +8,6 @@ pub mod text;
 
 use std::borrow::Cow;
 
-use crate::normalize::text::{is_phone_number, looks_like_formula};
-
 /// How much the text report says, from `--quiet` and `--verbose`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Verbosity {
@@ -54,7 +52,7 @@ pub fn visible_text(value: &str) -> Cow<'_, str> {
 /// spreadsheet would take it for a formula (phone numbers such as +32 475 12 34 56 excepted).
 pub fn spreadsheet_safe(value: &str) -> Cow<'_, str> {
     let visible = visible_text(value);
-    if looks_like_formula(visible.trim_start(), is_phone_number(&visible)) {
+    if crate::normalize::text::needs_formula_guard(&visible) {
         Cow::Owned(format!("'{visible}"))
     } else {
         visible
@@ -72,5 +70,22 @@ mod tests {
         assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(spreadsheet_safe("+32 475 12 34 56"), "+32 475 12 34 56");
         assert_eq!(spreadsheet_safe("Jan"), "Jan");
+        assert_eq!(spreadsheet_safe("+1+1"), "'+1+1");
+        assert_eq!(spreadsheet_safe("-1+1"), "'-1+1");
+        for value in [
+            "=A1",
+            "+1+1",
+            "-1",
+            "@x",
+            "Jan",
+            "'quoted",
+            "+32 475 12 34 56",
+            "Sales\nTeam",
+            "=x\t",
+        ] {
+            let written = spreadsheet_safe(value);
+            let unguarded = crate::normalize::text::without_formula_guard(&written);
+            assert_eq!(crate::normalize::text::from_visible(unguarded), value);
+        }
     }
 }

@@ -29,9 +29,7 @@ impl<W: Write> RejectedWriter<W> {
                 }
             }
         }
-        let mut header: Vec<String> = ["File", "Row", "Codes", "Problems"]
-            .map(String::from)
-            .to_vec();
+        let mut header: Vec<String> = crate::plan::input::REJECTED_LEAD.map(String::from).to_vec();
         header.extend(columns.iter().map(|c| spreadsheet_safe(c).into_owned()));
         header.extend((1..=extra).map(|n| format!("(extra cell {n})")));
         let writer = microsoft_csv_writer(out, &header)?;

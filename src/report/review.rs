@@ -43,6 +43,9 @@ pub struct ReviewWriter {
     sheets: Vec<SheetState>,
     problems_row: u32,
     left_out: LeftOut,
+    /// Whether the run writes its import files; when it does not (errors, or `validate`), a row that
+    /// would get a user says so, never "written".
+    imports_written: bool,
 }
 
 /// What is known of one input's sheet while it is written.
@@ -63,8 +66,13 @@ const PROBLEM_TITLES: [&str; 11] = [
 ];
 
 impl ReviewWriter {
-    /// `temp_dir`: where a big run's sheets are written while they grow (the system's default without).
-    pub fn new(facts: &Facts<'_>, temp_dir: Option<&std::path::Path>) -> Result<Self, XlsxError> {
+    /// `imports_written`: whether the run writes its import files. `temp_dir`: where a big run's sheets
+    /// are written while they grow (the system's default without).
+    pub fn new(
+        facts: &Facts<'_>,
+        imports_written: bool,
+        temp_dir: Option<&std::path::Path>,
+    ) -> Result<Self, XlsxError> {
         let mut workbook = Workbook::new();
         if let Some(dir) = temp_dir {
             workbook.set_tempdir(dir)?;
@@ -119,6 +127,7 @@ impl ReviewWriter {
             sheets,
             problems_row: 0,
             left_out: LeftOut::default(),
+            imports_written,
         })
     }
 
@@ -130,7 +139,9 @@ impl ReviewWriter {
                 let entry = &entry;
                 let sheet = self.workbook.worksheet_from_index(entry.input)?;
                 let state = &mut self.sheets[entry.input];
-                self.left_out.rows += add_review_row(sheet, facts, entry, state, &self.styles)?;
+                let written = self.imports_written;
+                let styles = &self.styles;
+                self.left_out.rows += add_review_row(sheet, facts, entry, state, styles, written)?;
                 for d in &entry.diagnostics {
                     self.add_problem(d, facts)?;
                 }
@@ -154,7 +165,8 @@ impl ReviewWriter {
         problems.set_freeze_panes(1, 0)?;
         problems.autofilter(0, 0, self.problems_row, PROBLEM_TITLES.len() as u16 - 1)?;
         let summary = self.workbook.worksheet_from_name("Summary")?;
-        write_summary_sheet(summary, facts, &self.left_out, &self.styles)?;
+        let written = self.imports_written;
+        write_summary_sheet(summary, facts, &self.left_out, &self.styles, written)?;
         self.workbook.save_to_buffer()
     }
 
@@ -317,6 +329,7 @@ fn add_review_row(
     entry: &Entry,
     state: &mut SheetState,
     styles: &Styles,
+    imports_written: bool,
 ) -> Result<u64, XlsxError> {
     let input = &facts.inputs[entry.input];
     let n = state.entries;
@@ -340,7 +353,11 @@ fn add_review_row(
         Outcome::Rejected => &styles.error,
         _ => &styles.plain,
     };
-    sheet.write_string_with_format(row, 1, entry.outcome.as_str(), status_format)?;
+    let status = match entry.outcome {
+        Outcome::Written if !imports_written => "would be written",
+        outcome => outcome.as_str(),
+    };
+    sheet.write_string_with_format(row, 1, status, status_format)?;
     if let Some(reason) = entry.reason() {
         sheet.write_string(row, 2, cell_text(&reason))?;
     }
@@ -487,6 +504,7 @@ fn write_summary_sheet(
     facts: &Facts<'_>,
     left_out: &LeftOut,
     styles: &Styles,
+    imports_written: bool,
 ) -> Result<(), XlsxError> {
     let s = &facts.summary;
     sheet.set_column_width(0, 28.0)?;
@@ -511,14 +529,32 @@ fn write_summary_sheet(
         text.push_str(&format!(": {} rows", input.rows));
         line(sheet, "Input", text)?;
     }
+    // Every outcome, so that they add up to the rows read.
     line(sheet, "Rows", s.rows.to_string())?;
-    line(sheet, "Written", s.written.to_string())?;
+    if imports_written {
+        line(sheet, "Written", s.written.to_string())?;
+    } else {
+        let when = if s.errors > 0 {
+            "once the errors are fixed; no import file was written"
+        } else {
+            "no import file was written"
+        };
+        line(sheet, "Would be written", format!("{} ({when})", s.written))?;
+    }
+    line(sheet, "Existing users", s.existing.to_string())?;
+    line(sheet, "Already coupled", s.coupled.to_string())?;
     line(sheet, "Skipped", s.skipped.to_string())?;
     line(sheet, "of which empty rows", s.empty_rows.to_string())?;
+    line(sheet, "of which not salespeople", s.not_people.to_string())?;
     line(sheet, "Rejected", s.rejected.to_string())?;
     line(sheet, "Errors", s.errors.to_string())?;
     line(sheet, "Warnings", s.warnings.to_string())?;
-    line(sheet, "Import files", s.import_files.to_string())?;
+    let files = if imports_written {
+        s.import_files.to_string()
+    } else {
+        format!("none written ({} would be)", s.import_files)
+    };
+    line(sheet, "Import files", files)?;
     if left_out.rows > 0 || left_out.problems > 0 {
         line(
             sheet,

@@ -164,8 +164,15 @@ pub fn summary_line(summary: &Summary, inputs: usize, wrote: bool) -> String {
         let _ = write!(line, ", {} already coupled", summary.coupled);
     }
     let _ = write!(line, ", {} skipped", summary.skipped);
+    let mut of_them = Vec::new();
     if summary.empty_rows > 0 {
-        let _ = write!(line, " ({} of them empty)", summary.empty_rows);
+        of_them.push(format!("{} of them empty", summary.empty_rows));
+    }
+    if summary.not_people > 0 {
+        of_them.push(format!("{} not salespeople", summary.not_people));
+    }
+    if !of_them.is_empty() {
+        let _ = write!(line, " ({})", of_them.join(", "));
     }
     let _ = write!(
         line,

@@ -235,6 +235,11 @@ impl Ran {
         self.out().join(name)
     }
 
+    /// The `--out` folder, if the run had one.
+    pub fn out_dir(&self) -> Option<&Path> {
+        self.out.as_deref()
+    }
+
     pub fn stdout_text(&self) -> String {
         String::from_utf8_lossy(&self.stdout).into_owned()
     }

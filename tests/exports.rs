@@ -1,0 +1,482 @@
+//! Exports as people hand them over, end to end: rows that are no person, privacy-blocked salespeople,
+//! every Business Central UI language, and fixing rejected.csv and converting it again.
+
+mod common;
+
+use std::io::Read;
+use std::path::Path;
+
+use common::*;
+use serde_json::Value;
+
+/// Every byte a run put anywhere a person or program can read: stdout, stderr, each file in `--out`, and
+/// each part inside the workbooks (their XML), as text.
+fn everything_written(ran: &Ran, extra: &[&Path]) -> String {
+    let mut text = String::from_utf8_lossy(&ran.stdout).into_owned() + &ran.stderr;
+    let mut files: Vec<(String, Vec<u8>)> = match ran.out_dir() {
+        Some(dir) if dir.exists() => folder_contents(dir),
+        _ => Vec::new(),
+    };
+    for path in extra {
+        files.push((path.display().to_string(), std::fs::read(path).unwrap()));
+    }
+    for (name, bytes) in files {
+        if name.ends_with(".xlsx") {
+            let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            for i in 0..archive.len() {
+                let mut part = String::new();
+                archive
+                    .by_index(i)
+                    .unwrap()
+                    .read_to_string(&mut part)
+                    .unwrap();
+                text.push_str(&part);
+            }
+        } else {
+            text.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
+    text
+}
+
+/// The personal data of the privacy-blocked salespeople of the privacy fixtures.
+const PRIVATE: [&str; 12] = [
+    "Griselda",
+    "Hidden",
+    "griselda.hidden",
+    "499 11 22 33",
+    "Quiet Seller",
+    "Ottokar",
+    "Unseen",
+    "499 44 55 66",
+    "Wilhelmina",
+    "Secret",
+    "0499778899",
+    "HYPERLINK",
+];
+
+#[test]
+fn a_privacy_blocked_salespersons_data_reaches_no_output() {
+    for input in [
+        "fixtures/bc-privacy-blocked-en.csv",
+        "fixtures/bc-privacy-blocked-en.xlsx",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let review = tmp.path().join("review.xlsx");
+        let runs = [
+            Run::convert(input)
+                .domain("contoso.com")
+                .report_json()
+                .run(),
+            Run::convert(input)
+                .domain("contoso.com")
+                .arg("--keep-going")
+                .run(),
+            Run::validate(input)
+                .domain("contoso.com")
+                .arg("--review")
+                .arg(&review)
+                .report_json()
+                .run(),
+            Run::validate(input).domain("contoso.com").run(),
+        ];
+        for (n, ran) in runs.iter().enumerate() {
+            let extra: Vec<&Path> = if n == 2 { vec![&review] } else { vec![] };
+            if n < 2 {
+                assert!(ran.out().join("review.xlsx").exists(), "{input}: run {n}");
+            }
+            let text = everything_written(ran, &extra);
+            for private in PRIVATE {
+                assert!(
+                    !text.contains(private),
+                    "{input}: run {n} wrote {private:?}"
+                );
+            }
+        }
+        let ran = &runs[0];
+        ran.assert_exit(0);
+        // The unreadable value counts as blocked and says so; the rows keep their Codes.
+        let report = ran.json();
+        let f015: Vec<&Value> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "F015")
+            .collect();
+        assert_eq!(f015.len(), 1, "{input}");
+        assert_eq!(f015[0]["value"], "Perhaps");
+        let manifest = ran.manifest();
+        let skipped: Vec<&str> = manifest["salespeople"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["reason"] == "privacy blocked in Business Central: never exported")
+            .map(|s| s["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(skipped, ["PB1", "PB2", "PB3"], "{input}");
+        let path = ran.out().join("review.xlsx");
+        let book = calamine::open_workbook_auto(&path).unwrap();
+        let first = calamine::Reader::sheet_names(&book)[0].clone();
+        let review = sheet_text(&path, &first);
+        let pb1 = review
+            .iter()
+            .find(|r| r.contains(&"PB1".to_string()))
+            .unwrap();
+        assert!(pb1.iter().any(|c| c.contains("privacy blocked")), "{pb1:?}");
+    }
+}
+
+#[test]
+fn rows_that_are_no_person_are_skipped_each_with_its_code() {
+    let ran = Run::convert("fixtures/bc-excel-table-total-en.xlsx")
+        .domain("contoso.com")
+        .report_json()
+        .run();
+    ran.assert_exit(0);
+    let report = ran.json();
+    let by_row: Vec<(u64, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"].as_str().unwrap().starts_with('R') || d["code"] == "S006")
+        .map(|d| {
+            (
+                d["row"].as_u64().unwrap(),
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        (6, "R006"),
+        (9, "R005"),
+        (10, "S006"),
+        (11, "R007"),
+        (12, "S006"),
+        (13, "R008"),
+        (14, "R008"),
+        (15, "R008"),
+    ];
+    let expected: Vec<(u64, String)> = expected.iter().map(|(r, c)| (*r, c.to_string())).collect();
+    assert_eq!(by_row, expected);
+    let summary = &report["summary"];
+    assert_eq!(summary["rows"], 12);
+    assert_eq!(summary["written"], 4);
+    assert_eq!(summary["not_people"], 6);
+    assert_eq!(summary["empty_rows"], 2);
+    // Only the four people are users, with their titles and suffixes out of their names.
+    let users = ran.import("m365-users.csv");
+    let names: Vec<(&str, &str, &str)> = users
+        .iter()
+        .map(|u| (u[0].as_str(), u[1].as_str(), u[2].as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("annelies.vermeulen@contoso.com", "Annelies", "Vermeulen"),
+            ("jan.peeters@contoso.com", "Jan", "Peeters"),
+            ("john.smith@contoso.com", "John", "Smith"),
+            ("claire.dubois@contoso.com", "Claire", "Dubois"),
+        ]
+    );
+    // The manifest lists salespeople only; a total or a note is none.
+    let manifest = ran.manifest();
+    let codes: Vec<&str> = manifest["salespeople"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["AV", "JP", "JS", "MD"]);
+    let files: Vec<_> = ran
+        .import_files()
+        .into_iter()
+        .map(|(n, _)| ran.path(&n))
+        .collect();
+    assert!(m365check(&["contoso.com"], &files).contains(" 0 problems"));
+    // The phone number Excel stored as a number is written, with a warning that names its cell.
+    let f017 = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "F017")
+        .unwrap();
+    assert_eq!(f017["cell"], "Salespeople!D5");
+}
+
+#[test]
+fn totals_counts_and_names_without_letters_never_become_users() {
+    let report = Run::validate("fixtures/diagnostics/no-person-rows.csv")
+        .domain("contoso.com")
+        .report_json()
+        .run()
+        .json();
+    let codes_of = |row: u64| -> Vec<String> {
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["row"] == row)
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(codes_of(4), ["F016"]);
+    for row in 5..=9 {
+        assert_eq!(codes_of(row), ["R005"], "row {row}");
+    }
+    assert_eq!(codes_of(11), ["R007"]);
+    assert_eq!(report["summary"]["written"], 2);
+    assert_eq!(report["summary"]["rejected"], 1);
+}
+
+#[test]
+fn every_business_central_language_is_read_with_its_yes_and_no() {
+    let dir = Path::new("fixtures/languages");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 12);
+    for file in files {
+        let ran = Run::convert(&file)
+            .domain("contoso.com")
+            .report_json()
+            .run();
+        ran.assert_exit(0);
+        let report = ran.json();
+        let codes: Vec<String> = codes(&report);
+        assert!(
+            !codes.iter().any(|c| c == "S003" || c == "S001"),
+            "{file:?}: {codes:?}"
+        );
+        let summary = &report["summary"];
+        assert_eq!(
+            (
+                &summary["written"],
+                &summary["skipped"],
+                &summary["coupled"]
+            ),
+            (&Value::from(2), &Value::from(2), &Value::from(1)),
+            "{file:?}"
+        );
+        let manifest = ran.manifest();
+        let reasons: Vec<&str> = manifest["salespeople"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["status"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            reasons,
+            ["written", "written", "skipped", "skipped", "coupled"],
+            "{file:?}"
+        );
+        let text = everything_written(&ran, &[]);
+        assert!(!text.contains("Piet Private"), "{file:?}");
+    }
+}
+
+#[test]
+fn an_unknown_header_says_the_map_line_to_type() {
+    let ran = Run::validate("fixtures/bc-personalised-columns-en.csv")
+        .domain("contoso.com")
+        .run();
+    ran.assert_exit_saying(1, "add: --map code=\"Salesperson\"");
+    let explained = Run::new(["explain", "S001"]).run();
+    assert!(String::from_utf8_lossy(&explained.stdout).contains("--map code="));
+}
+
+#[test]
+fn a_failed_runs_review_says_nothing_was_written() {
+    let ran = Run::convert("fixtures/bc-salespeople-mistakes.csv")
+        .domain("contoso.com")
+        .run();
+    ran.assert_exit(1);
+    assert_eq!(ran.written(), ["review.xlsx"]);
+    let review = ran.out().join("review.xlsx");
+    let names = calamine::open_workbook_auto(&review).unwrap();
+    let first = calamine::Reader::sheet_names(&names)[0].clone();
+    let rows = sheet_text(&review, &first);
+    let statuses: Vec<&str> = rows.iter().skip(1).map(|r| r[1].as_str()).collect();
+    assert!(!statuses.contains(&"written"), "{statuses:?}");
+    assert!(statuses.contains(&"would be written"), "{statuses:?}");
+    let summary = sheet_text(&review, "Summary");
+    let value = |label: &str| {
+        summary
+            .iter()
+            .find(|r| r[0] == label)
+            .map(|r| r[1].clone())
+            .unwrap_or_else(|| panic!("no {label} in {summary:?}"))
+    };
+    assert!(value("Import files").starts_with("none written"));
+    assert!(value("Would be written").contains("no import file was written"));
+    // Every outcome is counted: they add up to the rows read.
+    let number = |label: &str| {
+        value(label)
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+    };
+    let sum: u64 = [
+        "Would be written",
+        "Existing users",
+        "Already coupled",
+        "Skipped",
+        "Rejected",
+    ]
+    .iter()
+    .map(|label| number(label))
+    .sum();
+    assert_eq!(sum, number("Rows"));
+}
+
+/// One first-run row per way of being rejected: its code, the header and the row. Each is converted
+/// with a good row, then its rejected.csv is converted again unchanged.
+const REJECTIONS: &[(&str, &str, &str)] = &[
+    ("F001", "Code,Name,Email", ",Anna Maes,"),
+    ("F002", "Code,Name,Email", "AM,,"),
+    ("F003", "Code,Name,Email", "AM,Anna Maes,anna@contoso"),
+    (
+        "F004",
+        "Code,Name,Email",
+        "AM,Anna Maes,a@contoso.com; b@contoso.com",
+    ),
+    (
+        "F007",
+        "Code,Name,Job Title",
+        "AM,Anna Maes,=HYPERLINK(\"x\")",
+    ),
+    ("F007", "Code,Name,Job Title", "AM,Anna Maes,+1+1"),
+    (
+        "F008",
+        "Code,Name,Job Title",
+        "AM,Anna Maes,\"Sales\nTeam\"",
+    ),
+    ("F009", "Code,Name,Blocked", "AM,Anna Maes,Maybe"),
+    ("F013", "Code,Name,Country/Region Code", "AM,Anna Maes,UK"),
+    ("F016", "Code,Name,Email", "AM,1234,"),
+    (
+        "U001",
+        "Code,Name,Email",
+        "AM,Anna Maes,anna+sales@contoso.com",
+    ),
+    (
+        "U002",
+        "Code,Name,Email",
+        "AM,Anna Maes,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@contoso.com",
+    ),
+    ("U003", "Code,Name,Email", "AM,ー,"),
+    ("D001", "Code,Name,Email", "JP,Anna Maes,"),
+    (
+        "D002",
+        "Code,Name,Email",
+        "AM,Anna Maes,jan.peeters@contoso.com",
+    ),
+];
+
+#[test]
+fn a_rejected_row_converted_again_unchanged_is_rejected_again() {
+    for (code, header, row) in REJECTIONS {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("export.csv");
+        let good = match *header {
+            "Code,Name,Email" => "JP,Jan Peeters,jan.peeters@contoso.com",
+            _ => "JP,Jan Peeters,",
+        };
+        std::fs::write(&input, format!("{header}\r\n{good}\r\n{row}\r\n")).unwrap();
+        let first = tmp.path().join("first");
+        let ran = Run::convert(&input)
+            .domain("contoso.com")
+            .arg("--keep-going")
+            .out(&first)
+            .report_json()
+            .run();
+        ran.assert_exit(1);
+        assert!(
+            codes(&ran.json()).contains(&code.to_string()),
+            "{code}: {}",
+            ran.stderr
+        );
+        let rejected = first.join("rejected.csv");
+        // Alone: the same code again, or, when the reason was another row, R009.
+        let again = Run::convert(&rejected)
+            .domain("contoso.com")
+            .arg("--keep-going")
+            .report_json()
+            .run();
+        let report = again.json();
+        assert_eq!(report["summary"]["written"], 0, "{code}: {}", again.stderr);
+        assert_eq!(report["summary"]["rejected"], 1, "{code}");
+        let expected = if code.starts_with('D') { "R009" } else { code };
+        assert!(
+            codes(&report).contains(&expected.to_string()),
+            "{code}: {:?}",
+            codes(&report)
+        );
+        // With the first run's manifest: checked against what that run decided.
+        let with_manifest = Run::convert(&rejected)
+            .domain("contoso.com")
+            .arg("--keep-going")
+            .arg("--existing")
+            .arg(first.join("manifest.json"))
+            .report_json()
+            .run()
+            .json();
+        assert_eq!(with_manifest["summary"]["written"], 0, "{code}");
+        assert!(
+            codes(&with_manifest).contains(&code.to_string()),
+            "{code}: {:?}",
+            codes(&with_manifest)
+        );
+    }
+}
+
+#[test]
+fn a_fixed_rejected_row_is_written_and_checked_against_the_first_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("export.csv");
+    std::fs::write(
+        &input,
+        "Code,Name,Email\r\nJP,Jan Peeters,jan.peeters@contoso.com\r\nAM,Anna Maes,anna@contoso\r\nJP,Jan Pieters,\r\n",
+    )
+    .unwrap();
+    let first = tmp.path().join("first");
+    Run::convert(&input)
+        .domain("contoso.com")
+        .arg("--keep-going")
+        .out(&first)
+        .run()
+        .assert_exit(1);
+    // The admin fixes Anna's address and gives the second JP its own Code... and one more mistake:
+    // Anna's new address is Jan's.
+    let text = std::fs::read_to_string(first.join("rejected.csv")).unwrap();
+    let fixed = text
+        .replace("anna@contoso", "anna.maes@contoso.com")
+        .replace(",JP,Jan Pieters", ",JPI,Jan Pieters");
+    let fixed_path = tmp.path().join("fixed.csv");
+    std::fs::write(&fixed_path, &fixed).unwrap();
+    let manifest = first.join("manifest.json");
+    let second = Run::convert(&fixed_path)
+        .domain("contoso.com")
+        .arg("--existing")
+        .arg(&manifest)
+        .run();
+    second.assert_exit(0);
+    let users: Vec<String> = second
+        .import("m365-users.csv")
+        .iter()
+        .map(|u| u[0].clone())
+        .collect();
+    // Jan Pieters' built name is Jan Peeters' user's in the first run: a number, never that user.
+    assert_eq!(users, ["anna.maes@contoso.com", "jan.pieters@contoso.com"]);
+    let clash = fixed.replace("anna.maes@contoso.com", "jan.peeters@contoso.com");
+    std::fs::write(&fixed_path, clash).unwrap();
+    let third = Run::convert(&fixed_path)
+        .domain("contoso.com")
+        .arg("--existing")
+        .arg(&manifest)
+        .run();
+    third.assert_exit_saying(1, "is salesperson JP's in the run of");
+}
