@@ -104,6 +104,17 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// How every output is created: new, for writing, and on Unix readable by its owner only, as the
+/// folder it is staged in is (they hold people's names and addresses). `validate --review`'s workbook,
+/// made by `tempfile`, is created so too.
+fn owner_only() -> fs::OpenOptions {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
 /// A writer that hashes what passes through it.
 struct HashingWriter<W> {
     inner: W,
@@ -313,7 +324,7 @@ impl Staging {
     /// An output to be written piece by piece, hashed on the way; [`StagedFile::finish`] closes it.
     pub fn create(&self, name: &str) -> Result<StagedFile<'_>> {
         let path = self.dir.path().join(name);
-        let file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let file = owner_only().open(&path).map_err(|e| Error::io(&path, e))?;
         Ok(StagedFile {
             staging: self,
             name: name.to_string(),

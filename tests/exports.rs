@@ -480,3 +480,56 @@ fn a_fixed_rejected_row_is_written_and_checked_against_the_first_run() {
         .run();
     third.assert_exit_saying(1, "is salesperson JP's in the run of");
 }
+
+#[cfg(unix)]
+#[test]
+fn every_output_is_readable_by_its_owner_only_from_convert_and_validate_alike() {
+    use std::os::unix::fs::PermissionsExt;
+    let ran = Run::convert("fixtures/bc-salespeople-en.csv")
+        .domain("contoso.com")
+        .run();
+    ran.assert_exit(0);
+    for name in ran.written() {
+        let mode = std::fs::metadata(ran.path(&name))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}");
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let review = tmp.path().join("review.xlsx");
+    Run::validate("fixtures/bc-salespeople-en.csv")
+        .domain("contoso.com")
+        .arg("--review")
+        .arg(&review)
+        .run()
+        .assert_exit(0);
+    let mode = std::fs::metadata(&review).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn microsofts_own_sample_gives_steps_without_empty_codes_or_couplings() {
+    let ran = Run::convert("fixtures/reference/m365-sample-16.csv")
+        .domain("contoso.com")
+        .run();
+    ran.assert_exit(0);
+    assert!(!ran.stderr.contains("A004"), "{}", ran.stderr);
+    let steps = String::from_utf8(ran.read("next-steps.txt")).unwrap();
+    assert!(!steps.contains("(, "), "{steps}");
+    assert!(steps.contains("No Business Central salesperson to couple in this run."));
+}
+
+#[test]
+fn what_is_left_out_of_the_steps_is_named_by_its_row() {
+    let ran = Run::convert("fixtures/bc-salespeople-mistakes.csv")
+        .domain("contoso.com")
+        .arg("--keep-going")
+        .run();
+    let steps = String::from_utf8(ran.read("next-steps.txt")).unwrap();
+    // AV is written from row 2 and rejected as a duplicate on row 3: the row tells the two apart.
+    assert!(
+        steps.contains("AV (rejected, fixtures/bc-salespeople-mistakes.csv row 3)"),
+        "{steps}"
+    );
+}

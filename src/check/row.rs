@@ -299,8 +299,15 @@ fn required_fields(salesperson: &Salesperson, cell: impl Fn(Field) -> Location) 
             cell(Field::Name),
             "the Name is empty",
         ));
-    } else if !salesperson.name.chars().any(char::is_alphabetic) {
-        let message = format!("the Name \"{}\" has no letter", salesperson.name);
+    } else if !salesperson.name.chars().any(char::is_alphabetic)
+        || text::is_excel_error(&salesperson.name)
+    {
+        let what = if text::is_excel_error(&salesperson.name) {
+            "is an Excel error value, not a name"
+        } else {
+            "has no letter"
+        };
+        let message = format!("the Name \"{}\" {what}", salesperson.name);
         found.push(
             Diagnostic::new(&rules::NAME_WITHOUT_LETTER, cell(Field::Name), message)
                 .with_value(salesperson.name.clone()),

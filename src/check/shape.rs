@@ -199,6 +199,16 @@ impl Shape {
             return note_row(raw, columns, header, *only, row);
         }
         let code = cell(raw, columns, Field::Code);
+        if code.ends_with(':') && filled.len() <= 2 {
+            // "Printed by: | ADMIN": a label and its value, not a Code and a Name.
+            let message = format!("\"{code}\" is a label, not a salesperson's Code: a note");
+            return Some(finding(
+                SkipReason::NoteRow,
+                &rules::SKIPPED_NOTE_ROW,
+                row,
+                message,
+            ));
+        }
         if self.gap
             && self.codes_upper
             && self.data_rows > 0
@@ -280,8 +290,9 @@ fn repeats_header(raw: &RawRow, columns: &ColumnMap, header: &[String]) -> bool 
 }
 
 /// A total phrase: a label of [`TOTAL_WORDS`], alone or followed by a colon or a count ("Total (4)");
-/// with `in_front`, also in front of what it totals ("Total Sales", "Summe Vertrieb").
-fn is_total_label(text: &str, in_front: bool) -> bool {
+/// with `beside`, also in front of or after what it totals ("Total Sales", "Summe Vertrieb", and Excel's
+/// Subtotal command's "BE Total", "BE Ergebnis").
+fn is_total_label(text: &str, beside: bool) -> bool {
     let lower = text.trim().to_lowercase();
     let label = lower
         .trim_end_matches(|c: char| c.is_ascii_digit() || " :()[].-".contains(c))
@@ -291,10 +302,13 @@ fn is_total_label(text: &str, in_front: bool) -> bool {
     }
     TOTAL_WORDS.iter().any(|word| {
         label == *word
-            || (in_front
-                && label
+            || (beside
+                && (label
                     .strip_prefix(word)
-                    .is_some_and(|rest| rest.starts_with(' ') || rest.starts_with(':')))
+                    .is_some_and(|rest| rest.starts_with(' ') || rest.starts_with(':'))
+                    || label
+                        .strip_suffix(word)
+                        .is_some_and(|rest| rest.ends_with(' '))))
     })
 }
 
@@ -336,14 +350,20 @@ fn total_row(
         (code, true),
         (name, false),
     ];
-    let label = candidates
+    let mut label = candidates
         .into_iter()
-        .find(|(text, in_front)| {
+        .find(|(text, beside)| {
             // An upper-case Code beside a person's name is a salesperson's code, whatever it says.
             let code_like = !text.is_empty() && !has_lower(text) && *text == code;
-            is_total_label(text, *in_front) && !(code_like && named_person)
+            is_total_label(text, *beside) && !(code_like && named_person)
         })
         .map(|(text, _)| text.to_string());
+    // With no Code and no name, a subtotal's label may be in any column (the one it groups by).
+    if label.is_none() && code.is_empty() && !named_person {
+        label = (raw.cells.iter().map(|c| c.trim()))
+            .find(|c| is_total_label(c, true))
+            .map(str::to_string);
+    }
     let formula = raw.cells.iter().find(|c| is_total_formula(c)).cloned();
     let message = match (label, formula) {
         (Some(label), _) => format!("the row is a total (\"{label}\"), not a salesperson"),
@@ -428,10 +448,14 @@ mod tests {
         ] {
             assert!(is_total_label(label, true), "{label}");
         }
-        for name in ["Totalis Maximus", "Sumner", "Jan Summe", "Anna", "Somers"] {
+        for name in ["Totalis Maximus", "Sumner", "Anna", "Somers"] {
             assert!(!is_total_label(name, true), "{name}");
         }
         assert!(!is_total_label("Sum Li", false));
+        assert!(!is_total_label("Jan Summe", false));
+        assert!(is_total_label("BE Total", true));
+        assert!(is_total_label("BE Ergebnis", true));
+        assert!(!is_total_label("Totalis", true));
     }
 
     #[test]

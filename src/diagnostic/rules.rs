@@ -245,8 +245,8 @@ Example: Privacy Blocked `Oui?` or `x`.";
         "put the salesperson's full name in Name; a number or a symbol there is not a person",
         "A person's name has letters. A Name of digits or symbols only is a count, a total, an amount or a value \
 from a shifted column, never a display name, so the row is rejected rather than turned into a user such as \
-`1234@contoso.com`.\n\n\
-Example: a Name `4` (an Excel total row's count) or `1234`.";
+`1234@contoso.com`. An Excel error value (`#N/A`, `#DIV/0!`, `#NV`, `#WERT!`...) counts as no name too.\n\n\
+Example: a Name `4` (an Excel total row's count), `1234` or `#N/A`.";
 
     PHONE_STORED_AS_NUMBER = "F017", Warning, "a phone number was stored by Excel as a number",
         "check the number in the output: a leading 0 or + was lost; format the column as Text in Excel and type it again",

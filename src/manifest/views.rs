@@ -234,7 +234,23 @@ impl<W: Write> Views<W> {
     pub fn add(&mut self, s: &SalespersonRecord) -> io::Result<()> {
         match s.status {
             "coupled" => self.coupled.entry(format_args!("{}", s.code))?,
-            "skipped" | "rejected" => self.left.entry(format_args!("{} ({})", s.code, s.status))?,
+            // The row too: a Code can be on a written row and on a rejected duplicate of it.
+            "skipped" | "rejected" => {
+                let row = s
+                    .source
+                    .row
+                    .map(|r| format!(" row {r}"))
+                    .unwrap_or_default();
+                let code = if s.code.is_empty() {
+                    "(no Code)"
+                } else {
+                    &s.code
+                };
+                self.left.entry(format_args!(
+                    "{code} ({}, {}{row})",
+                    s.status, s.source.file
+                ))?
+            }
             _ => {}
         }
         if !has_account(s) {
@@ -279,8 +295,16 @@ impl<W: Write> Views<W> {
     fn add_to_lists(&mut self, s: &SalespersonRecord) -> io::Result<()> {
         if s.status == "written" {
             let file = s.import_file.as_deref().unwrap_or_default();
+            // A row of a Microsoft 365 import file has no Code.
+            let code = if s.code.is_empty() {
+                String::new()
+            } else {
+                format!("{}, ", s.code)
+            };
             self.new_users
-                .line(format_args!("   - {} ({}, {file})", upn(s), s.code))?;
+                .line(format_args!("   - {} ({code}{file})", upn(s)))?;
+        } else if s.code.is_empty() {
+            self.existing.line(format_args!("   - {}", upn(s)))?;
         } else {
             self.existing
                 .line(format_args!("   - {} ({})", upn(s), s.code))?;
@@ -544,10 +568,18 @@ fn coupling_step(
     left: Spool,
 ) -> io::Result<()> {
     writeln!(out, "6. Couple the salespeople in Business Central")?;
-    writeln!(
-        out,
-        "   Salespeople page > Dynamics 365 Sales > Couple (or match-based coupling on E-Mail = primary email):"
-    )?;
+    if couplings.count == 0 {
+        // A Microsoft 365 import file as input, say: its users are no Business Central salespeople.
+        writeln!(
+            out,
+            "   No Business Central salesperson to couple in this run."
+        )?;
+    } else {
+        writeln!(
+            out,
+            "   Salespeople page > Dynamics 365 Sales > Couple (or match-based coupling on E-Mail = primary email):"
+        )?;
+    }
     couplings.list_or_point(out, "salespeople to couple", COUPLING)?;
     let coupled_count = "(status \"coupled\" in manifest.json)";
     coupled.codes_or_count(

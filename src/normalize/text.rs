@@ -108,6 +108,20 @@ pub fn from_visible(value: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(value.chars().map(control).collect())
 }
 
+/// An Excel error value as a cell shows it, in any language: `#N/A`, `#NV`, `#DIV/0!`, `#VALUE!`,
+/// `#WERT!`, `#NAME?`, `#¡VALOR!`...
+pub fn is_excel_error(value: &str) -> bool {
+    let Some(rest) = value.trim().strip_prefix('#') else {
+        return false;
+    };
+    let short = !rest.is_empty() && rest.chars().count() <= 16 && !rest.contains(' ');
+    short
+        && (rest.ends_with(['!', '?'])
+            || rest.starts_with("N/")
+            || rest.eq_ignore_ascii_case("NV")
+            || rest.eq_ignore_ascii_case("GETTING_DATA"))
+}
+
 /// Digits with the usual phone punctuation: `+32 (0)475 12.34/56-7`.
 pub fn is_phone_number(value: &str) -> bool {
     value.chars().any(|c| c.is_ascii_digit())
