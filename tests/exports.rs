@@ -533,3 +533,41 @@ fn what_is_left_out_of_the_steps_is_named_by_its_row() {
         "{steps}"
     );
 }
+
+#[test]
+fn column_overflow_counts_columns_and_trailing_empty_rows_are_rows() {
+    let ran = Run::validate("fixtures/diagnostics/many-unknown-columns.csv")
+        .domain("contoso.com")
+        .run();
+    ran.assert_exit(0);
+    assert!(
+        ran.stderr.contains("warning[S003]: ... and 3 more columns"),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr
+            .contains("4 rows in 1 file: 2 valid, 2 skipped (2 of them empty)"),
+        "{}",
+        ran.stderr
+    );
+    let inspected = Run::new(["inspect", "fixtures/diagnostics/many-unknown-columns.csv"]).run();
+    assert!(inspected.stdout_text().contains("rows:       4"));
+}
+
+#[test]
+fn an_unclosed_quote_is_one_finding() {
+    let report = Run::validate("fixtures/bad/unbalanced-quote.csv")
+        .domain("contoso.com")
+        .report_json()
+        .run()
+        .json();
+    let row_codes: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["row"] == 3)
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(row_codes, ["S015"]);
+}
