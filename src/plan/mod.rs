@@ -230,10 +230,8 @@ impl Entry {
         match self.outcome {
             Outcome::Written => None,
             Outcome::Existing => Some("the user already exists".to_string()),
-            Outcome::Coupled | Outcome::Skipped(_) => self
-                .salesperson
-                .skip_reason()
-                .map(|r| r.describe().to_string()),
+            Outcome::Coupled => Some(SkipReason::AlreadyCoupled.describe().to_string()),
+            Outcome::Skipped(reason) => Some(reason.describe().to_string()),
             Outcome::Rejected => {
                 if let RowKind::Unusable(reason) = &self.kind {
                     return Some(reason.clone());
