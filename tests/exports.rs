@@ -187,6 +187,13 @@ fn rows_that_are_no_person_are_skipped_each_with_its_code() {
         .map(|s| s["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["AV", "JP", "JS", "MD"]);
+    // The review gives each such row its reason.
+    let review = sheet_text(&ran.out().join("review.xlsx"), "Salespeople");
+    let total = review.iter().find(|r| r[0] == "9").unwrap();
+    assert_eq!(
+        (total[1].as_str(), total[2].as_str()),
+        ("skipped", "a total row, not a salesperson")
+    );
     let files: Vec<_> = ran
         .import_files()
         .into_iter()
