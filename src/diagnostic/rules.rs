@@ -51,11 +51,12 @@ Example: `Code,Name,Email,E-Mail` has Email twice (E-Mail is its older caption).
 want, or rename it to something that is not a salesperson field.";
 
     UNKNOWN_COLUMN = "S003", Warning, "a column is not a Business Central salesperson field",
-        "nothing to do if the column is not needed; otherwise rename it to its Business Central caption",
-        "The header names no field of table 13 \"Salesperson/Purchaser\" that bc2m365 reads. The column is \
-ignored: its values reach no output.\n\n\
-Example: a column `Region` added by hand. If it should be read, rename it to a Business Central caption; \
-otherwise the warning is only there so nothing is dropped without saying.";
+        "nothing to do if the column is not needed; otherwise say which field it holds: --map FIELD=\"HEADER\" (e.g. --map email=\"Work Email\")",
+        "The header names no field of table 13 \"Salesperson/Purchaser\" that bc2m365 reads, in any of Business \
+Central's languages. The column is ignored: its values reach no output.\n\n\
+Example: a column `Work Email` added by personalising the page. If it holds a field, name it: \
+`--map email=\"Work Email\"` (or `email = \"Work Email\"` under [columns] in bc2m365.toml); otherwise the \
+warning is only there so nothing is dropped without saying.";
 
     RAGGED_ROW = "S004", Error, "a row has more cells than the header",
         "a value probably holds the delimiter without quotes: quote it, or re-export the file",
