@@ -235,7 +235,21 @@ fn totals_counts_and_names_without_letters_never_become_users() {
         assert_eq!(codes_of(row), ["R005"], "row {row}");
     }
     assert_eq!(codes_of(11), ["R007"]);
-    assert_eq!(report["summary"]["written"], 2);
+    assert_eq!(codes_of(12), ["R005"]);
+    assert_eq!(codes_of(13), ["R005"]);
+    // After an empty row, a lower-case Code with an address, and a name that starts like a total, are
+    // salespeople.
+    assert!(
+        codes_of(15).iter().all(|c| !c.starts_with('R')),
+        "{:?}",
+        codes_of(15)
+    );
+    assert!(
+        codes_of(16).iter().all(|c| !c.starts_with('R')),
+        "{:?}",
+        codes_of(16)
+    );
+    assert_eq!(report["summary"]["written"], 4);
     assert_eq!(report["summary"]["rejected"], 1);
 }
 
@@ -579,4 +593,57 @@ fn an_unclosed_quote_is_one_finding() {
         .map(|d| d["code"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(row_codes, ["S015"]);
+}
+
+#[test]
+fn the_map_line_of_s001_works_when_typed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("export.csv");
+    std::fs::write(&input, "\"$Code`x\",Name\r\nAB,Anna Berg\r\n").unwrap();
+    let ran = Run::validate(&input).domain("contoso.com").run();
+    ran.assert_exit_saying(1, "add: --map code=\"Codex\"");
+    Run::validate(&input)
+        .domain("contoso.com")
+        .args(["--map", "code=Codex"])
+        .run()
+        .assert_exit(0);
+    std::fs::write(&input, "#,Name\r\nAB,Anna Berg\r\n").unwrap();
+    let ran = Run::validate(&input).domain("contoso.com").run();
+    ran.assert_exit_saying(1, "rename it to \"Code\"");
+}
+
+#[test]
+fn values_read_back_from_rejected_csv_are_the_values_first_read() {
+    // Rows rejected for their addresses only; their other values are unusual but valid, and must come
+    // back as they were: a value that already starts with an apostrophe, a name with a title.
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("export.csv");
+    std::fs::write(
+        &input,
+        "Code,Name,Job Title,Email\r\nAB,Anna Berg,'Sales' team,bad@@x\r\nCD,Dr. Carl Dahl,O'Neil's,bad2@@x\r\n",
+    )
+    .unwrap();
+    let first = tmp.path().join("first");
+    Run::convert(&input)
+        .domain("contoso.com")
+        .arg("--keep-going")
+        .out(&first)
+        .run()
+        .assert_exit(1);
+    let text = std::fs::read_to_string(first.join("rejected.csv")).unwrap();
+    let fixed = text
+        .replace("bad@@x", "anna.berg@contoso.com")
+        .replace("bad2@@x", "");
+    let fixed_path = tmp.path().join("fixed.csv");
+    std::fs::write(&fixed_path, fixed).unwrap();
+    let second = Run::convert(&fixed_path)
+        .domain("contoso.com")
+        .arg("--existing")
+        .arg(first.join("manifest.json"))
+        .run();
+    second.assert_exit(0);
+    let users = second.import("m365-users.csv");
+    let titles: Vec<&str> = users.iter().map(|u| u[4].as_str()).collect();
+    assert_eq!(titles, ["'Sales' team", "O'Neil's"]);
+    assert_eq!(users[1][0], "carl.dahl@contoso.com");
 }

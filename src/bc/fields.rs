@@ -667,12 +667,17 @@ fn missing_columns(map: &ColumnMap, header: &[String], location: &Location) -> V
                 field.caption(),
                 listed()
             );
-            let note = match unread.next() {
-                Some((_, text)) => format!(
-                    "if the column headed \"{text}\" holds the {}, add: --map {}={}",
+            let note = match unread.next().map(|(_, text)| (text, shell_quoted(text))) {
+                Some((text, Some(typed))) => format!(
+                    "if the column headed \"{text}\" holds the {}, add: --map {}={typed}",
                     field.caption(),
                     field.map_name(),
-                    shell_quoted(text)
+                ),
+                Some((text, None)) => format!(
+                    "if the column headed \"{text}\" holds the {}, rename it to \"{}\": a header of \
+                     symbols alone cannot be named with --map",
+                    field.caption(),
+                    field.caption()
                 ),
                 None => format!(
                     "add the column, or name the one that holds the {}: --map {}=\"<its header>\"",
@@ -685,10 +690,17 @@ fn missing_columns(map: &ColumnMap, header: &[String], location: &Location) -> V
         .collect()
 }
 
-/// A header as one argument to type in a shell: in double quotes, as cmd.exe, PowerShell and sh all take
-/// them. A double quote inside becomes ', which matches the same: headers compare without punctuation.
-fn shell_quoted(text: &str) -> String {
-    format!("\"{}\"", text.replace('"', "'"))
+/// A header as one argument to type in cmd.exe, PowerShell or a Unix shell: in double quotes, without the
+/// characters a shell reads inside them (" $ ` ! \), which `--map` does not need: headers compare
+/// without punctuation. `None` when nothing `--map` can match is left (a header of symbols alone).
+fn shell_quoted(text: &str) -> Option<String> {
+    let typed: String = text
+        .chars()
+        .filter(|c| !matches!(c, '"' | '$' | '`' | '!' | '\\'))
+        .collect();
+    let typed = typed.trim();
+    (header_key(typed) == header_key(text) && !header_key(text).is_empty())
+        .then(|| format!("\"{typed}\""))
 }
 
 #[cfg(test)]

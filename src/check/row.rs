@@ -396,7 +396,9 @@ fn formula_like(
     is_phone: bool,
     location: impl FnOnce() -> Location,
 ) -> Option<Diagnostic> {
-    text::looks_like_formula(value, is_phone).then(|| {
+    let formula = text::looks_like_formula(value, is_phone)
+        || text::looks_like_guarded_formula(value, is_phone);
+    formula.then(|| {
         Diagnostic::new(
             &rules::FORMULA_LIKE,
             location(),

@@ -87,6 +87,36 @@ const TOTAL_WORDS: &[&str] = &[
     "suma",
     "razem",
     "ogółem",
+    "total geral",
+    // What Excel's Subtotal command writes for its other functions ("BE Count", "Grand Count").
+    "count",
+    "grand count",
+    "average",
+    "grand average",
+    "max",
+    "grand max",
+    "min",
+    "grand min",
+    "anzahl",
+    "gesamtanzahl",
+    "mittelwert",
+    "endsumme",
+    "aantal",
+    "gemiddelde",
+    "moyenne",
+    "cuenta",
+    "promedio",
+    "conteggio",
+    "media",
+    "antal",
+    "gennemsnit",
+    "medel",
+    "lukumäärä",
+    "keskiarvo",
+    "počet",
+    "průměr",
+    "resultat",
+    "sum of",
 ];
 
 /// Spreadsheet functions whose result only a total row holds, as Excel names them in the languages above
@@ -171,6 +201,10 @@ impl Shape {
         header: &[String],
         row: &Location,
     ) -> Option<(SkipReason, Diagnostic)> {
+        // A row with an address where the salespeople have theirs is a salesperson again.
+        if cell(raw, columns, Field::Email).contains('@') {
+            self.other_table = None;
+        }
         if let Some(start) = self.other_table {
             let message = format!("the row belongs to a second table, whose header is row {start}");
             return Some(finding(
@@ -209,12 +243,7 @@ impl Shape {
                 message,
             ));
         }
-        if self.gap
-            && self.codes_upper
-            && self.data_rows > 0
-            && has_lower(code)
-            && filled.len() >= 2
-        {
+        if self.gap && self.codes_upper && self.data_rows > 0 && looks_like_a_header(raw, code) {
             self.other_table = raw.row.into();
             let message = format!(
                 "after an empty row, \"{code}\" is no Business Central code (the codes above are upper case): \
@@ -230,6 +259,19 @@ impl Shape {
         }
         None
     }
+}
+
+/// A row that could head a second table: two or more filled cells, a Code cell with lower-case letters
+/// (no code Business Central writes), and no address or number anywhere, which a salesperson's row has.
+fn looks_like_a_header(raw: &RawRow, code: &str) -> bool {
+    let filled: Vec<&str> = (raw.cells.iter().map(|c| c.trim()))
+        .filter(|c| !c.is_empty())
+        .collect();
+    filled.len() >= 2
+        && has_lower(code)
+        && filled
+            .iter()
+            .all(|c| !c.contains('@') && !c.chars().any(|ch| ch.is_ascii_digit()))
 }
 
 fn finding(
@@ -358,8 +400,9 @@ fn total_row(
             is_total_label(text, *beside) && !(code_like && named_person)
         })
         .map(|(text, _)| text.to_string());
-    // With no Code and no name, a subtotal's label may be in any column (the one it groups by).
-    if label.is_none() && code.is_empty() && !named_person {
+    // With no Code, a subtotal's label may be in the Name ("BE Total", "Total Sales") or in the column it
+    // groups by; with an address, the row is a salesperson missing a Code.
+    if label.is_none() && code.is_empty() && cell(raw, columns, Field::Email).is_empty() {
         label = (raw.cells.iter().map(|c| c.trim()))
             .find(|c| is_total_label(c, true))
             .map(str::to_string);

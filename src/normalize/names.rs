@@ -36,14 +36,36 @@ fn is_suffix(word: &str) -> bool {
     SUFFIXES.contains(&folded(word).as_str())
 }
 
+/// The second word of a two-word title: "Dr. med.", "Dr. rer. nat.", "Dr. phil." (only after a title and
+/// with its dot: Phil is a first name).
+const TITLE_FOLLOWERS: &[&str] = &[
+    "med", "rer", "nat", "phil", "jur", "dent", "vet", "oec", "techn",
+];
+
+/// A title or suffix in parentheses behind a name: "Jane Doe (Dr.)", "(Jr.)".
+fn is_bracketed(word: &str) -> bool {
+    let inner = word
+        .trim_end_matches(',')
+        .strip_prefix('(')
+        .and_then(|w| w.strip_suffix(')'));
+    inner.is_some_and(|w| is_title(w) || is_suffix(w))
+}
+
 /// The words of a name without the titles in front and the suffixes behind (one word is always kept).
 fn without_titles(words: &[&str]) -> Vec<String> {
     let mut start = 0;
-    while start + 1 < words.len() && is_title(words[start]) {
+    while start + 1 < words.len()
+        && (is_title(words[start])
+            || (start > 0
+                && words[start].ends_with('.')
+                && TITLE_FOLLOWERS.contains(&folded(words[start]).as_str())))
+    {
         start += 1;
     }
     let mut end = words.len();
-    while end > start + 1 && is_suffix(words[end - 1].trim_end_matches(',')) {
+    while end > start + 1
+        && (is_suffix(words[end - 1].trim_end_matches(',')) || is_bracketed(words[end - 1]))
+    {
         end -= 1;
     }
     words[start..end]
@@ -201,6 +223,16 @@ mod tests {
         // An initial is no title; a title alone is kept rather than leave no name.
         assert_eq!(split("M Jansen"), ("M".into(), "Jansen".into()));
         assert_eq!(split("Dr."), ("Dr.".into(), "".into()));
+        assert_eq!(
+            split("Dr. med. Hans Vogel"),
+            ("Hans".into(), "Vogel".into())
+        );
+        assert_eq!(split("Doe, Jane (Dr.)"), ("Jane".into(), "Doe".into()));
+        assert_eq!(split("Phil Collins"), ("Phil".into(), "Collins".into()));
+        assert_eq!(
+            split("Prof. Phil Collins"),
+            ("Phil".into(), "Collins".into())
+        );
     }
 
     #[test]

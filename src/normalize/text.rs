@@ -46,7 +46,14 @@ pub fn find_control_char(value: &str) -> Option<char> {
     }
     value
         .chars()
-        .find(|c| c.is_control() || is_invisible_format(*c))
+        .find(|c| c.is_control() || is_invisible_format(*c) || is_control_picture(*c))
+}
+
+/// The symbols that show a control character (␊ for a line feed, ␉ for a tab): a line break another tool
+/// made visible, refused as the character itself is (and so a value read back from bc2m365's own files,
+/// where they stand for control characters, is never a different value).
+fn is_control_picture(c: char) -> bool {
+    matches!(c, '\u{2400}'..='\u{2426}')
 }
 
 /// Unicode's invisible format characters (category Cf) that occur in pasted text.
@@ -65,6 +72,14 @@ fn is_invisible_format(c: char) -> bool {
     )
 }
 
+/// Whether a value is a formula behind the apostrophe a spreadsheet tool puts before one to keep it text
+/// (`'=1+1`): it was a formula where it came from, and is no name, title or number.
+pub fn looks_like_guarded_formula(value: &str, is_phone: bool) -> bool {
+    value
+        .strip_prefix('\'')
+        .is_some_and(|rest| looks_like_formula(rest.trim_start(), is_phone))
+}
+
 /// Whether a spreadsheet would take `value` for a formula: it starts with `=`, `+`, `-` or `@`.
 /// A phone number such as `+32 475 12 34 56` is not one when `is_phone` is set.
 pub fn looks_like_formula(value: &str, is_phone: bool) -> bool {
@@ -81,7 +96,8 @@ pub fn looks_like_formula(value: &str, is_phone: bool) -> bool {
 pub fn needs_formula_guard(value: &str) -> bool {
     let value = value.trim_start();
     let phone = is_phone_number(value) && !value[1..].contains(['+', '-']);
-    looks_like_formula(value, phone)
+    // A value that already looks guarded gets one more apostrophe, so reading it back gives it whole.
+    looks_like_formula(value, phone) || without_formula_guard(value) != value
 }
 
 /// The value as read from a CSV bc2m365 wrote: the apostrophe [`needs_formula_guard`] added removed, so

@@ -74,6 +74,9 @@ mod tests {
         assert_eq!(spreadsheet_safe("-1+1"), "'-1+1");
         for value in [
             "=A1",
+            "'=literal",
+            "''=x",
+            "'-Manager",
             "+1+1",
             "-1",
             "@x",
