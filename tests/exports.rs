@@ -438,6 +438,20 @@ fn a_rejected_row_converted_again_unchanged_is_rejected_again() {
             "{code}: {:?}",
             codes(&report)
         );
+        // And the rejected.csv of that run, converted once more: still rejected.
+        let second = tmp.path().join("second");
+        Run::convert(&rejected)
+            .domain("contoso.com")
+            .arg("--keep-going")
+            .out(&second)
+            .run();
+        let once_more = Run::convert(second.join("rejected.csv"))
+            .domain("contoso.com")
+            .arg("--keep-going")
+            .report_json()
+            .run()
+            .json();
+        assert_eq!(once_more["summary"]["written"], 0, "{code}, twice");
         // With the first run's manifest: checked against what that run decided.
         let with_manifest = Run::convert(&rejected)
             .domain("contoso.com")

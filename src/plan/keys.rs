@@ -304,12 +304,14 @@ impl KeySets {
     }
 }
 
-/// The codes whose rejection depends on other rows: a duplicate Code, user name, e-mail or name.
-const DEPENDS_ON_OTHER_ROWS: [&Rule; 4] = [
+/// The codes whose rejection depends on other rows: a duplicate Code, user name, e-mail or name; and R009
+/// itself, so a rejected.csv of a rejected.csv still needs the first run's manifest.
+const DEPENDS_ON_OTHER_ROWS: [&Rule; 5] = [
     &rules::DUPLICATE_CODE,
     &rules::DUPLICATE_USER_NAME,
     &rules::DUPLICATE_EMAIL,
     &rules::DUPLICATE_NAME,
+    &rules::RERUN_NEEDS_CONTEXT,
 ];
 
 /// R009 for a row of rejected.csv that was rejected because of another row, converted without the

@@ -23,7 +23,7 @@ impl<W: Write> RejectedWriter<W> {
     pub fn new(out: W, inputs: &[InputInfo], extra: usize) -> io::Result<Self> {
         let mut columns: Vec<String> = Vec::new();
         for input in inputs {
-            for header in &input.header {
+            for header in &input.header[own_columns(input)..] {
                 if !columns.contains(header) {
                     columns.push(header.clone());
                 }
@@ -68,7 +68,7 @@ impl<W: Write> RejectedWriter<W> {
             spreadsheet_safe(&entry.reason().unwrap_or_default()).into_owned(),
         ];
         let mut values = vec![String::new(); self.columns.len()];
-        for (i, cell) in entry.cells.iter().enumerate() {
+        for (i, cell) in entry.cells.iter().enumerate().skip(own_columns(input)) {
             if let Some(header) = input.header.get(i) {
                 if let Some(position) = self.columns.iter().position(|c| c == header) {
                     values[position] = spreadsheet_safe(cell).into_owned();
@@ -90,5 +90,15 @@ impl<W: Write> RejectedWriter<W> {
     /// Flushes and gives back the output.
     pub fn finish(self) -> io::Result<W> {
         self.writer.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+/// How many leading columns of an input are rejected.csv's own: all four when the input is a rejected.csv
+/// converted again, whose File and Row this run's replace.
+fn own_columns(input: &InputInfo) -> usize {
+    if crate::plan::input::is_rejected_csv(&input.header) {
+        crate::plan::input::REJECTED_LEAD.len()
+    } else {
+        0
     }
 }
