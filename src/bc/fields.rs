@@ -396,12 +396,23 @@ const DIMENSION_SUFFIXES: [&str; 4] = ["dimension", "dimensie", "axeanalytique",
 
 /// The form headers are compared in: no case, no accents, no punctuation or spaces, "%" kept as "pct".
 pub fn header_key(header: &str) -> String {
-    deunicode(header)
-        .to_lowercase()
-        .replace('%', "pct")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect()
+    let key = |text: &str| -> String {
+        let mut key = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '%' => key.push_str("pct"),
+                c if c.is_ascii_alphanumeric() => key.push(c.to_ascii_lowercase()),
+                _ => {}
+            }
+        }
+        key
+    };
+    // Every row's Code and Name may be compared with captions: ASCII needs no transliteration.
+    if header.is_ascii() {
+        key(header)
+    } else {
+        key(&deunicode(header).to_lowercase())
+    }
 }
 
 /// Every field whose captions include `header`; more than one means the header is ambiguous.
@@ -409,7 +420,14 @@ pub fn header_key(header: &str) -> String {
 pub fn fields_for_header(header: &str) -> Vec<Field> {
     // The captions' keys are worked out once: every row's cells may be compared with them.
     static KEYS: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+    static ALL: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
     let keys = KEYS.get_or_init(|| caption_keys(&FIELDS));
+    let all = ALL.get_or_init(|| keys.iter().flatten().cloned().collect());
+    // Most cells are no caption at all: told at once, before the suffix and the search by field.
+    let key = header_key(header);
+    if !all.contains(&key) && !header.trim_end().ends_with(')') {
+        return Vec::new();
+    }
     fields_for_header_in(keys, header)
 }
 

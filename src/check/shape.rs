@@ -342,16 +342,18 @@ fn is_total_label(text: &str, beside: bool) -> bool {
     if label.is_empty() {
         return false;
     }
-    TOTAL_WORDS.iter().any(|word| {
-        label == *word
-            || (beside
-                && (label
-                    .strip_prefix(word)
-                    .is_some_and(|rest| rest.starts_with(' ') || rest.starts_with(':'))
-                    || label
-                        .strip_suffix(word)
-                        .is_some_and(|rest| rest.ends_with(' '))))
-    })
+    static WORDS: std::sync::OnceLock<std::collections::HashSet<&str>> = std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| TOTAL_WORDS.iter().copied().collect());
+    if words.contains(label) {
+        return true;
+    }
+    // Beside what it totals: the words before a space or colon, or after a space, are a label.
+    beside
+        && label.char_indices().any(|(i, c)| {
+            (c == ' ' || c == ':')
+                && (words.contains(label[..i].trim_end())
+                    || (c == ' ' && words.contains(&label[i + 1..])))
+        })
 }
 
 /// A formula of a total row, shown as text: `=SUBTOTAL(103,[Name])`, `=SUMME(C2:C9)`.

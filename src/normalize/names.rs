@@ -23,17 +23,23 @@ const SUFFIXES: &[&str] = &[
     "senior",
 ];
 
-fn folded(word: &str) -> String {
-    word.to_lowercase().replace(['.', '-'], "")
+/// A word as titles and suffixes are compared: lower case, without dots and hyphens. `None` for a word
+/// too long to be one (most words), told without building anything.
+fn folded(word: &str) -> Option<String> {
+    (word.len() <= 12).then(|| word.to_lowercase().replace(['.', '-'], ""))
+}
+
+fn is_listed(word: &str, list: &[&str]) -> bool {
+    folded(word).is_some_and(|w| list.contains(&w.as_str()))
 }
 
 fn is_title(word: &str) -> bool {
-    (word.eq_ignore_ascii_case("m.") || TITLES.contains(&folded(word).as_str()))
+    (word.eq_ignore_ascii_case("m.") || is_listed(word, TITLES))
         && word.chars().any(char::is_alphabetic)
 }
 
 fn is_suffix(word: &str) -> bool {
-    SUFFIXES.contains(&folded(word).as_str())
+    is_listed(word, SUFFIXES)
 }
 
 /// The second word of a two-word title: "Dr. med.", "Dr. rer. nat.", "Dr. phil." (only after a title and
@@ -52,13 +58,13 @@ fn is_bracketed(word: &str) -> bool {
 }
 
 /// The words of a name without the titles in front and the suffixes behind (one word is always kept).
-fn without_titles(words: &[&str]) -> Vec<String> {
+fn without_titles<'a>(words: &[&'a str]) -> Vec<&'a str> {
     let mut start = 0;
     while start + 1 < words.len()
         && (is_title(words[start])
             || (start > 0
                 && words[start].ends_with('.')
-                && TITLE_FOLLOWERS.contains(&folded(words[start]).as_str())))
+                && is_listed(words[start], TITLE_FOLLOWERS)))
     {
         start += 1;
     }
@@ -70,7 +76,7 @@ fn without_titles(words: &[&str]) -> Vec<String> {
     }
     words[start..end]
         .iter()
-        .map(|w| w.trim_end_matches(',').to_string())
+        .map(|w| w.trim_end_matches(','))
         .collect()
 }
 
@@ -114,8 +120,7 @@ pub fn split_full_name(name: &str) -> PersonName {
     let name = parts.join(" ");
     let name = name.trim_matches(|c: char| c == ',' || c.is_whitespace());
     let all: Vec<&str> = name.split(' ').filter(|w| !w.is_empty()).collect();
-    let owned = without_titles(&all);
-    let words: Vec<&str> = owned.iter().map(String::as_str).collect();
+    let words = without_titles(&all);
     if words.len() < 2 {
         return PersonName {
             first: words.concat(),
