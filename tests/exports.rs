@@ -661,3 +661,19 @@ fn values_read_back_from_rejected_csv_are_the_values_first_read() {
     assert_eq!(titles, ["'Sales' team", "O'Neil's"]);
     assert_eq!(users[1][0], "carl.dahl@contoso.com");
 }
+
+#[test]
+fn a_privacy_blocked_row_that_is_not_read_as_a_salesperson_shows_no_data_either() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("export.csv");
+    // After an empty row, a header-shaped row: skipped as a second table, but privacy blocked.
+    std::fs::write(
+        &input,
+        "Code,Name,Privacy Blocked\r\nAB,Anna Berg,No\r\n,,\r\nregion,Griselda Hidden,Yes\r\n",
+    )
+    .unwrap();
+    let ran = Run::convert(&input).domain("contoso.com").run();
+    ran.assert_exit(0);
+    assert!(ran.stderr.contains("R008"), "{}", ran.stderr);
+    assert!(!everything_written(&ran, &[]).contains("Griselda"));
+}

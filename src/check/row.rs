@@ -143,6 +143,17 @@ fn private(
     (kept, diagnostics)
 }
 
+/// Whether a row's Privacy Blocked cell says blocked, or cannot be read (which counts as blocked): for rows
+/// that are not read as a salesperson's, whose cells must still not show such a person's data.
+pub fn says_privacy_blocked(cells: &[String], columns: &ColumnMap) -> bool {
+    let cell = columns
+        .column(Field::PrivacyBlocked)
+        .and_then(|c| cells.get(c.index - 1))
+        .map(|c| clean_text(c))
+        .unwrap_or_default();
+    parse_boolean(&cell) != Some(false)
+}
+
 /// The cells of a privacy-blocked salesperson's row as they may be shown: the Code, the Privacy Blocked
 /// value, and nothing else.
 pub fn private_cells(cells: &mut [String], columns: &ColumnMap) {

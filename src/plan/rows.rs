@@ -4,7 +4,9 @@
 use std::collections::VecDeque;
 
 use crate::bc::{recognise_header, ColumnMap};
-use crate::check::row::{check_import_row, check_row, import_file_columns, private_cells};
+use crate::check::row::{
+    check_import_row, check_row, import_file_columns, private_cells, says_privacy_blocked,
+};
 use crate::check::shape::Shape;
 use crate::diagnostic::{rules, ColumnRef, Diagnostic, Location};
 use crate::error::{Error, Result};
@@ -208,11 +210,16 @@ impl RowReader {
                 .shape
                 .no_person(&raw, &self.columns, &self.header, &self.base);
             if let Some((reason, diagnostic)) = found {
+                let mut cells = raw.cells;
+                // Not read as a salesperson, but perhaps one who asked not to be processed.
+                if says_privacy_blocked(&cells, &self.columns) {
+                    private_cells(&mut cells, &self.columns);
+                }
                 self.ready.push_back(RowInput {
                     input: self.index,
                     location,
                     kind: RowKind::NoPerson(reason),
-                    cells: raw.cells,
+                    cells,
                     salesperson: Salesperson::default(),
                     diagnostics: vec![diagnostic],
                 });
