@@ -677,3 +677,22 @@ fn a_privacy_blocked_row_that_is_not_read_as_a_salesperson_shows_no_data_either(
     assert!(ran.stderr.contains("R008"), "{}", ran.stderr);
     assert!(!everything_written(&ran, &[]).contains("Griselda"));
 }
+
+#[test]
+fn placeholders_and_error_values_are_no_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("export.csv");
+    std::fs::write(
+        &input,
+        "Code,Name\r\nAB,N/A\r\nCD,TBD\r\nEF,#N/A\r\nGH,#DIV/0!\r\nIJ,unknown\r\nKL,Anna Berg\r\n",
+    )
+    .unwrap();
+    let report = Run::validate(&input)
+        .domain("contoso.com")
+        .report_json()
+        .run()
+        .json();
+    let f016 = codes(&report).iter().filter(|c| *c == "F016").count();
+    assert_eq!(f016, 5);
+    assert_eq!(report["summary"]["written"], 1);
+}

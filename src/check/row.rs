@@ -312,9 +312,12 @@ fn required_fields(salesperson: &Salesperson, cell: impl Fn(Field) -> Location) 
         ));
     } else if !salesperson.name.chars().any(char::is_alphabetic)
         || text::is_excel_error(&salesperson.name)
+        || text::is_placeholder(&salesperson.name)
     {
         let what = if text::is_excel_error(&salesperson.name) {
             "is an Excel error value, not a name"
+        } else if text::is_placeholder(&salesperson.name) {
+            "is a placeholder, not a name"
         } else {
             "has no letter"
         };

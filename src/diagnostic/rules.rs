@@ -246,7 +246,8 @@ Example: Privacy Blocked `Oui?` or `x`.";
         "put the salesperson's full name in Name; a number or a symbol there is not a person",
         "A person's name has letters. A Name of digits or symbols only is a count, a total, an amount or a value \
 from a shifted column, never a display name, so the row is rejected rather than turned into a user such as \
-`1234@contoso.com`. An Excel error value (`#N/A`, `#DIV/0!`, `#NV`, `#WERT!`...) counts as no name too.\n\n\
+`1234@contoso.com`. An Excel error value (`#N/A`, `#DIV/0!`, `#NV`, `#WERT!`...) and a placeholder (`N/A`, \
+`none`, `TBD`, `unknown`, `xxx`...) count as no name too.\n\n\
 Example: a Name `4` (an Excel total row's count), `1234` or `#N/A`.";
 
     PHONE_STORED_AS_NUMBER = "F017", Warning, "a phone number was stored by Excel as a number",

@@ -138,6 +138,40 @@ pub fn is_excel_error(value: &str) -> bool {
             || rest.eq_ignore_ascii_case("GETTING_DATA"))
 }
 
+/// A value people type where they have no name: "N/A", "none", "TBD", "unknown" (in the languages the
+/// tool reads), "xxx".
+pub fn is_placeholder(value: &str) -> bool {
+    const PLACEHOLDERS: &[&str] = &[
+        "n/a",
+        "na",
+        "n.a.",
+        "n.v.t.",
+        "nvt",
+        "none",
+        "null",
+        "nil",
+        "tbd",
+        "tba",
+        "unknown",
+        "onbekend",
+        "inconnu",
+        "unbekannt",
+        "desconocido",
+        "sconosciuto",
+        "ukendt",
+        "okänd",
+        "ukjent",
+        "tuntematon",
+        "neznámý",
+        "x",
+        "xx",
+        "xxx",
+        "test",
+        "dummy",
+    ];
+    PLACEHOLDERS.contains(&value.trim().to_lowercase().as_str())
+}
+
 /// Digits with the usual phone punctuation: `+32 (0)475 12.34/56-7`.
 pub fn is_phone_number(value: &str) -> bool {
     value.chars().any(|c| c.is_ascii_digit())
