@@ -519,3 +519,17 @@ fn each_flag_and_its_config_key_give_the_same_files() {
         );
     }
 }
+
+/// `validate --existing -` reads the users from stdin, once: the manifest check never consumes it.
+#[test]
+fn existing_users_can_come_from_stdin() {
+    let users = std::fs::read("fixtures/m365-active-users.csv").unwrap();
+    let ran = Run::validate(EN)
+        .domain("contoso.com")
+        .args(["--existing", "-"])
+        .stdin(users)
+        .report_json()
+        .run();
+    ran.assert_exit(0);
+    assert!(codes(&ran.json()).contains(&"R004".to_string()));
+}

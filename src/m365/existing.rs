@@ -107,10 +107,21 @@ impl ExistingUsers {
 
     /// An earlier run's manifest.json, when `path` is one: its users and the Codes it converted.
     fn read_manifest(path: &Path) -> Result<Option<Self>> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        if !bytes.trim_ascii_start().starts_with(b"{") {
+        // stdin and pipes are read once, by the export reader; a manifest is a file.
+        if path == Path::new(read::STDIN_PATH) || read::stream::is_stream(path) {
             return Ok(None);
         }
+        // Only a file that starts as JSON is read whole here; an export is left to the export reader.
+        let mut head = [0u8; 64];
+        let n = {
+            use std::io::Read;
+            let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            file.read(&mut head).map_err(|e| Error::io(path, e))?
+        };
+        if !head[..n].trim_ascii_start().starts_with(b"{") {
+            return Ok(None);
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let unreadable = |reason: String| {
             Error::Unreadable {
             path: path.into(),
