@@ -4,7 +4,7 @@
 mod common;
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::*;
 use serde_json::Value;
@@ -39,11 +39,39 @@ fn everything_written(ran: &Ran, extra: &[&Path]) -> String {
     text
 }
 
-/// The cells of a workbook's first sheet, as text.
-fn first_sheet(path: &Path) -> Vec<Vec<String>> {
-    let book = calamine::open_workbook_auto(path).unwrap();
-    let first = calamine::Reader::sheet_names(&book)[0].clone();
-    sheet_text(path, &first)
+/// A first run of `export` (a CSV's text) with `--keep-going` and the JSON report, in `dir/first`: it
+/// rejected rows, so it wrote rejected.csv.
+fn first_run(dir: &Path, export: &str) -> Ran {
+    let input = dir.join("export.csv");
+    std::fs::write(&input, export).unwrap();
+    let ran = Run::convert(&input)
+        .domain("contoso.com")
+        .arg("--keep-going")
+        .out(dir.join("first"))
+        .report_json()
+        .run();
+    ran.assert_exit(1);
+    ran
+}
+
+/// The first run's rejected.csv as a person fixes it: each `(from, to)` replaced. Gives the fixed file.
+fn fix_rejected(first: &Ran, fixes: &[(&str, &str)]) -> PathBuf {
+    let mut text = String::from_utf8(first.read("rejected.csv")).unwrap();
+    for (from, to) in fixes {
+        text = text.replace(from, to);
+    }
+    let fixed = first.out().with_file_name("fixed.csv");
+    std::fs::write(&fixed, text).unwrap();
+    fixed
+}
+
+/// A fixed rejected.csv converted with the first run's manifest, as README.md says.
+fn convert_with_manifest(fixed: &Path, first: &Ran) -> Ran {
+    Run::convert(fixed)
+        .domain("contoso.com")
+        .arg("--existing")
+        .arg(first.path("manifest.json"))
+        .run()
 }
 
 /// The personal data of the privacy-blocked salespeople of the privacy fixtures.
@@ -403,20 +431,12 @@ const REJECTIONS: &[(&str, &str, &str)] = &[
 fn a_rejected_row_converted_again_unchanged_is_rejected_again() {
     for (code, header, row) in REJECTIONS {
         let tmp = tempfile::tempdir().unwrap();
-        let input = tmp.path().join("export.csv");
         let good = match *header {
             "Code,Name,Email" => "JP,Jan Peeters,jan.peeters@contoso.com",
             _ => "JP,Jan Peeters,",
         };
-        std::fs::write(&input, format!("{header}\r\n{good}\r\n{row}\r\n")).unwrap();
-        let first = tmp.path().join("first");
-        let ran = Run::convert(&input)
-            .domain("contoso.com")
-            .arg("--keep-going")
-            .out(&first)
-            .report_json()
-            .run();
-        ran.assert_exit(1);
+        let ran = first_run(tmp.path(), &format!("{header}\r\n{good}\r\n{row}\r\n"));
+        let first = ran.out().to_path_buf();
         assert!(
             codes(&ran.json()).contains(&code.to_string()),
             "{code}: {}",
@@ -473,33 +493,17 @@ fn a_rejected_row_converted_again_unchanged_is_rejected_again() {
 #[test]
 fn a_fixed_rejected_row_is_written_and_checked_against_the_first_run() {
     let tmp = tempfile::tempdir().unwrap();
-    let input = tmp.path().join("export.csv");
-    std::fs::write(
-        &input,
+    let first = first_run(
+        tmp.path(),
         "Code,Name,Email\r\nJP,Jan Peeters,jan.peeters@contoso.com\r\nAM,Anna Maes,anna@contoso\r\nJP,Jan Pieters,\r\n",
-    )
-    .unwrap();
-    let first = tmp.path().join("first");
-    Run::convert(&input)
-        .domain("contoso.com")
-        .arg("--keep-going")
-        .out(&first)
-        .run()
-        .assert_exit(1);
-    // The admin fixes Anna's address and gives the second JP its own Code... and one more mistake:
-    // Anna's new address is Jan's.
-    let text = std::fs::read_to_string(first.join("rejected.csv")).unwrap();
-    let fixed = text
-        .replace("anna@contoso", "anna.maes@contoso.com")
-        .replace(",JP,Jan Pieters", ",JPI,Jan Pieters");
-    let fixed_path = tmp.path().join("fixed.csv");
-    std::fs::write(&fixed_path, &fixed).unwrap();
-    let manifest = first.join("manifest.json");
-    let second = Run::convert(&fixed_path)
-        .domain("contoso.com")
-        .arg("--existing")
-        .arg(&manifest)
-        .run();
+    );
+    // The admin fixes Anna's address and gives the second JP its own Code.
+    let own_code = (",JP,Jan Pieters", ",JPI,Jan Pieters");
+    let fixed = fix_rejected(
+        &first,
+        &[("anna@contoso", "anna.maes@contoso.com"), own_code],
+    );
+    let second = convert_with_manifest(&fixed, &first);
     second.assert_exit(0);
     let users: Vec<String> = second
         .import("m365-users.csv")
@@ -508,13 +512,12 @@ fn a_fixed_rejected_row_is_written_and_checked_against_the_first_run() {
         .collect();
     // Jan Pieters' built name is Jan Peeters' user's in the first run: a number, never that user.
     assert_eq!(users, ["anna.maes@contoso.com", "jan.pieters@contoso.com"]);
-    let clash = fixed.replace("anna.maes@contoso.com", "jan.peeters@contoso.com");
-    std::fs::write(&fixed_path, clash).unwrap();
-    let third = Run::convert(&fixed_path)
-        .domain("contoso.com")
-        .arg("--existing")
-        .arg(&manifest)
-        .run();
+    // One more mistake: Anna's new address is Jan's.
+    let clash = fix_rejected(
+        &first,
+        &[("anna@contoso", "jan.peeters@contoso.com"), own_code],
+    );
+    let third = convert_with_manifest(&clash, &first);
     third.assert_exit_saying(1, "is salesperson JP's in the run of");
 }
 
@@ -631,30 +634,15 @@ fn values_read_back_from_rejected_csv_are_the_values_first_read() {
     // Rows rejected for their addresses only; their other values are unusual but valid, and must come
     // back as they were: a value that already starts with an apostrophe, a name with a title.
     let tmp = tempfile::tempdir().unwrap();
-    let input = tmp.path().join("export.csv");
-    std::fs::write(
-        &input,
+    let first = first_run(
+        tmp.path(),
         "Code,Name,Job Title,Email\r\nAB,Anna Berg,'Sales' team,bad@@x\r\nCD,Dr. Carl Dahl,O'Neil's,bad2@@x\r\n",
-    )
-    .unwrap();
-    let first = tmp.path().join("first");
-    Run::convert(&input)
-        .domain("contoso.com")
-        .arg("--keep-going")
-        .out(&first)
-        .run()
-        .assert_exit(1);
-    let text = std::fs::read_to_string(first.join("rejected.csv")).unwrap();
-    let fixed = text
-        .replace("bad@@x", "anna.berg@contoso.com")
-        .replace("bad2@@x", "");
-    let fixed_path = tmp.path().join("fixed.csv");
-    std::fs::write(&fixed_path, fixed).unwrap();
-    let second = Run::convert(&fixed_path)
-        .domain("contoso.com")
-        .arg("--existing")
-        .arg(first.join("manifest.json"))
-        .run();
+    );
+    let fixed = fix_rejected(
+        &first,
+        &[("bad@@x", "anna.berg@contoso.com"), ("bad2@@x", "")],
+    );
+    let second = convert_with_manifest(&fixed, &first);
     second.assert_exit(0);
     let users = second.import("m365-users.csv");
     let titles: Vec<&str> = users.iter().map(|u| u[4].as_str()).collect();

@@ -487,6 +487,13 @@ fn a1(row: usize, column: usize) -> String {
     format!("{letters}{}", row + 1)
 }
 
+/// The cells of a workbook's first sheet, as text (see [`sheet_text`]).
+pub fn first_sheet(path: &Path) -> Vec<Vec<String>> {
+    let workbook = open_workbook_auto(path).unwrap();
+    let first = workbook.sheet_names()[0].clone();
+    sheet_text(path, &first)
+}
+
 /// A sheet's cells as text, as a person reads them (numbers without a trailing ".0").
 pub fn sheet_text(path: &Path, name: &str) -> Vec<Vec<String>> {
     let mut workbook = open_workbook_auto(path).unwrap();
