@@ -240,10 +240,12 @@ impl AccountPolicy {
 
     /// Problems with the accounts themselves, whatever the salespeople: one account named as both, and no
     /// integration user named.
-    pub fn check(&self) -> Vec<Diagnostic> {
+    /// `salespeople`: whether some input holds Business Central salespeople, who could be the integration
+    /// user; a Microsoft 365 import file alone holds none, and needs no integration user named.
+    pub fn check(&self, salespeople: bool) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         out.extend(self.licence_finding());
-        out.extend(self.special_accounts_finding());
+        out.extend(self.special_accounts_finding(salespeople));
         out.extend(self.administrator_roles_finding());
         if let Some(integration) = &self.integration_user {
             if integration.roles.iter().all(|r| r.trim().is_empty()) {
@@ -285,8 +287,9 @@ impl AccountPolicy {
         Some(found.with_value(self.licence.as_str()))
     }
 
-    /// The administrator and the integration user are two accounts, and the integration user is named.
-    fn special_accounts_finding(&self) -> Option<Diagnostic> {
+    /// The administrator and the integration user are two accounts, and the integration user is named
+    /// where salespeople could be it.
+    fn special_accounts_finding(&self, salespeople: bool) -> Option<Diagnostic> {
         match (&self.administrator, &self.integration_user) {
             (Some(admin), Some(integration)) if admin.name == integration.name => Some(
                 Diagnostic::new(
@@ -299,7 +302,7 @@ impl AccountPolicy {
                 )
                 .with_value(admin.name.as_str()),
             ),
-            (_, None) => Some(Diagnostic::new(
+            (_, None) if salespeople => Some(Diagnostic::new(
                 &rules::NO_INTEGRATION_USER,
                 Location::file("--integration-user"),
                 "no integration user is named, so the run cannot check that no salesperson is that account",

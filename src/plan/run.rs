@@ -468,12 +468,9 @@ impl<'a> FirstSteps<'a> {
             self.progress.rows(done);
         }
         self.progress.finish();
-        // A Microsoft 365 import file holds no salesperson the integration user could be: A004 is only
-        // of use when some input holds Business Central's salespeople.
         let salespeople = self.inputs.iter().any(|i| i.kind == InputKind::Salespeople);
-        let accounts = self.options.accounts.check().into_iter();
         self.file_diagnostics
-            .extend(accounts.filter(|d| salespeople || d.rule != &rules::NO_INTEGRATION_USER));
+            .extend(self.options.accounts.check(salespeople));
         for (k, d) in self.file_diagnostics.iter().enumerate() {
             sample.add_file(input_of(&self.inputs, d).unwrap_or(0), k, d);
         }
