@@ -207,9 +207,23 @@ pub struct SettingsArgs {
     #[arg(long, value_name = "XX")]
     pub usage_location: Option<CountryCode>,
 
-    /// Users that already exist: a Microsoft 365 "Active users" export or an Entra "Download users" CSV
+    /// Users that already exist: a Microsoft 365 "Active users" export, an Entra "Download users" CSV, a
+    /// Graph PowerShell Get-MgUser export, or an earlier run's manifest.json
     #[arg(long, value_name = "FILE")]
     pub existing: Option<PathBuf>,
+
+    /// Where Business Central runs: online (the Dataverse connection creates its own integration
+    /// application user) or on-premises (a licensed, non-interactive integration user) [default: online]
+    #[arg(long, value_enum)]
+    pub deployment: Option<DeploymentArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DeploymentArg {
+    /// Business Central online
+    Online,
+    /// Business Central on-premises (2019 release wave 1) or Dynamics NAV 2018
+    OnPremises,
 }
 
 #[derive(Debug, Args)]
@@ -286,9 +300,14 @@ pub struct InputArgs {
     pub delimiter: Option<String>,
 
     /// Read FIELD from the column headed HEADER (repeatable); FIELD is one of: code, name, email, email2,
-    /// phone, job-title, commission, blocked, privacy-blocked, coupled, department, country
+    /// phone, job-title, commission, blocked, privacy-blocked, coupled, department, country, company
     #[arg(long = "map", value_name = "FIELD=HEADER")]
     pub map: Vec<String>,
+
+    /// The Business Central company of the input FILE (repeatable; FILE as given, or its file name).
+    /// Default: the row's Company column, else the file name without its extension
+    #[arg(long = "company", value_name = "FILE=COMPANY")]
+    pub companies: Vec<String>,
 
     /// The ISO 3166 country code (e.g. BE) of salespeople whose row names no country
     #[arg(long, value_name = "CODE")]

@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::cli::{SettingsArgs, TransliterationArg};
+use crate::cli::{DeploymentArg, SettingsArgs, TransliterationArg};
 use crate::error::{Error, Result};
 use crate::normalize::{Transliteration, UserNamePattern};
 use crate::plan::accounts::{
-    Account, AccountName, AccountPolicy, CountryCode, Licence, RoleRule, DEFAULT_ADMIN_ROLES,
-    DEFAULT_INTEGRATION_ROLES, DEFAULT_SALESPERSON_ROLE,
+    Account, AccountName, AccountPolicy, CountryCode, Deployment, Licence, RoleRule,
+    DEFAULT_ADMIN_ROLES, DEFAULT_INTEGRATION_ROLES, DEFAULT_SALESPERSON_ROLE,
 };
 
 /// The file `bc2m365 init` writes and `convert` reads from the current folder when no `--config` is given.
@@ -26,6 +26,8 @@ pub const FILE_NAME: &str = "bc2m365.toml";
 pub struct Config {
     #[serde(default)]
     pub domains: Vec<String>,
+    /// Where Business Central runs, as `--deployment`.
+    pub deployment: Option<Deployment>,
     pub administrator: Option<AccountConfig>,
     pub integration_user: Option<AccountConfig>,
     /// The salespeople's licence (skuPartNumber).
@@ -44,6 +46,9 @@ pub struct Config {
     /// Business Central field = the header that holds it, as `--map FIELD=HEADER`.
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
+    /// Input file = its Business Central company, as `--company FILE=COMPANY`.
+    #[serde(default)]
+    pub companies: BTreeMap<String, String>,
 }
 
 /// The administrator or the integration user.
@@ -135,6 +140,8 @@ pub struct Settings {
     pub existing: Option<PathBuf>,
     /// FIELD=HEADER pairs from the `[columns]` table, for header recognition alongside `--map`.
     pub column_map: Vec<(String, String)>,
+    /// FILE=COMPANY pairs from the `[companies]` table, before `--company`.
+    pub companies: Vec<(String, String)>,
 }
 
 impl Settings {
@@ -160,6 +167,11 @@ impl Settings {
             accounts,
             existing: args.existing.clone(),
             column_map: config.column_map(),
+            companies: config
+                .companies
+                .iter()
+                .map(|(file, company)| (file.clone(), company.clone()))
+                .collect(),
             config: path,
         })
     }
@@ -171,6 +183,11 @@ fn account_policy(args: &SettingsArgs, config: &Config, path: Option<&Path>) -> 
         special_account(args, config, path, flag, file, flag_name, roles)
     };
     AccountPolicy {
+        deployment: match args.deployment {
+            Some(DeploymentArg::Online) => Deployment::Online,
+            Some(DeploymentArg::OnPremises) => Deployment::OnPremises,
+            None => config.deployment.unwrap_or_default(),
+        },
         administrator: account(
             args.admin.as_ref(),
             config.administrator.as_ref(),

@@ -83,17 +83,30 @@ fn one_account_as_both_administrator_and_integration_user_is_an_error() {
 }
 
 #[test]
-fn no_integration_user_named_is_a_warning_and_the_run_goes_on() {
-    let unnamed = en().run();
+fn no_integration_user_named_is_a_warning_on_premises_only() {
+    let unnamed = en().args(["--deployment", "on-premises"]).run();
     unnamed.assert_exit(0);
     assert!(unnamed
         .stderr
         .starts_with("warning[A004]: no integration user is named"));
     let named = en()
+        .args(["--deployment", "on-premises"])
         .args(["--integration-user", "bc-sync@contoso.com"])
         .run();
     named.assert_exit(0);
     assert!(!named.stderr.contains("A004"));
+    // Online, the Dataverse connection creates its own application user: nothing to name or license.
+    let online = en().run();
+    online.assert_exit(0);
+    assert!(!online.stderr.contains("A004"), "{}", online.stderr);
+    let steps = std::fs::read_to_string(online.path("next-steps.txt")).unwrap();
+    assert!(steps.contains("Nothing to create or license"), "{steps}");
+    assert!(!steps.contains("Create a dedicated account"), "{steps}");
+    let m = online.manifest();
+    assert_eq!(m["accounts"]["deployment"], "online");
+    let on_premises = en().args(["--deployment", "on-premises"]).run();
+    let steps = std::fs::read_to_string(on_premises.path("next-steps.txt")).unwrap();
+    assert!(steps.contains("Create a dedicated account"), "{steps}");
 }
 
 #[test]
@@ -105,7 +118,16 @@ fn existing_users_are_not_imported_again_but_keep_licence_roles_and_coupling() {
         let s = salesperson(&m, code);
         assert_eq!(s["status"], "existing", "{code}");
         assert_eq!(s["import_file"], Value::Null);
-        assert_eq!(s["licence"], "DYN365_ENTERPRISE_SALES");
+        // AV holds Sales Enterprise already (the export's Licenses): no second licence is planned.
+        let (licence, held) = match code {
+            "AV" => (Value::Null, Value::from("DYN365_ENTERPRISE_SALES")),
+            _ => (Value::from("DYN365_ENTERPRISE_SALES"), Value::Null),
+        };
+        assert_eq!(
+            (&s["licence"], &s["licence_held"]),
+            (&licence, &held),
+            "{code}"
+        );
         assert_eq!(s["usage_location"], "BE");
         assert_eq!(s["roles"][0], "Salesperson");
         assert_eq!(s["coupling"]["bc_code"], code);
@@ -283,7 +305,8 @@ fn next_steps_cover_the_manifest(out: &Path) {
     let text = std::fs::read_to_string(out.join("next-steps.txt")).unwrap();
     for (number, key) in [(1, "administrator"), (2, "integration_user")] {
         let account = &m["accounts"][key];
-        if account.is_null() {
+        // Online, the integration account is the connection's application user: no licence to list.
+        if account.is_null() || account["licence"].is_null() {
             continue;
         }
         let lines = step(&text, number);
@@ -327,25 +350,33 @@ fn next_steps_cover_the_manifest(out: &Path) {
                 "{upn}"
             );
         }
-        // Under the heading of its licence, with its usage location.
-        let licence = s["licence"].as_str().unwrap();
-        let heading = licences
-            .iter()
-            .position(|l| *l == format!("   Licence {licence} to:"))
-            .unwrap();
-        let location = match s["usage_location"].as_str() {
-            Some(code) => format!("usage location {code}"),
-            None => "no usage location known: set one before assigning".to_string(),
-        };
-        let line = format!("   - {upn} ({location})");
-        let at = licences.iter().position(|l| *l == line).unwrap();
-        assert!(
-            at > heading
-                && !licences[heading..at]
+        // Under the heading of its licence, with its usage location; or among those holding one already.
+        match s["licence"].as_str() {
+            Some(licence) => {
+                let heading = licences
                     .iter()
-                    .skip(1)
-                    .any(|l| l.starts_with("   Licence "))
-        );
+                    .position(|l| *l == format!("   Licence {licence} to:"))
+                    .unwrap();
+                let location = match s["usage_location"].as_str() {
+                    Some(code) => format!("usage location {code}"),
+                    None => "no usage location known: set one before assigning".to_string(),
+                };
+                let line = format!("   - {upn} ({location})");
+                let at = licences.iter().position(|l| *l == line).unwrap();
+                assert!(
+                    at > heading
+                        && !licences[heading..at]
+                            .iter()
+                            .skip(1)
+                            .any(|l| l.starts_with("   Licence "))
+                );
+            }
+            None => {
+                let held = s["licence_held"].as_str().unwrap();
+                let line = format!("   - {upn} (holds {held})");
+                assert!(licences.contains(&line.as_str()), "{line}");
+            }
+        }
         let roles: Vec<&str> = s["roles"]
             .as_array()
             .unwrap()
@@ -387,31 +418,39 @@ fn next_steps_cover_the_manifest(out: &Path) {
             .map(|r| r.unwrap().iter().map(String::from).collect())
             .collect()
     };
+    // Online, the integration account needs nothing assigned, and has no row.
     let specials = ["administrator", "integration_user"]
         .iter()
-        .filter(|k| !m["accounts"][**k].is_null())
+        .filter(|k| !m["accounts"][**k]["licence"].is_null())
         .count();
     let roles_csv = read("role-assignments.csv");
     assert_eq!(roles_csv.len(), specials + accounts);
     for row in &roles_csv[specials..] {
-        let s = salesperson(&m, &row[1]);
-        assert_eq!(row[2], s["upn"].as_str().unwrap());
-        assert_eq!(row[4], s["licence"].as_str().unwrap());
-        assert_eq!(row[5], s["usage_location"].as_str().unwrap_or_default());
+        assert_eq!(row[1], "bc-salespeople-en", "the input's company");
+        let s = salesperson(&m, &row[2]);
+        assert_eq!(row[3], s["upn"].as_str().unwrap());
+        let licence = match (s["licence"].as_str(), s["licence_held"].as_str()) {
+            (Some(licence), _) => licence.to_string(),
+            (None, Some(held)) => format!("holds {held}"),
+            (None, None) => String::new(),
+        };
+        assert_eq!(row[5], licence);
+        assert_eq!(row[6], s["usage_location"].as_str().unwrap_or_default());
         let roles: Vec<&str> = s["roles"]
             .as_array()
             .unwrap()
             .iter()
             .map(|r| r.as_str().unwrap())
             .collect();
-        assert_eq!(row[6], roles.join("; "));
+        assert_eq!(row[7], roles.join("; "));
     }
     let coupling_csv = read("coupling.csv");
     assert_eq!(coupling_csv.len(), accounts);
     for row in &coupling_csv {
+        assert_eq!(row[0], "bc-salespeople-en");
         assert_eq!(
-            row[2],
-            salesperson(&m, &row[0])["coupling"]["sales_user"]
+            row[3],
+            salesperson(&m, &row[1])["coupling"]["sales_user"]
                 .as_str()
                 .unwrap()
         );
@@ -433,6 +472,7 @@ fn the_special_accounts_roles_follow_the_documentation() {
     // integration user without any role cannot sign in, an error.
     Run::convert(EN)
         .args(["--config", "fixtures/config/account-roles.toml"])
+        .args(["--deployment", "on-premises"])
         .run()
         .expect_case("accounts/account-roles", 1);
 }
@@ -441,7 +481,15 @@ fn the_special_accounts_roles_follow_the_documentation() {
 #[test]
 fn each_flag_and_its_config_key_give_the_same_files() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 10] = [
+        (
+            &["--deployment", "on-premises"],
+            "deployment = \"on-premises\"",
+        ),
+        (
+            &["--company", "bc-salespeople-en.csv=CRONUS BE"],
+            "[companies]\n\"bc-salespeople-en.csv\" = \"CRONUS BE\"",
+        ),
         (&["--country", "BE"], "country = \"BE\""),
         (&["--usage-location", "NL"], "usage_location = \"NL\""),
         (

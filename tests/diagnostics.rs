@@ -63,7 +63,8 @@ fn every_rule_is_triggered_by_a_fixture_and_explained() {
     }
     // The account rules need the accounts named.
     let en = "fixtures/bc-salespeople-en.csv";
-    let account_cases: [&[&str]; 6] = [
+    let account_cases: [&[&str]; 7] = [
+        &["--deployment", "on-premises"],
         &["--licence", "DYN365_ENTERPRISE_SALE"],
         &["--existing", "fixtures/m365-active-users.csv"],
         &["--integration-user", "Annelies.Vermeulen@contoso.com"],
@@ -74,8 +75,22 @@ fn every_rule_is_triggered_by_a_fixture_and_explained() {
             "--integration-user",
             "it@contoso.com",
         ],
-        &["--config", "fixtures/config/account-roles.toml"],
+        &[
+            "--config",
+            "fixtures/config/account-roles.toml",
+            "--deployment",
+            "on-premises",
+        ],
     ];
+    // The person rules need two companies and the tenant's users.
+    let ran = Run::validate("fixtures/companies/cronus-be.csv")
+        .input("fixtures/companies/cronus-nl.csv")
+        .input("fixtures/companies/cronus-de.csv")
+        .domain("cronus.com")
+        .args(["--existing", "fixtures/companies/tenant-active-users.csv"])
+        .report_json()
+        .run();
+    seen.extend(codes(&ran.json()));
     // S012 and S016 are what convert (not validate) says of a legacy or misspelt import file.
     for input in [
         "fixtures/m365-import-header-case.csv",

@@ -33,8 +33,13 @@ fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// One company whatever the input is called (a file, `-`, a named pipe): the outputs name it.
 fn convert(input: impl AsRef<std::ffi::OsStr>, out: &Path) -> Run {
-    Run::convert(input).domain("contoso.com").out(out)
+    let company = format!("--company={}=CRONUS", input.as_ref().to_string_lossy());
+    Run::convert(input)
+        .domain("contoso.com")
+        .arg(company)
+        .out(out)
 }
 
 /// The import files, the coupling and the role assignments do not depend on where the rows came from.

@@ -22,10 +22,12 @@ pub enum Field {
     Department,
     /// A "Country/Region Code" column added by personalising the page: ISO 3166 alpha-2.
     Country,
+    /// The Business Central company a row belongs to, in an export that joins several companies.
+    Company,
 }
 
 impl Field {
-    pub const ALL: [Field; 12] = [
+    pub const ALL: [Field; 13] = [
         Field::Code,
         Field::Name,
         Field::Email,
@@ -38,6 +40,7 @@ impl Field {
         Field::CoupledToDataverse,
         Field::Department,
         Field::Country,
+        Field::Company,
     ];
 
     /// The current English caption.
@@ -95,7 +98,7 @@ struct FieldSpec {
 /// are one entry, and accents do not count ("Código" is "codigo"); the variants are kept where they
 /// document a language. Languages in each list: en; nl (nl-NL, nl-BE); fr (fr-FR, fr-BE, fr-CH, fr-CA);
 /// de (de-DE, de-AT, de-CH); es (es-ES, es-MX); it (it-IT, it-CH); da; sv; nb; fi; is; cs; ru.
-static FIELDS: [FieldSpec; 12] = [
+static FIELDS: [FieldSpec; 13] = [
     FieldSpec {
         map_name: "code",
         bc_max_chars: Some(20),
@@ -387,6 +390,36 @@ static FIELDS: [FieldSpec; 12] = [
             "Kód země",
             "Код страны/региона",
             "countryRegionCode",
+        ],
+    },
+    FieldSpec {
+        map_name: "company",
+        bc_max_chars: Some(30),
+        captions: &[
+            "Company",
+            "Company Name",
+            "Bedrijf",
+            "Bedrijfsnaam",
+            "Société",
+            "Nom de la société",
+            "Mandant",
+            "Mandantenname",
+            "Unternehmen",
+            "Empresa",
+            "Nombre empresa",
+            "Società",
+            "Azienda",
+            "Regnskab",
+            "Regnskabsnavn",
+            "Företag",
+            "Företagsnamn",
+            "Selskap",
+            "Firma",
+            "Yritys",
+            "Fyrirtæki",
+            "Společnost",
+            "Организация",
+            "companyName",
         ],
     },
 ];

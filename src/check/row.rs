@@ -137,6 +137,7 @@ fn private(
     diagnostics.retain(|d| d.rule == &rules::PRIVACY_UNREADABLE);
     let kept = Salesperson {
         code: salesperson.code,
+        company: salesperson.company,
         privacy_blocked: true,
         ..Salesperson::default()
     };
@@ -155,9 +156,9 @@ pub fn says_privacy_blocked(cells: &[String], columns: &ColumnMap) -> bool {
 }
 
 /// The cells of a privacy-blocked salesperson's row as they may be shown: the Code, the Privacy Blocked
-/// value, and nothing else.
+/// value, the company, and nothing else.
 pub fn private_cells(cells: &mut [String], columns: &ColumnMap) {
-    let kept: Vec<usize> = [Field::Code, Field::PrivacyBlocked]
+    let kept: Vec<usize> = [Field::Code, Field::PrivacyBlocked, Field::Company]
         .into_iter()
         .filter_map(|f| columns.column(f).map(|c| c.index - 1))
         .collect();
@@ -278,6 +279,7 @@ fn store_value(
             }
         },
         Field::Department => salesperson.department = value,
+        Field::Company => salesperson.company = value,
         Field::Country if value.is_empty() => {}
         Field::Country => match countries::country_code(&value) {
             Some(code) => salesperson.country = code.to_string(),

@@ -184,11 +184,26 @@ impl Default for Duplicates {
     }
 }
 
+/// A key within one Business Central company: the same Code (or e-mail, or name) in two companies is two
+/// salesperson records, not a duplicate.
+fn in_company(company: &str, key: &str) -> String {
+    if key.is_empty() {
+        return String::new();
+    }
+    format!("{}\u{1f}{key}", company.trim().to_lowercase())
+}
+
 impl Duplicates {
-    pub fn code(&mut self, code: &str, at: At<'_>, sources: &Sources) -> Option<Diagnostic> {
+    pub fn code(
+        &mut self,
+        company: &str,
+        code: &str,
+        at: At<'_>,
+        sources: &Sources,
+    ) -> Option<Diagnostic> {
         self.codes.check(
             &rules::DUPLICATE_CODE,
-            &code.to_uppercase(),
+            &in_company(company, &code.to_uppercase()),
             at,
             || format!("Code \"{code}\" is already used by another salesperson"),
             code,
@@ -196,10 +211,16 @@ impl Duplicates {
         )
     }
 
-    pub fn email(&mut self, email: &str, at: At<'_>, sources: &Sources) -> Option<Diagnostic> {
+    pub fn email(
+        &mut self,
+        company: &str,
+        email: &str,
+        at: At<'_>,
+        sources: &Sources,
+    ) -> Option<Diagnostic> {
         self.emails.check(
             &rules::DUPLICATE_EMAIL,
-            &email.to_lowercase(),
+            &in_company(company, &email.to_lowercase()),
             at,
             || format!("Email \"{email}\" is also another salesperson's"),
             email,
@@ -207,10 +228,16 @@ impl Duplicates {
         )
     }
 
-    pub fn name(&mut self, name: &str, at: At<'_>, sources: &Sources) -> Option<Diagnostic> {
+    pub fn name(
+        &mut self,
+        company: &str,
+        name: &str,
+        at: At<'_>,
+        sources: &Sources,
+    ) -> Option<Diagnostic> {
         self.names.check(
             &rules::DUPLICATE_NAME,
-            &name.to_lowercase(),
+            &in_company(company, &name.to_lowercase()),
             at,
             || format!("Name \"{name}\" is also another salesperson's"),
             name,
@@ -256,7 +283,7 @@ mod tests {
                         row: &location,
                         column: None,
                     };
-                    seen.code(code, at, &sources)
+                    seen.code("CRONUS", code, at, &sources)
                         .map(|d| d.note.unwrap_or_default())
                 })
                 .collect()
@@ -272,7 +299,17 @@ mod tests {
             ]
         );
         assert_eq!(run(&mut seen), first);
-        assert!(seen.codes.contains("S1") && seen.codes.contains("S2"));
-        assert!(!seen.codes.contains("S3"));
+        let key = |code| in_company("CRONUS", code);
+        assert!(seen.codes.contains(&key("S1")) && seen.codes.contains(&key("S2")));
+        assert!(!seen.codes.contains(&key("S3")));
+        let (pos, location) = at(9);
+        let other_company = At {
+            pos,
+            row: &location,
+            column: None,
+        };
+        assert!(seen
+            .code("CRONUS NL", "S1", other_company, &sources)
+            .is_none());
     }
 }

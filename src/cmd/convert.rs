@@ -8,10 +8,9 @@ use crate::cli::ConvertArgs;
 use crate::cmd::{prepare, Ending, ReportSink};
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::m365::existing::ExistingUsers;
 use crate::m365::format::ImportFileWriter;
 use crate::manifest::views::{self, Views};
-use crate::manifest::{self, has_record, Accounts, FileRecord, Manifest, SalespeopleSpool};
+use crate::manifest::{self, has_record, Accounts, FileRecord, Manifest, RecordSpool};
 use crate::plan::accounts::AccountPolicy;
 use crate::plan::run::Facts;
 use crate::plan::{plan_inputs, Batch, Entry, Item, Plan, PlanOptions};
@@ -189,13 +188,20 @@ impl<'s> ImportFiles<'s> {
     }
 }
 
+/// The manifest's records, people and salespeople, and the views made from them, as the rows go by.
+struct Records<'s> {
+    people: RecordSpool,
+    salespeople: RecordSpool,
+    views: Views<StagedFile<'s>>,
+}
+
 /// Every output written as the rows go by.
 struct Writers<'s> {
     out: &'s Path,
     review: ReviewWriter,
     imports: ImportFiles<'s>,
     rejected: Option<RejectedWriter<StagedFile<'s>>>,
-    records: Option<(SalespeopleSpool, Views<StagedFile<'s>>)>,
+    records: Option<Records<'s>>,
     /// Errors stop the import: only the review is written.
     blocked: bool,
 }
@@ -221,16 +227,17 @@ impl<'s> Writers<'s> {
         };
         let spool_failed = |e: std::io::Error| Error::io(out, e);
         let records = match blocked {
-            false => Some((
-                SalespeopleSpool::new(staging.dir()).map_err(spool_failed)?,
-                Views::new(
+            false => Some(Records {
+                people: RecordSpool::new(staging.dir()).map_err(spool_failed)?,
+                salespeople: RecordSpool::new(staging.dir()).map_err(spool_failed)?,
+                views: Views::new(
                     accounts,
                     staging.dir(),
                     staging.create(views::ROLE_ASSIGNMENTS)?,
                     staging.create(views::COUPLING)?,
                 )
                 .map_err(spool_failed)?,
-            )),
+            }),
             true => None,
         };
         let imports = ImportFiles {
@@ -272,11 +279,19 @@ impl<'s> Writers<'s> {
                 .add(entry, &facts.inputs[entry.input])
                 .map_err(|e| Error::io(out.join("rejected.csv"), e))?;
         }
-        if let Some((spool, views)) = self.records.as_mut() {
+        if let Some(records) = self.records.as_mut() {
             if has_record(entry) {
-                let record = manifest::record(entry, facts.batches, policy);
-                spool.add(&record).map_err(|e| Error::io(out, e))?;
-                views.add(&record).map_err(|e| Error::io(out, e))?;
+                let failed = |e| Error::io(out, e);
+                let record = manifest::record(entry, facts.batches, policy, facts.people);
+                let person = manifest::person_record(entry, &record, facts.people);
+                if let Some(person) = &person {
+                    records.people.add(person).map_err(failed)?;
+                }
+                records.salespeople.add(&record).map_err(failed)?;
+                records
+                    .views
+                    .add(&record, person.as_ref())
+                    .map_err(failed)?;
             }
         }
         Ok(())
@@ -303,11 +318,11 @@ impl<'s> Writers<'s> {
         let written = staging.write("review.xlsx", &review)?;
         outputs.push(FileRecord::output(written, None, None));
         drop(review);
-        if let Some((spool, views)) = self.records {
+        if let Some(records) = self.records {
             let inputs = input_records(plan, settings, options)?;
-            let written = write_views(views, plan, staging, accounts)?;
+            let written = write_views(records.views, plan, staging, accounts)?;
             let mut manifest = Manifest::new(
-                spool.finish(),
+                (records.people.finish(), records.salespeople.finish()),
                 &options.domains,
                 &options.accounts,
                 options.existing.as_ref(),
@@ -343,12 +358,17 @@ fn input_records(
             rows: Some(info.rows),
             users: None,
             country: None,
+            holds: None,
         });
     }
     let config = settings.config.iter().map(|p| (p, None));
-    let existing_users = options.existing.as_ref().map(ExistingUsers::len);
-    let existing = settings.existing.iter().map(|p| (p, existing_users));
+    let existing_users = (options.existing.as_ref()).map(|e| (e.len(), e.kind.to_string()));
+    let existing = settings
+        .existing
+        .iter()
+        .map(|p| (p, existing_users.clone()));
     for (path, users) in config.chain(existing) {
+        let (users, holds) = users.unzip();
         inputs.push(FileRecord {
             file: path.display().to_string(),
             sha256: sha256_file(path)?,
@@ -356,6 +376,7 @@ fn input_records(
             rows: None,
             users,
             country: None,
+            holds,
         });
     }
     Ok(inputs)

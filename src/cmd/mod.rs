@@ -16,7 +16,7 @@ use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::m365::existing::ExistingUsers;
 use crate::plan::accounts::CountryCode;
-use crate::plan::input::InputSettings;
+use crate::plan::input::{Companies, InputSettings};
 use crate::plan::{Plan, PlanOptions, Summary};
 use crate::read::limits::{parse_size, Limits};
 use crate::read::{self, ReadOptions};
@@ -193,7 +193,8 @@ pub fn prepare(
     Ok((settings, options, input_settings))
 }
 
-/// How inputs are read: the flags, with the config file's `[columns]` before `--map` (so flags win).
+/// How inputs are read: the flags, with the config file's `[columns]` before `--map` and `[companies]`
+/// before `--company` (so flags win).
 fn input_settings(args: &InputArgs, settings: &Settings) -> Result<InputSettings> {
     let mut args = args.clone();
     args.map = settings
@@ -202,7 +203,14 @@ fn input_settings(args: &InputArgs, settings: &Settings) -> Result<InputSettings
         .map(|(field, header)| format!("{field}={header}"))
         .chain(args.map)
         .collect();
-    input_settings_from_args(&args)
+    let mut input = input_settings_from_args(&args)?;
+    let from_config: Vec<String> = (settings.companies.iter())
+        .map(|(file, company)| format!("{file}={company}"))
+        .collect();
+    let from_config = Companies::parse(&from_config)
+        .map_err(|e| Error::Usage(format!("[companies] in the config file: {e}")))?;
+    input.companies = from_config.then(input.companies);
+    Ok(input)
 }
 
 /// How inputs are read, from the input flags alone (`inspect`; `convert` and `validate` add the
@@ -254,6 +262,7 @@ pub fn input_settings_from_args(args: &InputArgs) -> Result<InputSettings> {
             },
         },
         map: HeaderMap::parse(&args.map).map_err(Error::Usage)?,
+        companies: Companies::parse(&args.companies).map_err(Error::Usage)?,
         country,
         legacy_is_error: false,
         progress: false,

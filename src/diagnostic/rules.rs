@@ -355,6 +355,45 @@ Code, user name or e-mail) cannot be judged alone: the other row is not in rejec
 Give the first run's manifest.json with --existing: its users and codes are checked against the fixed rows, \
 and the row is written only when it no longer clashes.";
 
+    SAME_PERSON = "P001", Info, "one person is a salesperson in several companies: one user, coupled in each",
+        "nothing to do: the person gets one user, and each company's salesperson is coupled to it",
+        "Several Business Central companies can be connected to one Dataverse environment, and one person often \
+sells for more than one of them, with the same Code or another. Two salesperson records of different companies \
+with the same e-mail (compared without case or accents), or with the same name that builds the same user name, \
+are one person: one Microsoft 365 user and one Sales user, coupled once in each company. The manifest lists the \
+person once under `people`, with every (company, Code) it holds; the later record has status `same-person`. In \
+one company, two records with one e-mail remain a duplicate (D002, D003).\n\n\
+Example: AP in CRONUS BE and ANNA in CRONUS NL, both anna.peeters@cronus.com.";
+
+    PERSON_DIFFERS = "P002", Warning, "the companies disagree about one person",
+        "make the Name (or Job Title) the same in both companies, or check that these really are one person",
+        "One person's salesperson records in two companies hold another Name or Job Title. The user gets the \
+values of the first record (the first input on the command line); the warning names both. After coupling, \
+the synchronisation writes the Sales user's name into every company's salesperson.\n\n\
+Example: \"Anna Peeters\" in CRONUS BE and \"Anna Peeters-Maes\" in CRONUS NL with the same e-mail.";
+
+    ADDRESS_OF_ANOTHER_USER = "E001", Error, "the user name is another existing user's address",
+        "give the salesperson their own address, or their existing user's: an address is one mailbox's only",
+        "The user name bc2m365 would give the salesperson (their Email, or the one built from their Name) is an \
+address an existing user already has: their primary mail, a proxy address (SMTP: or smtp:) or another mail in \
+the --existing export. The names differ, so it is not this salesperson's user; creating it would fail, or \
+take another person's mail. When the names agree, that user is the salesperson's (R004).\n\n\
+Example: the salesperson Alicia Berg with anna@contoso.com, which is Anna Peeters' proxy address.";
+
+    MAYBE_EXISTING_USER = "E002", Warning, "an existing user has the salesperson's name but none of their addresses",
+        "check whether that user is this salesperson; if so, put their user name in the salesperson's Email",
+        "No existing user has the salesperson's Email or built user name, but one has the same display name. \
+It is likely the same person with another address; a new user would be a second account for them. The row \
+is planned as a new user, with this warning, so that someone decides.\n\n\
+Example: the salesperson Jan Peeters and the existing user jpeeters@contoso.com, \"Jan Peeters\".";
+
+    HAS_SALES_LICENCE = "E003", Info, "the existing user already holds a Dynamics 365 Sales licence",
+        "nothing to do: no second licence is planned for them",
+        "The --existing export lists the user's licences (an admin center export's Licenses, a Graph export's \
+AssignedLicenses). One of them already includes Dynamics 365 Sales, per Microsoft's licensing reference \
+(Sales Enterprise, Premium, Professional, the Customer Engagement Plan, Relationship Sales, the attach, \
+government and trial offers...). The manifest gives that licence as held and plans no other.";
+
     UNKNOWN_LICENCE = "A007", Warning, "the licence is not a Dynamics 365 Sales licence",
         "check the skuPartNumber: DYN365_ENTERPRISE_SALES, DYN365_ENTERPRISE_PLAN1, DYN365_SALES_PREMIUM or D365_SALES_PRO",
         "The manifest, role-assignments.csv and next-steps.txt tell people which licence to assign, by Microsoft's \
@@ -385,10 +424,12 @@ Example: --admin admin@contoso.com and a salesperson whose Email is admin@contos
         "The integration needs a dedicated account for synchronisation, separate from the administrator who sets \
 the integration up. Using one account for both disturbs the synchronisation.";
 
-    NO_INTEGRATION_USER = "A004", Warning, "no integration user is named",
+    NO_INTEGRATION_USER = "A004", Warning, "no integration user is named (on-premises)",
         "name the dedicated synchronisation account with --integration-user UPN (or integration_user in bc2m365.toml)",
-        "Without the integration user's name, bc2m365 cannot check that no salesperson is that account, and the \
-manifest and next-steps.txt cannot include its licence and roles.";
+        "Business Central on-premises (2019 release wave 1) and Dynamics NAV 2018 synchronise through a dedicated, \
+licensed, non-interactive integration user. Without its name, bc2m365 cannot check that no salesperson is that \
+account, and the manifest and next-steps.txt cannot include its licence and roles. Business Central online \
+(--deployment online, the default) needs none: the Dataverse connection setup creates its own application user.";
 
     ADMIN_ROLES_INCOMPLETE = "A005", Warning, "the administrator lacks System Customizer or a non-administrative role",
         "give the administrator System Customizer and at least one non-administrative role such as Sales Manager ([administrator] roles)",

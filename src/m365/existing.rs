@@ -13,15 +13,28 @@ use crate::bc::fields::header_key;
 use crate::error::{Error, Result};
 use crate::read::{self, ReadOptions};
 
+/// What an existing user already has, which the plan keeps: a licence that includes Sales, and a usage
+/// location.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Held {
+    /// The first of the user's licences that includes Dynamics 365 Sales, as its skuPartNumber.
+    pub sales_licence: Option<String>,
+    /// The user's usage location, an ISO 3166 alpha-2 code.
+    pub usage_location: Option<String>,
+}
+
 /// One existing user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExistingUser {
-    /// The user name as the export holds it.
+    /// The user name as the tenant spells it.
     pub upn: String,
     pub display_name: String,
     /// From an earlier run's manifest: the salesperson the user was planned for. That user is this
     /// salesperson's only when the Codes agree.
     pub code: Option<String>,
+    /// The user's other addresses, lower-cased: primary mail, SMTP proxy addresses, other mails.
+    pub addresses: Vec<String>,
+    pub held: Held,
 }
 
 impl ExistingUser {
@@ -32,18 +45,33 @@ impl ExistingUser {
             .as_ref()
             .is_none_or(|c| c.eq_ignore_ascii_case(code))
     }
+
+    /// Whether the user's display name is `name`, compared without case, accents or extra spaces.
+    pub fn is_named(&self, name: &str) -> bool {
+        fold_name(&self.display_name) == fold_name(name)
+    }
 }
 
-/// The tenant's users, by lower-cased user name and by lower-cased e-mail address.
+/// A name as two exports compare it: without case, accents or extra spaces.
+pub fn fold_name(name: &str) -> String {
+    let folded = deunicode::deunicode(name).to_lowercase();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The tenant's users: by lower-cased user name, by every other address they have, and by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExistingUsers {
     /// The export's file name, for messages.
     pub file: String,
-    by_upn: BTreeMap<String, ExistingUser>,
-    by_mail: BTreeMap<String, ExistingUser>,
+    /// Which export it is, for messages and the manifest.
+    pub kind: &'static str,
+    users: Vec<ExistingUser>,
+    by_upn: BTreeMap<String, usize>,
+    by_address: BTreeMap<String, usize>,
+    by_name: BTreeMap<String, Vec<usize>>,
     /// From an earlier run's manifest: the Codes it converted (every status but rejected), upper-cased,
-    /// with the Name each had.
-    pub codes: BTreeMap<String, String>,
+    /// with the Name each had; keyed by company (lower-cased; empty for a manifest before companies).
+    pub codes: BTreeMap<(String, String), String>,
     /// Read from an earlier run's manifest.
     pub earlier_run: bool,
 }
@@ -51,11 +79,119 @@ pub struct ExistingUsers {
 const UPN_HEADERS: [&str; 2] = ["userprincipalname", "upn"];
 const DISPLAY_NAME_HEADERS: [&str; 1] = ["displayname"];
 const MAIL_HEADERS: [&str; 3] = ["mail", "email", "primarysmtpaddress"];
+const PROXY_HEADERS: [&str; 2] = ["proxyaddresses", "emailaddresses"];
+const OTHER_MAIL_HEADERS: [&str; 3] = [
+    "othermails",
+    "alternateemailaddress",
+    "alternateemailaddresses",
+];
+/// The admin center's Licenses column ("+"-joined product names).
+const ADMIN_LICENCE_HEADERS: [&str; 2] = ["licenses", "licences"];
+/// A Graph export's licence column (SkuIds or skuPartNumbers, joined by the script).
+const GRAPH_LICENCE_HEADERS: [&str; 5] = [
+    "assignedlicenses",
+    "skuid",
+    "skuids",
+    "skupartnumber",
+    "skupartnumbers",
+];
+const USAGE_LOCATION_HEADERS: [&str; 1] = ["usagelocation"];
 
 fn find(header: &[String], names: &[&str]) -> Option<usize> {
     header
         .iter()
         .position(|h| names.contains(&header_key(h).as_str()))
+}
+
+/// The columns of a users export, found by name wherever they are.
+struct Columns {
+    upn: usize,
+    name: Option<usize>,
+    mail: Option<usize>,
+    proxies: Option<usize>,
+    other_mails: Option<usize>,
+    admin_licences: Option<usize>,
+    graph_licences: Option<usize>,
+    usage_location: Option<usize>,
+}
+
+impl Columns {
+    fn find(header: &[String]) -> Option<Self> {
+        Some(Columns {
+            upn: find(header, &UPN_HEADERS)?,
+            name: find(header, &DISPLAY_NAME_HEADERS),
+            mail: find(header, &MAIL_HEADERS),
+            proxies: find(header, &PROXY_HEADERS),
+            other_mails: find(header, &OTHER_MAIL_HEADERS),
+            admin_licences: find(header, &ADMIN_LICENCE_HEADERS),
+            graph_licences: find(header, &GRAPH_LICENCE_HEADERS),
+            usage_location: find(header, &USAGE_LOCATION_HEADERS),
+        })
+    }
+
+    /// Which export this is, by its headers.
+    fn kind(&self, header: &[String]) -> &'static str {
+        let exact = |name: &str| header.iter().any(|h| h.trim() == name);
+        if exact("User principal name") {
+            "a Microsoft 365 admin center Active users export"
+        } else if exact("userPrincipalName") {
+            "a Microsoft Entra Download users file"
+        } else if exact("UserPrincipalName") {
+            "a Microsoft Graph PowerShell Get-MgUser export"
+        } else {
+            "a list of users"
+        }
+    }
+}
+
+/// The parts of a list cell: split on ";", ",", "|" and white space, and on a "+" that starts another
+/// prefixed address ("SMTP:a@x.com+smtp:b@x.com"), never on a "+" inside an address.
+fn list_items(cell: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    for part in cell.split(|c: char| matches!(c, ';' | ',' | '|') || c.is_whitespace()) {
+        let mut rest = part;
+        while let Some(at) = next_prefixed(rest) {
+            items.push(rest[..at].to_string());
+            rest = &rest[at + 1..];
+        }
+        items.push(rest.to_string());
+    }
+    items.retain(|i| !i.is_empty());
+    items
+}
+
+/// The place of a "+" followed by an address type and ":" ("smtp:", "SIP:", "X500:"...).
+fn next_prefixed(text: &str) -> Option<usize> {
+    text.match_indices('+').map(|(i, _)| i).find(|&i| {
+        let after = &text[i + 1..];
+        after.find(':').is_some_and(|colon| {
+            colon > 0 && after[..colon].chars().all(|c| c.is_ascii_alphanumeric())
+        })
+    })
+}
+
+/// The e-mail addresses among a user's proxy addresses: `SMTP:` (primary) and `smtp:` ones.
+fn smtp_addresses(cell: &str) -> impl Iterator<Item = String> + '_ {
+    list_items(cell).into_iter().filter_map(|item| {
+        let (kind, address) = item.split_once(':')?;
+        kind.eq_ignore_ascii_case("smtp")
+            .then(|| address.trim().to_lowercase())
+    })
+}
+
+/// The admin center's licence list: product names joined by "+", where a name may hold " + ".
+fn admin_licences(cell: &str) -> Vec<String> {
+    cell.replace(" + ", "\u{0}")
+        .split('+')
+        .map(|l| l.replace('\u{0}', " + ").trim().to_string())
+        .filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case("unlicensed"))
+        .collect()
+}
+
+/// A cell that holds a .NET type name where a list belongs: Export-Csv wrote an array as its type.
+fn is_type_name(cell: &str) -> bool {
+    let cell = cell.trim();
+    cell.ends_with("[]") && !cell.contains(' ') && cell.contains('.')
 }
 
 impl ExistingUsers {
@@ -66,18 +202,17 @@ impl ExistingUsers {
         }
         let is_header = |cells: &[String]| find(cells, &UPN_HEADERS).is_some();
         let table = read::open(path, &ReadOptions::default(), &is_header)?;
-        let Some(upn_column) = find(&table.header, &UPN_HEADERS) else {
+        let Some(columns) = Columns::find(&table.header) else {
             return Err(Error::Unreadable {
                 path: path.into(),
                 format: "a list of existing users",
                 reason: "no \"User principal name\" or \"userPrincipalName\" column".into(),
-                help: "export the users from the Microsoft 365 admin center (Active users > Export users) or Microsoft Entra (Users > Download users)",
+                help: "export the users from the Microsoft 365 admin center (Active users > Export users), Microsoft Entra (Users > Download users) or Graph PowerShell (README.md, \"Users that already exist\")",
             });
         };
-        let name_column = find(&table.header, &DISPLAY_NAME_HEADERS);
-        let mail_column = find(&table.header, &MAIL_HEADERS);
         let mut users = ExistingUsers {
             file: table.file.clone(),
+            kind: columns.kind(&table.header),
             ..ExistingUsers::default()
         };
         for row in table.rows {
@@ -87,22 +222,38 @@ impl ExistingUsers {
                     .map(|c| c.trim().to_string())
                     .unwrap_or_default()
             };
-            let upn = cell(Some(upn_column));
+            let upn = cell(Some(columns.upn));
             if upn.is_empty() {
                 continue;
             }
-            let user = ExistingUser {
-                upn: upn.clone(),
-                display_name: cell(name_column),
-                code: None,
-            };
-            let mail = cell(mail_column).to_lowercase();
-            if !mail.is_empty() {
-                users.by_mail.insert(mail, user.clone());
+            let lists = [columns.proxies, columns.other_mails, columns.graph_licences];
+            if let Some(bad) = lists.iter().map(|&c| cell(c)).find(|v| is_type_name(v)) {
+                return Err(Error::Unreadable {
+                    path: path.into(),
+                    format: "a list of existing users",
+                    reason: format!("row {} holds \"{bad}\" where a list of values belongs: Export-Csv wrote the array's type, not its values", row.row),
+                    help: "export again with the lists joined, e.g. @{n='ProxyAddresses';e={$_.ProxyAddresses -join ';'}} (README.md, \"Users that already exist\")",
+                });
             }
-            users.by_upn.insert(upn.to_lowercase(), user);
+            users.add(user_of(&upn, &columns, &cell));
         }
         Ok(users)
+    }
+
+    fn add(&mut self, user: ExistingUser) {
+        let index = self.users.len();
+        let upn = user.upn.to_lowercase();
+        for address in &user.addresses {
+            if *address != upn {
+                self.by_address.entry(address.clone()).or_insert(index);
+            }
+        }
+        if !user.display_name.is_empty() {
+            let name = fold_name(&user.display_name);
+            self.by_name.entry(name).or_default().push(index);
+        }
+        self.by_upn.insert(upn, index);
+        self.users.push(user);
     }
 
     /// An earlier run's manifest.json, when `path` is one: its users and the Codes it converted.
@@ -137,6 +288,7 @@ impl ExistingUsers {
         }
         let mut users = ExistingUsers {
             file: path.display().to_string(),
+            kind: "an earlier run's manifest",
             earlier_run: true,
             ..ExistingUsers::default()
         };
@@ -150,41 +302,133 @@ impl ExistingUsers {
             if text("status") == "rejected" || code.is_empty() {
                 continue;
             }
-            users.codes.insert(code.to_uppercase(), text("name"));
+            let company = text("company").to_lowercase();
+            users
+                .codes
+                .insert((company, code.to_uppercase()), text("name"));
             let upn = text("upn");
-            if !upn.is_empty() {
-                let user = ExistingUser {
+            if !upn.is_empty() && text("status") != "same-person" {
+                users.add(ExistingUser {
                     upn: upn.clone(),
                     display_name: text("name"),
                     code: Some(code),
-                };
-                users.by_upn.insert(upn.to_lowercase(), user);
+                    addresses: Vec::new(),
+                    held: Held::default(),
+                });
             }
         }
         Ok(Some(users))
     }
 
-    /// The Name an earlier run's manifest converted the salesperson Code `code` with.
-    pub fn name_of_code(&self, code: &str) -> Option<&str> {
-        self.codes.get(&code.to_uppercase()).map(String::as_str)
+    /// The Name an earlier run's manifest converted the salesperson Code `code` of `company` with (a
+    /// manifest before companies: of any company).
+    pub fn name_of_code(&self, company: &str, code: &str) -> Option<&str> {
+        let code = code.to_uppercase();
+        (self
+            .codes
+            .get(&(company.trim().to_lowercase(), code.clone())))
+        .or_else(|| self.codes.get(&(String::new(), code)))
+        .map(String::as_str)
     }
 
-    /// The user whose user name or e-mail address is `address`, compared case-insensitively.
+    /// The user whose user name, or any other address, is `address` (compared case-insensitively).
     pub fn by_address(&self, address: &str) -> Option<&ExistingUser> {
         let key = address.to_lowercase();
-        self.by_upn.get(&key).or_else(|| self.by_mail.get(&key))
+        let index = self
+            .by_upn
+            .get(&key)
+            .or_else(|| self.by_address.get(&key))?;
+        self.users.get(*index)
+    }
+
+    /// The user who has `address` as one of their addresses other than their user name.
+    pub fn holder_of_address(&self, address: &str) -> Option<&ExistingUser> {
+        let index = self.by_address.get(&address.to_lowercase())?;
+        self.users.get(*index)
     }
 
     /// The user whose user name is `upn`, compared case-insensitively.
     pub fn by_upn(&self, upn: &str) -> Option<&ExistingUser> {
-        self.by_upn.get(&upn.to_lowercase())
+        self.users.get(*self.by_upn.get(&upn.to_lowercase())?)
+    }
+
+    /// The users whose display name is `name`, compared without case, accents or extra spaces.
+    pub fn named(&self, name: &str) -> impl Iterator<Item = &ExistingUser> {
+        (self.by_name.get(&fold_name(name)).into_iter().flatten())
+            .filter_map(|&i| self.users.get(i))
     }
 
     pub fn len(&self) -> usize {
-        self.by_upn.len()
+        self.users.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_upn.is_empty()
+        self.users.is_empty()
+    }
+}
+
+/// One user from a row of an export.
+fn user_of(upn: &str, columns: &Columns, cell: &dyn Fn(Option<usize>) -> String) -> ExistingUser {
+    let mut addresses = Vec::new();
+    let mail = cell(columns.mail).to_lowercase();
+    if !mail.is_empty() {
+        addresses.push(mail);
+    }
+    addresses.extend(smtp_addresses(&cell(columns.proxies)));
+    addresses.extend(
+        list_items(&cell(columns.other_mails))
+            .into_iter()
+            .map(|a| a.to_lowercase()),
+    );
+    addresses.retain(|a| a.contains('@'));
+    addresses.dedup();
+    let mut licences = admin_licences(&cell(columns.admin_licences));
+    licences.extend(list_items(&cell(columns.graph_licences)));
+    // The skuPartNumber, whichever form the export names the licence in.
+    let sales_licence = (licences.iter())
+        .find_map(|l| crate::m365::licences::sales_licence(l))
+        .map(|known| known.sku.to_string());
+    let usage_location =
+        crate::m365::countries::country_code(&cell(columns.usage_location)).map(str::to_string);
+    ExistingUser {
+        upn: upn.to_string(),
+        display_name: cell(columns.name),
+        code: None,
+        addresses,
+        held: Held {
+            sales_licence,
+            usage_location,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_split_on_their_separators_but_not_inside_an_address() {
+        assert_eq!(
+            smtp_addresses("SMTP:Anna@contoso.com+smtp:a.peeters@contoso.com+SIP:anna@contoso.com")
+                .collect::<Vec<_>>(),
+            ["anna@contoso.com", "a.peeters@contoso.com"]
+        );
+        assert_eq!(
+            list_items("smtp:a+b@x.com; smtp:c@x.com"),
+            ["smtp:a+b@x.com", "smtp:c@x.com"]
+        );
+        assert_eq!(
+            admin_licences("Enterprise Mobility + Security E5+Dynamics 365 Sales Premium"),
+            [
+                "Enterprise Mobility + Security E5",
+                "Dynamics 365 Sales Premium"
+            ]
+        );
+        assert!(admin_licences("Unlicensed").is_empty());
+        assert!(is_type_name("System.String[]"));
+        assert!(is_type_name(
+            "Microsoft.Graph.PowerShell.Models.IMicrosoftGraphAssignedLicense[]"
+        ));
+        assert!(!is_type_name("smtp:a@x.com"));
     }
 }

@@ -4,6 +4,7 @@ pub mod batch;
 pub mod countries;
 pub mod existing;
 pub mod format;
+pub mod licences;
 pub mod upn;
 
 pub use format::{

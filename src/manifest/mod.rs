@@ -12,13 +12,17 @@ use serde::Serialize;
 
 use crate::m365::existing::ExistingUsers;
 use crate::normalize::salesperson::SkipReason;
-use crate::plan::accounts::{Account, AccountPolicy, RoleRule, ROLES_ASSIGNED_BY_BC};
+use crate::plan::accounts::{Account, AccountPolicy, Deployment, RoleRule, ROLES_ASSIGNED_BY_BC};
+use crate::plan::people::{Membership, People};
 use crate::plan::{Batch, Entry, Outcome, Summary};
 
 pub const SCHEMA: &str = "bc2m365-manifest";
 /// 2: the `accounts` section; statuses `existing` and `coupled` (already coupled was `skipped` in 1);
 /// `business_unit`; summary `existing` and `coupled`.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: the person level: `people` (one user each, with every (company, Code) it holds); each salesperson's
+/// `company`, status `same-person` and `same_person_as`; the coupling's `bc_company`; `deployment`;
+/// `licence_held` for existing users; summary `same_person`.
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, Serialize)]
 pub struct Manifest {
@@ -30,6 +34,10 @@ pub struct Manifest {
     pub outputs: Vec<FileRecord>,
     pub summary: Summary,
     pub accounts: Accounts,
+    /// Every person, one Microsoft 365 user each, in the order of their first salesperson record:
+    /// spooled as `salespeople` is.
+    #[serde(skip)]
+    pub people: Spooled,
     /// Every salesperson, in input order: written to a spool file as the rows go by, already as the
     /// manifest's text, and copied from it when the manifest is written, so a million of them are never
     /// in memory at once.
@@ -47,6 +55,8 @@ pub struct Spooled {
 /// The accounts the integration needs, besides one user per salesperson (those are in `salespeople`).
 #[derive(Debug, Serialize)]
 pub struct Accounts {
+    /// Where Business Central runs: `online` or `on-premises`.
+    pub deployment: &'static str,
     /// The account that sets up the integration; null when not named.
     pub administrator: Option<SpecialAccount>,
     /// The account that synchronises; null when not named.
@@ -60,7 +70,8 @@ pub struct SpecialAccount {
     pub upn: String,
     /// Whether the user is in the `--existing` export; null without one.
     pub exists: Option<bool>,
-    pub licence: String,
+    /// null for the integration account of Business Central online, which needs none.
+    pub licence: Option<String>,
     /// Security roles to assign in Dynamics 365 Sales.
     pub roles: Vec<String>,
     /// `non-interactive` for the integration user, once the connection is set up.
@@ -97,6 +108,9 @@ pub struct FileRecord {
     pub users: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// What the file is, for the --existing file (e.g. "a Microsoft Entra Download users file").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holds: Option<String>,
 }
 
 impl FileRecord {
@@ -113,34 +127,45 @@ impl FileRecord {
             rows: None,
             users,
             country,
+            holds: None,
         }
     }
 }
 
 #[derive(Debug, Serialize)]
 pub struct SalespersonRecord {
+    /// The Business Central company the salesperson record is in.
+    pub company: String,
     pub code: String,
     /// The Name; null for a privacy-blocked salesperson, whose personal data is not carried into outputs.
     pub name: Option<String>,
     pub source: Source,
-    /// written, existing, coupled, skipped or rejected.
+    /// written, existing, coupled, same-person, skipped or rejected.
     pub status: &'static str,
     pub reason: Option<String>,
+    /// For status `same-person`: the person's first salesperson record, whose user this one shares.
+    pub same_person_as: Option<MemberRef>,
     pub upn: Option<String>,
-    /// "email" when the user name is the salesperson's Email, "built" when it was made from the name.
+    /// "email" when the user name is the salesperson's Email, "built" when it was made from the name,
+    /// "existing" when it is the existing user's, as the tenant spells it, "person" when it is the user of
+    /// the person's first record (status `same-person`).
     pub upn_source: Option<&'static str>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub alternate_email: Option<String>,
     pub import_file: Option<String>,
+    /// The licence to assign; null when the existing user holds a Sales licence already.
     pub licence: Option<String>,
+    /// The Sales licence the existing user holds already (its skuPartNumber).
+    pub licence_held: Option<String>,
+    /// The existing user's own usage location when the export has one, else the salesperson's.
     pub usage_location: Option<String>,
     pub roles: Vec<String>,
     pub business_unit: Option<String>,
     pub coupling: Option<Coupling>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Source {
     pub file: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -151,6 +176,8 @@ pub struct Source {
 /// Which BC salesperson to couple with which Sales user, and how BC's Email will change.
 #[derive(Debug, Serialize)]
 pub struct Coupling {
+    /// The company to couple in: each company has its own salespeople and couplings.
+    pub bc_company: String,
     /// Table 13 "Salesperson/Purchaser", by its primary key Code.
     pub bc_table: u32,
     pub bc_code: String,
@@ -164,56 +191,146 @@ pub struct Coupling {
     pub note: Option<String>,
 }
 
-pub fn record(entry: &Entry, batches: &[Batch], policy: &AccountPolicy) -> SalespersonRecord {
+/// A salesperson record of a person, as the person's record lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberRef {
+    pub company: String,
+    pub code: String,
+    pub source: Source,
+}
+
+impl MemberRef {
+    fn of(member: &Membership) -> Self {
+        MemberRef {
+            company: member.company.clone(),
+            code: member.code.clone(),
+            source: Source::of(&member.location),
+        }
+    }
+}
+
+/// One person: one Microsoft 365 user, holding one salesperson record in each company they sell for.
+#[derive(Debug, Serialize)]
+pub struct PersonRecord {
+    pub upn: String,
+    pub display_name: String,
+    /// `new` (in an import file), `existing` (in the --existing export) or `coupled` (already coupled in
+    /// Business Central).
+    pub status: &'static str,
+    pub import_file: Option<String>,
+    /// The licence to assign; null when the user holds a Sales licence already, or is coupled.
+    pub licence: Option<String>,
+    /// The Sales licence an existing user holds already (its skuPartNumber).
+    pub licence_held: Option<String>,
+    pub usage_location: Option<String>,
+    pub roles: Vec<String>,
+    pub business_unit: Option<String>,
+    /// Every salesperson record of the person, the first (whose values the user has) first; none for a
+    /// user read from a Microsoft 365 import file.
+    pub salespeople: Vec<MemberRef>,
+}
+
+impl Source {
+    fn of(location: &crate::diagnostic::Location) -> Self {
+        Source {
+            file: location.file.to_string(),
+            sheet: location.sheet.clone(),
+            row: location.row,
+        }
+    }
+}
+
+/// The person an entry starts, with every salesperson record they hold; `None` for an entry that
+/// starts none (skipped, rejected, another company's record of a person above).
+pub fn person_record(
+    entry: &Entry,
+    record: &SalespersonRecord,
+    people: &People,
+) -> Option<PersonRecord> {
+    let status = match entry.outcome {
+        Outcome::Written => "new",
+        Outcome::Existing => "existing",
+        Outcome::Coupled => "coupled",
+        _ => return None,
+    };
+    let upn = record.upn.clone()?;
+    let salespeople = match entry.person {
+        Some(id) => people.members(id).iter().map(MemberRef::of).collect(),
+        None => vec![MemberRef {
+            company: record.company.clone(),
+            code: record.code.clone(),
+            source: Source::of(&entry.location),
+        }],
+    };
+    // A row of a Microsoft 365 import file is a user, but no Business Central salesperson.
+    let salespeople = salespeople
+        .into_iter()
+        .filter(|m| !m.code.is_empty())
+        .collect();
+    Some(PersonRecord {
+        upn,
+        display_name: entry.salesperson.name.clone(),
+        status,
+        import_file: record.import_file.clone(),
+        licence: record.licence.clone(),
+        licence_held: record.licence_held.clone(),
+        usage_location: record.usage_location.clone(),
+        roles: record.roles.clone(),
+        business_unit: record.business_unit.clone(),
+        salespeople,
+    })
+}
+
+pub fn record(
+    entry: &Entry,
+    batches: &[Batch],
+    policy: &AccountPolicy,
+    people: &People,
+) -> SalespersonRecord {
     let sp = &entry.salesperson;
+    let same_person = entry.outcome == Outcome::SamePerson;
+    // Licence and roles are the person's: on the first record only.
     let written = entry.outcome.gets_account();
+    let coupled_here = written || same_person;
     let upn = entry
         .upn
         .as_ref()
-        .filter(|_| written || entry.outcome == Outcome::Coupled)
+        .filter(|_| coupled_here || entry.outcome == Outcome::Coupled)
         .map(|u| u.as_str().to_string());
+    let held = entry.held.as_deref();
+    let licence_held = held.and_then(|h| h.sales_licence.clone());
     let (roles, business_unit) = if written {
         policy.roles_for(sp)
     } else {
         (Vec::new(), None)
     };
     // Only a Business Central salesperson (with a Code) is coupled; users read from an import file are not.
-    let coupling = upn
-        .as_ref()
-        .filter(|_| written && !sp.code.is_empty())
-        .map(|upn| Coupling {
-            bc_table: 13,
-            bc_code: sp.code.clone(),
-            sales_entity: "systemuser",
-            match_field: "internalemailaddress",
-            sales_user: upn.clone(),
-            bc_email_now: sp.email_in_bc.clone(),
-            bc_email_after_sync: upn.clone(),
-            note: (sp.email_in_bc != *upn).then(|| {
-                if sp.email_in_bc.is_empty() {
-                    format!("BC's Email is empty; the first synchronisation fills it with {upn}")
-                } else {
-                    format!(
-                        "BC's Email changes from {} to {upn} at the first synchronisation",
-                        sp.email_in_bc
-                    )
-                }
-            }),
-        });
+    let coupling = (upn.as_ref())
+        .filter(|_| coupled_here && !sp.code.is_empty())
+        .map(|upn| coupling_of(sp, upn));
     let private = entry.outcome == Outcome::Skipped(SkipReason::PrivacyBlocked);
     let personal = |value: &str| (!private).then(|| value.to_string());
+    let usage_location = held
+        .and_then(|h| h.usage_location.clone())
+        .or_else(|| policy.usage_location_for(sp))
+        .filter(|_| written);
     SalespersonRecord {
+        company: sp.company.clone(),
         code: sp.code.clone(),
         name: personal(&sp.name),
-        source: Source {
-            file: entry.location.file.to_string(),
-            sheet: entry.location.sheet.clone(),
-            row: entry.location.row,
-        },
+        source: Source::of(&entry.location),
         status: entry.outcome.as_str(),
         reason: entry.reason(),
+        same_person_as: (entry.person)
+            .filter(|_| same_person)
+            .and_then(|id| people.first(id))
+            .map(MemberRef::of),
         upn_source: upn.as_ref().map(|_| {
-            if entry.upn_from_email {
+            if same_person {
+                "person"
+            } else if entry.outcome == Outcome::Existing {
+                "existing"
+            } else if entry.upn_from_email {
                 "email"
             } else {
                 "built"
@@ -224,26 +341,51 @@ pub fn record(entry: &Entry, batches: &[Batch], policy: &AccountPolicy) -> Sales
         last_name: personal(&sp.person.last),
         alternate_email: Some(entry.alternate_email.clone()).filter(|e| !e.is_empty()),
         import_file: entry.batch.map(|b| batches[b].file_name.clone()),
-        licence: written.then(|| policy.licence.as_str().to_string()),
-        usage_location: policy.usage_location_for(sp).filter(|_| written),
+        licence: (written && licence_held.is_none()).then(|| policy.licence.as_str().to_string()),
+        licence_held,
+        usage_location,
         roles,
         business_unit,
         coupling,
     }
 }
 
-/// Writes the salespeople's records to a spool as the rows go by, each as pretty JSON indented to its
+/// The coupling of a salesperson with the Sales user `upn`, in the salesperson's company.
+fn coupling_of(sp: &crate::normalize::salesperson::Salesperson, upn: &str) -> Coupling {
+    Coupling {
+        bc_company: sp.company.clone(),
+        bc_table: 13,
+        bc_code: sp.code.clone(),
+        sales_entity: "systemuser",
+        match_field: "internalemailaddress",
+        sales_user: upn.to_string(),
+        bc_email_now: sp.email_in_bc.clone(),
+        bc_email_after_sync: upn.to_string(),
+        note: (sp.email_in_bc != *upn).then(|| {
+            if sp.email_in_bc.is_empty() {
+                format!("BC's Email is empty; the first synchronisation fills it with {upn}")
+            } else {
+                format!(
+                    "BC's Email changes from {} to {upn} at the first synchronisation",
+                    sp.email_in_bc
+                )
+            }
+        }),
+    }
+}
+
+/// Writes the manifest's records (people or salespeople) to a spool as the rows go by, each as pretty JSON indented to its
 /// place in the manifest.
-pub struct SalespeopleSpool {
+pub struct RecordSpool {
     out: crate::write::Spool,
     records: u64,
     buffer: Vec<u8>,
 }
 
-impl SalespeopleSpool {
+impl RecordSpool {
     /// A spool in `dir`, which should be on the disk the outputs go to (not a small /tmp in memory).
     pub fn new(dir: &std::path::Path) -> std::io::Result<Self> {
-        Ok(SalespeopleSpool {
+        Ok(RecordSpool {
             out: crate::write::Spool::new_in(dir)?,
             records: 0,
             buffer: Vec::new(),
@@ -251,7 +393,7 @@ impl SalespeopleSpool {
     }
 
     /// Adds a salesperson's record.
-    pub fn add(&mut self, record: &SalespersonRecord) -> std::io::Result<()> {
+    pub fn add(&mut self, record: &impl Serialize) -> std::io::Result<()> {
         self.out
             .write_all(if self.records == 0 { b"\n" } else { b",\n" })?;
         self.records += 1;
@@ -270,7 +412,7 @@ impl SalespeopleSpool {
 
 impl Manifest {
     pub fn new(
-        salespeople: Spooled,
+        (people, salespeople): (Spooled, Spooled),
         domains: &[String],
         policy: &AccountPolicy,
         existing: Option<&ExistingUsers>,
@@ -287,6 +429,7 @@ impl Manifest {
             outputs,
             summary,
             accounts: Accounts::new(policy, existing),
+            people,
             salespeople,
         }
     }
@@ -298,12 +441,15 @@ impl Manifest {
         // Everything but the salespeople, ending in "\n}": the array goes before that end.
         let head = head.strip_suffix(b"\n}").unwrap_or(&head);
         out.write_all(head)?;
-        out.write_all(b",\n  \"salespeople\": [")?;
-        if self.salespeople.records > 0 {
-            self.salespeople.spool.borrow_mut().copy_into(out)?;
-            out.write_all(b"\n  ")?;
+        for (key, records) in [("people", &self.people), ("salespeople", &self.salespeople)] {
+            write!(out, ",\n  \"{key}\": [")?;
+            if records.records > 0 {
+                records.spool.borrow_mut().copy_into(out)?;
+                out.write_all(b"\n  ")?;
+            }
+            out.write_all(b"]")?;
         }
-        out.write_all(b"]\n}\n")
+        out.write_all(b"\n}\n")
     }
 }
 
@@ -320,24 +466,32 @@ pub fn has_record(entry: &Entry) -> bool {
 
 impl Accounts {
     pub fn new(policy: &AccountPolicy, existing: Option<&ExistingUsers>) -> Self {
-        let special = |account: &Account, integration: bool| SpecialAccount {
-            upn: account.name.as_str().to_string(),
-            exists: existing.map(|e| e.by_upn(account.name.as_str()).is_some()),
-            licence: account.licence.as_str().to_string(),
-            roles: account.roles.clone(),
-            access_mode: integration.then_some("non-interactive"),
-            roles_assigned_by_bc: if integration {
-                ROLES_ASSIGNED_BY_BC.to_vec()
-            } else {
-                Vec::new()
-            },
-            note: if integration {
-                "synchronises Business Central and Sales; its own changes are never synchronised, so it is never a salesperson"
-            } else {
-                "sets up the integration; never used for synchronisation, and never a salesperson"
-            },
+        let online = policy.deployment == Deployment::Online;
+        let special = |account: &Account, integration: bool| {
+            let application_user = integration && online;
+            SpecialAccount {
+                upn: account.name.as_str().to_string(),
+                exists: existing.map(|e| e.by_upn(account.name.as_str()).is_some()),
+                licence: (!application_user).then(|| account.licence.as_str().to_string()),
+                roles: match application_user {
+                    true => Vec::new(),
+                    false => account.roles.clone(),
+                },
+                access_mode: integration.then_some("non-interactive"),
+                roles_assigned_by_bc: match (integration, online) {
+                    (true, true) => vec!["Business Central Dataverse Integration"],
+                    (true, false) => ROLES_ASSIGNED_BY_BC.to_vec(),
+                    (false, _) => Vec::new(),
+                },
+                note: match (integration, online) {
+                    (true, true) => "the application user the Dataverse connection setup creates; no licence or role to assign, and never a salesperson",
+                    (true, false) => "synchronises Business Central and Sales; its own changes are never synchronised, so it is never a salesperson",
+                    (false, _) => "sets up the integration; never used for synchronisation, and never a salesperson",
+                },
+            }
         };
         Accounts {
+            deployment: policy.deployment.as_str(),
             administrator: policy.administrator.as_ref().map(|a| special(a, false)),
             integration_user: policy.integration_user.as_ref().map(|a| special(a, true)),
             salespeople: SalespeoplePolicy {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::manifest::{Accounts, SalespersonRecord, SpecialAccount};
+use crate::manifest::{Accounts, PersonRecord, SalespersonRecord, SpecialAccount};
 
 pub const ROLE_ASSIGNMENTS: &str = "role-assignments.csv";
 pub const COUPLING: &str = "coupling.csv";
@@ -150,9 +150,12 @@ pub struct Views<W: Write> {
     licences: BTreeMap<String, Spool>,
     people: usize,
     roles: Spool,
-    couplings: Spool,
+    /// Couplings per company: each company is coupled on its own.
+    couplings: BTreeMap<String, Spool>,
     coupled: Spool,
     left: Spool,
+    /// Existing users who hold a Sales licence already.
+    held: Spool,
     dir: PathBuf,
 }
 
@@ -170,6 +173,7 @@ impl<W: Write> Views<W> {
             role_assignments,
             &[
                 "Account",
+                "BC company",
                 "BC code",
                 "User",
                 "Display name",
@@ -185,7 +189,8 @@ impl<W: Write> Views<W> {
             ("integration user", &accounts.integration_user),
         ];
         for (kind, account) in specials {
-            if let Some(a) = account {
+            // Online, the integration account is the connection's application user: nothing to assign.
+            if let Some(a) = account.as_ref().filter(|a| a.licence.is_some()) {
                 let status = match a.exists {
                     Some(true) => "existing",
                     Some(false) => "to create",
@@ -194,9 +199,10 @@ impl<W: Write> Views<W> {
                 role_assignments.row(&[
                     kind,
                     "",
+                    "",
                     &a.upn,
                     "",
-                    &a.licence,
+                    a.licence.as_deref().unwrap_or_default(),
                     "",
                     &a.roles.join("; "),
                     "",
@@ -207,6 +213,7 @@ impl<W: Write> Views<W> {
         let coupling = ExcelCsv::new(
             coupling,
             &[
+                "BC company",
                 "BC code",
                 "BC name",
                 "Sales user",
@@ -223,17 +230,22 @@ impl<W: Write> Views<W> {
             licences: BTreeMap::new(),
             people: 0,
             roles: Spool::new(dir)?,
-            couplings: Spool::new(dir)?,
+            couplings: BTreeMap::new(),
             coupled: Spool::new(dir)?,
             left: Spool::new(dir)?,
+            held: Spool::new(dir)?,
             dir: dir.to_path_buf(),
         })
     }
 
-    /// Adds one salesperson's record.
-    pub fn add(&mut self, s: &SalespersonRecord) -> io::Result<()> {
+    /// Adds one salesperson's record, with the person it starts, if any.
+    pub fn add(&mut self, s: &SalespersonRecord, person: Option<&PersonRecord>) -> io::Result<()> {
         match s.status {
             "coupled" => self.coupled.entry(format_args!("{}", s.code))?,
+            "same-person" => {
+                self.add_coupling(s)?;
+                return Ok(());
+            }
             // The row too: a Code can be on a written row and on a rejected duplicate of it.
             "skipped" | "rejected" => {
                 let row = s
@@ -257,29 +269,56 @@ impl<W: Write> Views<W> {
             return Ok(());
         }
         self.people += 1;
-        self.add_csv_rows(s)?;
+        self.add_role_assignment(s, person)?;
+        self.add_coupling(s)?;
         self.add_to_lists(s)
     }
 
-    /// The salesperson's rows in role-assignments.csv and coupling.csv.
-    fn add_csv_rows(&mut self, s: &SalespersonRecord) -> io::Result<()> {
+    /// The person's row in role-assignments.csv: one per user, with every (company, Code) it holds.
+    fn add_role_assignment(
+        &mut self,
+        s: &SalespersonRecord,
+        person: Option<&PersonRecord>,
+    ) -> io::Result<()> {
         let status = match &s.import_file {
             Some(file) => format!("new ({file})"),
             None => s.status.to_string(),
         };
+        let (companies, codes) = match person {
+            Some(p) => (
+                (p.salespeople.iter().map(|m| m.company.as_str()))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                (p.salespeople.iter().map(|m| m.code.as_str()))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            None => (s.company.clone(), s.code.clone()),
+        };
+        let licence = match (&s.licence, &s.licence_held) {
+            (Some(licence), _) => licence.clone(),
+            (None, Some(held)) => format!("holds {held}"),
+            (None, None) => String::new(),
+        };
         self.role_assignments.row(&[
             "salesperson",
-            &s.code,
+            &companies,
+            &codes,
             upn(s),
             s.name.as_deref().unwrap_or_default(),
-            s.licence.as_deref().unwrap_or_default(),
+            &licence,
             s.usage_location.as_deref().unwrap_or_default(),
             &s.roles.join("; "),
             s.business_unit.as_deref().unwrap_or_default(),
             &status,
-        ])?;
+        ])
+    }
+
+    /// The salesperson's row in coupling.csv, and its line in next-steps.txt under its company.
+    fn add_coupling(&mut self, s: &SalespersonRecord) -> io::Result<()> {
         if let Some(c) = &s.coupling {
             self.coupling.row(&[
+                &c.bc_company,
                 &c.bc_code,
                 s.name.as_deref().unwrap_or_default(),
                 &c.sales_user,
@@ -287,6 +326,16 @@ impl<W: Write> Views<W> {
                 &c.bc_email_after_sync,
                 c.note.as_deref().unwrap_or_default(),
             ])?;
+            if !self.couplings.contains_key(&c.bc_company) {
+                let spool = Spool::new(&self.dir)?;
+                self.couplings.insert(c.bc_company.clone(), spool);
+            }
+            if let Some(spool) = self.couplings.get_mut(&c.bc_company) {
+                spool.line(format_args!("   - {} -> {}", c.bc_code, c.sales_user))?;
+                if let Some(note) = &c.note {
+                    spool.note(format_args!("     note: {note}"))?;
+                }
+            }
         }
         Ok(())
     }
@@ -308,6 +357,10 @@ impl<W: Write> Views<W> {
         } else {
             self.existing
                 .line(format_args!("   - {} ({})", upn(s), s.code))?;
+        }
+        if let (None, Some(held)) = (&s.licence, &s.licence_held) {
+            self.held
+                .line(format_args!("   - {} (holds {held})", upn(s)))?;
         }
         if let Some(licence) = &s.licence {
             if !self.licences.contains_key(licence) {
@@ -332,15 +385,7 @@ impl<W: Write> Views<W> {
             .unwrap_or_default();
         let roles = s.roles.join(", ");
         self.roles
-            .line(format_args!("   - {}: {roles}{unit}", upn(s)))?;
-        if let Some(c) = &s.coupling {
-            self.couplings
-                .line(format_args!("   - {} -> {}", c.bc_code, c.sales_user))?;
-            if let Some(note) = &c.note {
-                self.couplings.note(format_args!("     note: {note}"))?;
-            }
-        }
-        Ok(())
+            .line(format_args!("   - {}: {roles}{unit}", upn(s)))
     }
 
     /// Finishes the views: gives back role-assignments.csv's and coupling.csv's outputs, and writes
@@ -363,29 +408,26 @@ impl<W: Write> Views<W> {
             couplings,
             coupled,
             left,
+            held,
             ..
         } = self;
         let failed = |e: io::Error| crate::error::Error::io(NEXT_STEPS, e);
         let role_assignments = role_assignments.finish().map_err(failed)?;
         let coupling = coupling.finish().map_err(failed)?;
-        let mut parts = Some((
-            new_users, existing, licences, roles, couplings, coupled, left,
-        ));
-        write(NEXT_STEPS, &mut |out| {
-            let Some((new_users, existing, licences, roles, couplings, coupled, left)) =
-                parts.take()
-            else {
-                return Ok(());
-            };
-            next_steps(
-                out,
-                accounts,
-                generator,
-                import_files,
-                people,
-                [new_users, existing, roles, couplings, coupled, left],
-                licences,
-            )
+        let mut lists = Some(Lists {
+            new_users,
+            existing,
+            licences,
+            held,
+            people,
+            roles,
+            couplings,
+            coupled,
+            left,
+        });
+        write(NEXT_STEPS, &mut |out| match lists.take() {
+            Some(lists) => next_steps(out, accounts, generator, import_files, lists),
+            None => Ok(()),
         })?;
         Ok((role_assignments, coupling))
     }
@@ -401,7 +443,9 @@ fn special_line(out: &mut dyn Write, a: &SpecialAccount) -> io::Result<()> {
         )?,
         None => {}
     }
-    writeln!(out, "   Licence: {}", a.licence)?;
+    if let Some(licence) = &a.licence {
+        writeln!(out, "   Licence: {licence}")?;
+    }
     writeln!(out, "   Security roles in Sales: {}", a.roles.join(", "))
 }
 
@@ -410,9 +454,10 @@ struct Lists {
     new_users: Spool,
     existing: Spool,
     licences: BTreeMap<String, Spool>,
+    held: Spool,
     people: usize,
     roles: Spool,
-    couplings: Spool,
+    couplings: BTreeMap<String, Spool>,
     coupled: Spool,
     left: Spool,
 }
@@ -423,21 +468,8 @@ fn next_steps(
     accounts: &Accounts,
     generator: &str,
     import_files: &[&str],
-    people: usize,
-    spools: [Spool; 6],
-    licences: BTreeMap<String, Spool>,
+    lists: Lists,
 ) -> io::Result<()> {
-    let [new_users, existing, roles, couplings, coupled, left] = spools;
-    let lists = Lists {
-        new_users,
-        existing,
-        licences,
-        people,
-        roles,
-        couplings,
-        coupled,
-        left,
-    };
     writeln!(
         out,
         "Next steps: the user accounts for integrating Business Central with Dynamics 365 Sales"
@@ -448,18 +480,34 @@ fn next_steps(
     )?;
     writeln!(
         out,
-        "Written by {generator} with {ROLE_ASSIGNMENTS} and {COUPLING}; manifest.json holds the same, for scripts.\n"
+        "Written by {generator} with {ROLE_ASSIGNMENTS} and {COUPLING}; manifest.json holds the same, for scripts."
     )?;
+    writeln!(out, "Business Central {}.\n", deployment_words(accounts))?;
     administrator_step(out, accounts)?;
     integration_user_step(out, accounts)?;
     import_step(out, import_files, lists.new_users, lists.existing)?;
-    licence_step(out, lists.people, lists.licences)?;
+    licence_step(out, lists.people, lists.licences, lists.held)?;
     roles_step(out, lists.roles)?;
     coupling_step(out, lists.couplings, lists.coupled, lists.left)
 }
 
+fn deployment_words(accounts: &Accounts) -> &'static str {
+    match accounts.deployment {
+        "on-premises" => {
+            "on-premises (2019 release wave 1, or Dynamics NAV 2018): --deployment on-premises"
+        }
+        _ => "online: --deployment online (the default)",
+    }
+}
+
 fn administrator_step(out: &mut dyn Write, accounts: &Accounts) -> io::Result<()> {
     writeln!(out, "1. The administrator (sets up the integration)")?;
+    if accounts.deployment != "on-premises" {
+        writeln!(
+            out,
+            "   Online, this user runs the Dataverse connection setup in Business Central: it needs System Administrator\n   in the Dataverse environment, and the setup creates the integration application user itself."
+        )?;
+    }
     match &accounts.administrator {
         Some(a) => {
             writeln!(
@@ -479,20 +527,34 @@ fn administrator_step(out: &mut dyn Write, accounts: &Accounts) -> io::Result<()
 fn integration_user_step(out: &mut dyn Write, accounts: &Accounts) -> io::Result<()> {
     writeln!(
         out,
-        "2. The integration user (synchronises; never a salesperson)"
+        "2. The integration account (synchronises; never a salesperson)"
     )?;
+    if accounts.deployment != "on-premises" {
+        writeln!(
+            out,
+            "   Nothing to create or license: Business Central online connects through an application user that the\n   Dataverse connection setup creates itself (no licence, non-interactive, role \"Business Central Dataverse\n   Integration\"). Give that role to no one else."
+        )?;
+        if let Some(a) = &accounts.integration_user {
+            writeln!(
+                out,
+                "   {} (--integration-user) was checked to be no salesperson; it needs no licence or role from this run.",
+                a.upn
+            )?;
+        }
+        return writeln!(out);
+    }
     match &accounts.integration_user {
         Some(a) => {
             special_line(out, a)?;
             writeln!(
                 out,
-                "   Enter it in Business Central's setup guide. Once connected, Business Central assigns it {};\n   then set its access mode to Non-interactive in Sales.",
+                "   Enter it in Business Central's setup guide. Once connected, Business Central assigns it {};\n   then set its access mode to Non-interactive in Sales. It must not have System Administrator.",
                 a.roles_assigned_by_bc.join(" and ")
             )?;
         }
         None => writeln!(
             out,
-            "   Not named in this run (--integration-user). Create a dedicated account with a licence and one security\n   role; its changes are never synchronised, so it must not be a salesperson."
+            "   Not named in this run (--integration-user). Create a dedicated account with a licence and one security\n   role; set its access mode to Non-interactive. Its changes are never synchronised, so it must not be a salesperson."
         )?,
     }
     writeln!(out)
@@ -527,6 +589,7 @@ fn licence_step(
     out: &mut dyn Write,
     people: usize,
     licences: BTreeMap<String, Spool>,
+    held: Spool,
 ) -> io::Result<()> {
     writeln!(
         out,
@@ -547,6 +610,13 @@ fn licence_step(
         let whole_list = "role-assignments.csv (columns Licence and Usage location)";
         spool.list_or_point(out, "users", whole_list)?;
     }
+    if held.count > 0 {
+        writeln!(
+            out,
+            "   Hold a Dynamics 365 Sales licence already, nothing to assign:"
+        )?;
+        held.list_or_point(out, "users", "role-assignments.csv (Licence \"holds ...\")")?;
+    }
     writeln!(out)
 }
 
@@ -563,12 +633,12 @@ fn roles_step(out: &mut dyn Write, roles: Spool) -> io::Result<()> {
 
 fn coupling_step(
     out: &mut dyn Write,
-    couplings: Spool,
+    couplings: BTreeMap<String, Spool>,
     coupled: Spool,
     left: Spool,
 ) -> io::Result<()> {
     writeln!(out, "6. Couple the salespeople in Business Central")?;
-    if couplings.count == 0 {
+    if couplings.is_empty() {
         // A Microsoft 365 import file as input, say: its users are no Business Central salespeople.
         writeln!(
             out,
@@ -577,10 +647,13 @@ fn coupling_step(
     } else {
         writeln!(
             out,
-            "   Salespeople page > Dynamics 365 Sales > Couple (or match-based coupling on E-Mail = primary email):"
+            "   In each company: Salespeople page > Dynamics 365 Sales > Couple (or match-based coupling on E-Mail = primary email):"
         )?;
     }
-    couplings.list_or_point(out, "salespeople to couple", COUPLING)?;
+    for (company, spool) in couplings {
+        writeln!(out, "   Company {company}:")?;
+        spool.list_or_point(out, "salespeople to couple", COUPLING)?;
+    }
     let coupled_count = "(status \"coupled\" in manifest.json)";
     coupled.codes_or_count(
         out,

@@ -55,6 +55,9 @@ pub struct ImportedRow {
 /// The salesperson's values, cleaned: trimmed, white space collapsed, Unicode NFC; Email lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Salesperson {
+    /// The Business Central company the salesperson record is in: the row's Company cell, else the
+    /// input's company. A salesperson is a (company, Code) pair.
+    pub company: String,
     pub code: String,
     /// The Name, cleaned; it becomes the Display Name.
     pub name: String,

@@ -152,6 +152,26 @@ impl std::str::FromStr for CountryCode {
     }
 }
 
+/// Where Business Central runs, which decides the integration account. Online, the Dataverse connection
+/// setup creates an application user itself (no licence, no role from the admin); on-premises Business
+/// Central 2019 release wave 1 and Dynamics NAV 2018 need a licensed, non-interactive integration user.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Deployment {
+    #[default]
+    Online,
+    OnPremises,
+}
+
+impl Deployment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Deployment::Online => "online",
+            Deployment::OnPremises => "on-premises",
+        }
+    }
+}
+
 /// Security roles (and optionally a business unit) for the salespeople whose Job Title is `job_title`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -176,6 +196,7 @@ pub struct Account {
 /// Everything that decides the accounts of a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountPolicy {
+    pub deployment: Deployment,
     pub administrator: Option<Account>,
     pub integration_user: Option<Account>,
     /// The salespeople's licence.
@@ -193,6 +214,7 @@ pub struct AccountPolicy {
 impl Default for AccountPolicy {
     fn default() -> Self {
         AccountPolicy {
+            deployment: Deployment::Online,
             administrator: None,
             integration_user: None,
             licence: Licence::default(),
@@ -247,7 +269,12 @@ impl AccountPolicy {
         out.extend(self.licence_finding());
         out.extend(self.special_accounts_finding(salespeople));
         out.extend(self.administrator_roles_finding());
-        if let Some(integration) = &self.integration_user {
+        // Online, the integration account is the connection's application user: it needs no role.
+        let integration_user = self
+            .integration_user
+            .as_ref()
+            .filter(|_| self.deployment == Deployment::OnPremises);
+        if let Some(integration) = integration_user {
             if integration.roles.iter().all(|r| r.trim().is_empty()) {
                 out.push(Diagnostic::new(
                     &rules::INTEGRATION_USER_WITHOUT_ROLE,
@@ -271,7 +298,7 @@ impl AccountPolicy {
             "DYN365_SALES_PREMIUM",
             "D365_SALES_PRO",
         ];
-        if SALES_LICENCES.contains(&self.licence.as_str()) {
+        if crate::m365::licences::is_sales_sku(self.licence.as_str()) {
             return None;
         }
         let message = format!(
@@ -302,7 +329,7 @@ impl AccountPolicy {
                 )
                 .with_value(admin.name.as_str()),
             ),
-            (_, None) if salespeople => Some(Diagnostic::new(
+            (_, None) if salespeople && self.deployment == Deployment::OnPremises => Some(Diagnostic::new(
                 &rules::NO_INTEGRATION_USER,
                 Location::file("--integration-user"),
                 "no integration user is named, so the run cannot check that no salesperson is that account",

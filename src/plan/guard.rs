@@ -8,6 +8,7 @@ use crate::m365::format::{ImportColumn, ImportRow};
 use crate::normalize::text;
 use crate::plan::keys::KeySets;
 use crate::plan::names::NameBuilder;
+use crate::plan::people::People;
 use crate::plan::{Entry, Outcome, PlanOptions};
 
 /// The output guard on a written entry's import row: Microsoft's column limits, and no value derived
@@ -91,25 +92,84 @@ pub fn finish(
     entry: &mut Entry,
     names: &mut NameBuilder,
     keys: &KeySets,
+    people: &mut People,
     options: &PlanOptions,
     sources: &Sources,
 ) {
+    if entry.outcome == Outcome::SamePerson && entry.upn.is_none() {
+        take_the_persons_user_name(entry, people);
+    }
     if entry.needs_built_name() {
-        names.build(entry, keys, options, sources);
+        names.build(entry, keys, people, options, sources);
     }
     last_checks(entry, options, sources);
+}
+
+/// A record that joined a person whose user name was still to be built takes it now; if that person's
+/// first record was rejected after all, the record is planned as a person of its own.
+fn take_the_persons_user_name(entry: &mut Entry, people: &mut People) {
+    let Some(id) = entry.person else {
+        return;
+    };
+    if let Some(upn) = people.upn(id) {
+        entry.upn = Some(upn.clone());
+        return;
+    }
+    people.leave(id, &entry.location);
+    entry
+        .diagnostics
+        .retain(|d| d.rule != &rules::SAME_PERSON && d.rule != &rules::PERSON_DIFFERS);
+    entry.outcome = Outcome::Written;
+    entry.person = people.start_person(&entry.salesperson, &entry.location, None);
 }
 
 /// The checks on a row with its user name: the output guard, and the special accounts' rules.
 pub fn last_checks(entry: &mut Entry, options: &PlanOptions, sources: &Sources) {
     guard(entry, sources);
     let columns = &sources.inputs[entry.input].columns;
+    if let Some(found) = maybe_existing(entry, options, columns) {
+        entry.diagnostics.push(found);
+        if options.strict {
+            entry.outcome = Outcome::Rejected;
+        }
+    }
     options.accounts.check_salesperson(entry, |e| {
         (
             columns.locate(Field::Email, &e.location),
             columns.locate(Field::Name, &e.location),
         )
     });
+}
+
+/// E002: a new user is planned for a salesperson whose name an existing user has, at none of the
+/// salesperson's addresses: likely the same person, whom a new account would give a second one.
+fn maybe_existing(
+    entry: &Entry,
+    options: &PlanOptions,
+    columns: &crate::bc::ColumnMap,
+) -> Option<Diagnostic> {
+    let existing = options.existing.as_ref().filter(|e| !e.earlier_run)?;
+    if entry.outcome != Outcome::Written {
+        return None;
+    }
+    let sp = &entry.salesperson;
+    let upn = entry.upn.as_ref().map(|u| u.key());
+    let user = existing
+        .named(&sp.name)
+        .find(|u| Some(u.upn.to_lowercase()) != upn && u.may_be(&sp.code))?;
+    let message = format!(
+        "the existing user {} (in {}) is also \"{}\": a new user {} would be a second account if they are one person",
+        user.upn,
+        existing.file,
+        user.display_name,
+        upn.unwrap_or_default()
+    );
+    let found = Diagnostic::new(
+        &rules::MAYBE_EXISTING_USER,
+        columns.locate(Field::Name, &entry.location),
+        message,
+    );
+    Some(found.with_value(&sp.name))
 }
 
 pub(crate) fn import_row(entry: &Entry) -> ImportRow {

@@ -43,11 +43,87 @@ impl InputKind {
     }
 }
 
-/// How inputs are read and understood: `--sheet`, `--encoding`, `--delimiter`, `--map`, `--country`.
+/// The Business Central company of each input named with `--company FILE=COMPANY` (or the config file's
+/// `[companies]`); later entries win.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Companies {
+    entries: Vec<(String, String)>,
+    /// The first entry given by a flag: the config file's entries before it may name files this run
+    /// does not read.
+    flags_from: usize,
+}
+
+impl Companies {
+    pub fn parse(pairs: &[String]) -> std::result::Result<Self, String> {
+        let mut entries = Vec::new();
+        for pair in pairs {
+            let Some((file, company)) = pair.split_once('=') else {
+                return Err(format!(
+                    "--company {pair:?} is not FILE=COMPANY, e.g. --company \"export-be.csv=CRONUS BE\""
+                ));
+            };
+            let (file, company) = (file.trim(), company.trim());
+            if file.is_empty() || company.is_empty() {
+                return Err(format!(
+                    "--company {pair:?} names no file or no company; write FILE=COMPANY"
+                ));
+            }
+            entries.push((file.to_string(), company.to_string()));
+        }
+        Ok(Companies {
+            entries,
+            flags_from: 0,
+        })
+    }
+
+    /// These entries (the config file's), then `flags` (which win).
+    pub fn then(mut self, flags: Companies) -> Companies {
+        self.flags_from = self.entries.len();
+        self.entries.extend(flags.entries);
+        self
+    }
+
+    /// The entries given with `--company`, each of which must name an input.
+    pub fn from_flags(&self) -> &[(String, String)] {
+        &self.entries[self.flags_from..]
+    }
+
+    /// Whether `file` (as given in `--company`) is the input `path`: the path as typed, or its file name.
+    pub fn names(file: &str, path: &Path) -> bool {
+        Path::new(file) == path
+            || path
+                .file_name()
+                .is_some_and(|name| name.to_string_lossy() == file)
+    }
+
+    /// The company of the input at `path`: named with `--company`, else the file name without its
+    /// extension ("stdin" for `-`).
+    pub fn of(&self, path: &Path) -> String {
+        if let Some((_, company)) = self
+            .entries
+            .iter()
+            .rev()
+            .find(|(f, _)| Self::names(f, path))
+        {
+            return company.clone();
+        }
+        if path == Path::new(read::STDIN_PATH) {
+            return "stdin".to_string();
+        }
+        path.file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string())
+    }
+}
+
+/// How inputs are read and understood: `--sheet`, `--encoding`, `--delimiter`, `--map`, `--country`,
+/// `--company`.
 #[derive(Debug, Clone, Default)]
 pub struct InputSettings {
     pub read: ReadOptions,
     pub map: HeaderMap,
+    /// The company of each input.
+    pub companies: Companies,
     /// The country of rows that name none, upper-case ISO 3166 alpha-2.
     pub country: Option<String>,
     /// `validate` checks files as they would be uploaded: a legacy 15-column import file is then an error

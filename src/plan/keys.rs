@@ -3,10 +3,11 @@
 use crate::bc::Field;
 use crate::check::set::{At, Duplicates, FirstSeen, RowPos, Sources};
 use crate::diagnostic::{rules, Diagnostic, Location, Rule};
-use crate::m365::existing::ExistingUser;
+use crate::m365::existing::{ExistingUser, Held};
 use crate::m365::upn::UpnProblem;
 use crate::m365::UserPrincipalName;
 use crate::normalize::salesperson::{Salesperson, SkipReason};
+use crate::plan::people::{Match, People};
 use crate::plan::{Entry, Outcome, PlanOptions, RowInput, RowKind};
 
 /// The keys the duplicate checks keep, across every input: Codes, names, e-mail addresses, and the user
@@ -32,6 +33,8 @@ impl Default for KeySets {
 struct Addresses {
     upn: Option<UserPrincipalName>,
     alternate_email: String,
+    /// What the existing user already has, when the salesperson's user exists.
+    held: Option<Box<Held>>,
 }
 
 /// One row as the first step sees it: where it is, and the findings so far.
@@ -61,6 +64,7 @@ impl KeySets {
         mut row: RowInput,
         options: &PlanOptions,
         sources: &Sources,
+        people: &mut People,
     ) -> Entry {
         if row.kind != RowKind::Data {
             let outcome = match row.kind {
@@ -80,9 +84,7 @@ impl KeySets {
             diagnostics: std::mem::take(&mut row.diagnostics),
         };
         let sp = &row.salesperson;
-        let found = self
-            .duplicates
-            .code(&sp.code, step.at(Field::Code), sources);
+        let found = (self.duplicates).code(&sp.company, &sp.code, step.at(Field::Code), sources);
         step.diagnostics.extend(found);
         step.diagnostics
             .extend(code_of_an_earlier_run(sp, options, step.at(Field::Code)));
@@ -90,22 +92,45 @@ impl KeySets {
             .extend(needs_the_earlier_run(sp, options, step.location));
         // Names are compared for the people who get a user: imported rows, and salespeople not skipped.
         if sp.import_row.is_some() || sp.skip_reason().is_none() {
-            let found = self
-                .duplicates
-                .name(&sp.name, step.at(Field::Name), sources);
+            let found =
+                (self.duplicates).name(&sp.company, &sp.name, step.at(Field::Name), sources);
             step.diagnostics.extend(found);
         }
-        let mut addresses = if sp.import_row.is_some() {
+        // Another company's salesperson record of a person already planned: the same e-mail.
+        let joins = match sp.import_row.is_none() && sp.skip_reason().is_none() {
+            true => people.by_email(sp),
+            false => None,
+        };
+        let mut addresses = if let Some(id) = joins {
+            Addresses {
+                upn: people.upn(id).cloned(),
+                ..Addresses::default()
+            }
+        } else if sp.import_row.is_some() {
             self.imported_addresses(sp, options, &mut step)
         } else if sp.skip_reason().is_none() {
             self.salesperson_addresses(sp, options, &mut step)
         } else {
             Addresses::default()
         };
-        let outcome = self.outcome(sp, options, &mut step, &mut addresses);
+        let outcome = self.outcome(sp, options, &mut step, &mut addresses, joins.is_some());
+        let person = match joins.filter(|_| outcome == Outcome::SamePerson) {
+            Some(id) => {
+                let found = people.join(id, sp, step.location, Match::Email);
+                step.diagnostics.extend(found);
+                Some(id)
+            }
+            None if starts_a_person(outcome) && sp.import_row.is_none() => {
+                people.start_person(sp, step.location, addresses.upn.as_ref())
+            }
+            None => None,
+        };
         let diagnostics = step.diagnostics;
         Entry {
-            upn_from_email: addresses.upn.is_some() && outcome != Outcome::Existing,
+            person,
+            held: addresses.held,
+            upn_from_email: addresses.upn.is_some()
+                && matches!(outcome, Outcome::Written | Outcome::Coupled),
             upn: addresses.upn,
             alternate_email: addresses.alternate_email,
             diagnostics,
@@ -122,8 +147,8 @@ impl KeySets {
         step: &mut Step<'_>,
     ) -> Addresses {
         let mut addresses = Addresses {
-            upn: None,
             alternate_email: sp.email2.clone(),
+            ..Addresses::default()
         };
         if sp.email.is_empty() {
             return addresses;
@@ -207,9 +232,9 @@ impl KeySets {
         let at = step.at(Field::Email);
         let found = email_problem(&rules::EMAIL_OTHER_DOMAIN, at, message, sp);
         step.diagnostics.push(found);
-        let found = self
-            .duplicates
-            .email(&sp.email, step.at(Field::Email), step.sources);
+        let found =
+            self.duplicates
+                .email(&sp.company, &sp.email, step.at(Field::Email), step.sources);
         step.diagnostics.extend(found);
     }
 
@@ -246,11 +271,14 @@ impl KeySets {
         options: &PlanOptions,
         step: &mut Step<'_>,
         addresses: &mut Addresses,
+        joins: bool,
     ) -> Outcome {
         let skip = sp.skip_reason();
         let rejected = step.diagnostics.iter().any(|d| options.rejects(d));
         let outcome = if rejected {
             Outcome::Rejected
+        } else if joins {
+            Outcome::SamePerson
         } else if skip == Some(SkipReason::AlreadyCoupled) {
             self.coupled(sp, options, step, addresses);
             Outcome::Coupled
@@ -262,9 +290,19 @@ impl KeySets {
             .and_then(|_| options.existing.as_ref()?.by_address(&sp.email))
             .filter(|user| user.may_be(&sp.code))
         {
+            let by_user_name = user.upn.eq_ignore_ascii_case(&sp.email);
+            if !by_user_name && !user.is_named(&sp.name) {
+                // Another person's mail or proxy address: never this salesperson's user name.
+                let found = another_users_address(sp, user, options, step.at(Field::Email));
+                step.diagnostics.push(found);
+                return Outcome::Rejected;
+            }
             step.diagnostics
                 .push(existing_diagnostic(&sp.code, user, step.location.clone()));
+            step.diagnostics
+                .extend(holds_sales_licence(user, step.location));
             addresses.upn = existing_upn(&user.upn).or(addresses.upn.take());
+            addresses.held = Some(Box::new(user.held.clone()));
             Outcome::Existing
         } else {
             Outcome::Written
@@ -302,6 +340,14 @@ impl KeySets {
             addresses.upn = Some(name);
         }
     }
+}
+
+/// Whether a row with this outcome is the first record of a person: it has, or gets, a user.
+pub(crate) fn starts_a_person(outcome: Outcome) -> bool {
+    matches!(
+        outcome,
+        Outcome::Written | Outcome::Existing | Outcome::Coupled
+    )
 }
 
 /// The codes whose rejection depends on other rows: a duplicate Code, user name, e-mail or name; and R009
@@ -352,7 +398,7 @@ fn code_of_an_earlier_run(
     at: At<'_>,
 ) -> Option<Diagnostic> {
     let existing = options.existing.as_ref()?;
-    let name = existing.name_of_code(&sp.code)?;
+    let name = existing.name_of_code(&sp.company, &sp.code)?;
     if sp.code.is_empty() || sp.privacy_blocked || name.eq_ignore_ascii_case(&sp.name) {
         return None;
     }
@@ -430,9 +476,48 @@ pub(crate) fn existing_diagnostic(
     )
 }
 
-/// An existing user's name as a user name; it may be on any of the tenant's domains.
-fn existing_upn(upn: &str) -> Option<UserPrincipalName> {
-    let lower = upn.to_lowercase();
-    let domain = lower.rsplit_once('@')?.1.to_string();
-    UserPrincipalName::parse(&lower, &[domain]).ok()
+/// E003 when the existing user holds a licence that includes Dynamics 365 Sales: none is planned.
+pub(crate) fn holds_sales_licence(user: &ExistingUser, location: &Location) -> Option<Diagnostic> {
+    let licence = user.held.sales_licence.as_ref()?;
+    let message = format!(
+        "{} holds {licence}, which includes Dynamics 365 Sales: no other licence is planned",
+        user.upn
+    );
+    Some(Diagnostic::new(
+        &rules::HAS_SALES_LICENCE,
+        location.clone(),
+        message,
+    ))
+}
+
+/// An existing user's name as a user name, spelt as the tenant spells it; it may be on any of the
+/// tenant's domains.
+pub(crate) fn existing_upn(upn: &str) -> Option<UserPrincipalName> {
+    let domain = upn.rsplit_once('@')?.1.to_string();
+    UserPrincipalName::parse(upn, &[domain]).ok()
+}
+
+/// E001: the user name would be an address another existing user has (their mail, a proxy address,
+/// another mail), and that user has another name.
+pub(crate) fn another_users_address(
+    sp: &Salesperson,
+    user: &ExistingUser,
+    options: &PlanOptions,
+    at: At<'_>,
+) -> Diagnostic {
+    let file = options.existing.as_ref().map_or("", |e| e.file.as_str());
+    let address = if sp.email.is_empty() {
+        "the built user name"
+    } else {
+        sp.email.as_str()
+    };
+    Diagnostic::new(
+        &rules::ADDRESS_OF_ANOTHER_USER,
+        at.location(),
+        format!(
+            "{address} is an address of the existing user {} (\"{}\", in {file}), not of \"{}\"",
+            user.upn, user.display_name, sp.name
+        ),
+    )
+    .with_value(&sp.email)
 }

@@ -6,6 +6,7 @@ pub mod guard;
 pub mod input;
 pub mod keys;
 pub mod names;
+pub mod people;
 pub mod rows;
 pub mod run;
 pub mod store;
@@ -38,6 +39,8 @@ pub struct Summary {
     pub existing: u64,
     /// Salespeople already coupled to a Sales user.
     pub coupled: u64,
+    /// Salesperson records of a person already planned from another company's record: no second user.
+    pub same_person: u64,
     pub skipped: u64,
     pub rejected: u64,
     /// Empty rows: skipped, and not salespeople.
@@ -126,6 +129,9 @@ pub enum Outcome {
     Existing,
     /// Already coupled to a Sales user in Business Central: nothing to do.
     Coupled,
+    /// Another company's salesperson record of a person planned from an earlier record: no second user;
+    /// coupled, in its own company, to that person's user.
+    SamePerson,
     Skipped(SkipReason),
     Rejected,
 }
@@ -136,6 +142,7 @@ impl Outcome {
             Outcome::Written => "written",
             Outcome::Existing => "existing",
             Outcome::Coupled => "coupled",
+            Outcome::SamePerson => "same-person",
             Outcome::Skipped(_) => "skipped",
             Outcome::Rejected => "rejected",
         }
@@ -189,6 +196,10 @@ pub struct Entry {
     pub alternate_email: String,
     /// Its import file: an index into [`Plan::batches`].
     pub batch: Option<usize>,
+    /// The person the salesperson record is of, in runs of several companies (see [`people::People`]).
+    pub person: Option<u32>,
+    /// What the existing user already has, for an entry whose user exists.
+    pub held: Option<Box<crate::m365::existing::Held>>,
 }
 
 impl Entry {
@@ -206,12 +217,14 @@ impl Entry {
             upn_from_email: false,
             alternate_email: String::new(),
             batch: None,
+            person: None,
+            held: None,
         }
     }
 
     /// Whether the entry still needs a user name built from its Name: written, with no user name yet.
     pub fn needs_built_name(&self) -> bool {
-        self.outcome == Outcome::Written && self.upn.is_none()
+        matches!(self.outcome, Outcome::Written | Outcome::SamePerson) && self.upn.is_none()
     }
 
     /// The country whose import files the user goes into (`None`: no country given).
@@ -231,6 +244,14 @@ impl Entry {
             Outcome::Written => None,
             Outcome::Existing => Some("the user already exists".to_string()),
             Outcome::Coupled => Some(SkipReason::AlreadyCoupled.describe().to_string()),
+            Outcome::SamePerson => Some(
+                (self.diagnostics.iter())
+                    .find(|d| d.rule == &crate::diagnostic::rules::SAME_PERSON)
+                    .map(|d| d.message.clone())
+                    .unwrap_or_else(|| {
+                        "the same person as a salesperson of another company".into()
+                    }),
+            ),
             Outcome::Skipped(reason) => Some(reason.describe().to_string()),
             Outcome::Rejected => {
                 if let RowKind::Unusable(reason) = &self.kind {

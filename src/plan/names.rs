@@ -8,7 +8,11 @@ use crate::diagnostic::{rules, Diagnostic, Location};
 use crate::m365::existing::ExistingUser;
 use crate::m365::UserPrincipalName;
 use crate::normalize::username::{build_alias_within, Alias};
-use crate::plan::keys::{existing_diagnostic, upn_rule, KeySets};
+use crate::plan::keys::{
+    another_users_address, existing_diagnostic, existing_upn, holds_sales_licence, upn_rule,
+    KeySets,
+};
+use crate::plan::people::{Match, People};
 use crate::plan::{Entry, Outcome, PlanOptions};
 
 /// Builds the user names of salespeople whose Email gives none, in input order, avoiding every user name
@@ -40,6 +44,10 @@ struct Choice {
     /// The number added, when the plain user name was taken.
     suffix: Option<u32>,
     existing: Option<ExistingUser>,
+    /// The user name is another company's record of this very person's: the record joins that person.
+    person: Option<u32>,
+    /// The user name is an address of an existing user of another name.
+    clash: Option<ExistingUser>,
 }
 
 /// What building one row's user name needs to know.
@@ -89,6 +97,7 @@ impl NameBuilder {
         &mut self,
         entry: &mut Entry,
         keys: &KeySets,
+        people: &mut People,
         options: &PlanOptions,
         sources: &Sources,
     ) {
@@ -100,7 +109,7 @@ impl NameBuilder {
             room: options.alias_spec().room,
         };
         let name_location = build.name_location(sources);
-        let Some(choice) = self.choose(&build) else {
+        let Some(choice) = self.choose(&build, people) else {
             let message = format!(
                 "Name \"{}\" has no letter or digit to build a user name from",
                 entry.salesperson.name
@@ -108,6 +117,24 @@ impl NameBuilder {
             reject(entry, &rules::NO_USER_NAME, name_location, message);
             return;
         };
+        if let Some(id) = choice.person {
+            join_by_name(entry, id, people);
+            return;
+        }
+        if let Some(user) = &choice.clash {
+            let at = crate::check::set::At {
+                pos: RowPos {
+                    input: entry.input,
+                    row: entry.location.row.unwrap_or(0),
+                },
+                row: &name_location,
+                column: name_location.column.as_ref(),
+            };
+            let found = another_users_address(&entry.salesperson, user, options, at);
+            entry.diagnostics.push(found);
+            entry.outcome = Outcome::Rejected;
+            return;
+        }
         match UserPrincipalName::parse(&choice.candidate, &options.domains) {
             Ok(name) => {
                 let numbered = choice
@@ -121,6 +148,9 @@ impl NameBuilder {
                     sources,
                     options.strict,
                 );
+                if let (Some(id), Some(upn)) = (entry.person, &entry.upn) {
+                    people.set_upn(id, upn);
+                }
             }
             Err(problem) => {
                 let message = format!("the user name built from the Name {problem}");
@@ -131,7 +161,7 @@ impl NameBuilder {
 
     /// Tries the plain user name, then the numbered ones from the first that may be free, until one is
     /// free (or is this very salesperson's existing user); `None` when the names hold no letter.
-    fn choose(&mut self, build: &Build<'_>) -> Option<Choice> {
+    fn choose(&mut self, build: &Build<'_>, people: &mut People) -> Option<Choice> {
         let mut suffix = None;
         // The unnumbered user name's key, and whether every candidate tried so far is taken for everyone.
         let mut unnumbered: Option<(u64, u64)> = None;
@@ -150,6 +180,18 @@ impl NameBuilder {
             let candidate = format!("{alias}@{}", build.first_domain);
             let key = candidate.to_lowercase();
             let taken = build.keys.explicit.contains(&key) || self.built.contains(&key);
+            if let Some(id) = people
+                .by_built_name(&key, &build.entry.salesperson)
+                .filter(|_| taken)
+            {
+                return Some(Choice {
+                    candidate,
+                    suffix,
+                    existing: None,
+                    person: Some(id),
+                    clash: None,
+                });
+            }
             if taken && all_taken {
                 if let (Some(unnumbered), Some(n)) = (unnumbered, suffix) {
                     self.next_free.insert(unnumbered, n + 1);
@@ -161,9 +203,10 @@ impl NameBuilder {
                 true => Holder::SomeoneElse,
                 false => self.existing_holder(build, &key),
             };
-            let existing = match existing {
-                Holder::Free => None,
-                Holder::ThisSalesperson(user) => Some(user),
+            let (existing, clash) = match existing {
+                Holder::Free => (None, None),
+                Holder::ThisSalesperson(user) => (Some(user), None),
+                Holder::AnotherUsersAddress(user) => (None, Some(user)),
                 Holder::SomeoneElse => {
                     suffix = Some(suffix.map_or(2, |n| n + 1));
                     continue;
@@ -173,6 +216,8 @@ impl NameBuilder {
                 candidate,
                 suffix,
                 existing,
+                person: None,
+                clash,
             });
         }
     }
@@ -180,16 +225,20 @@ impl NameBuilder {
     /// Whether an existing user holds the user name `key`: a user of that name and the same display
     /// name is this salesperson, created earlier.
     fn existing_holder(&self, build: &Build<'_>, key: &str) -> Holder {
-        match build.options.existing.as_ref().and_then(|e| e.by_upn(key)) {
-            Some(user)
-                if user.may_be(&build.entry.salesperson.code)
-                    && user
-                        .display_name
-                        .eq_ignore_ascii_case(&build.entry.salesperson.name) =>
-            {
-                Holder::ThisSalesperson(user.clone())
-            }
-            Some(_) => Holder::SomeoneElse,
+        let Some(existing) = build.options.existing.as_ref() else {
+            return Holder::Free;
+        };
+        let sp = &build.entry.salesperson;
+        let is_this = |user: &ExistingUser| user.may_be(&sp.code) && user.is_named(&sp.name);
+        if let Some(user) = existing.by_upn(key) {
+            return match is_this(user) {
+                true => Holder::ThisSalesperson(user.clone()),
+                false => Holder::SomeoneElse,
+            };
+        }
+        match existing.holder_of_address(key) {
+            Some(user) if is_this(user) => Holder::ThisSalesperson(user.clone()),
+            Some(user) => Holder::AnotherUsersAddress(user.clone()),
             None => Holder::Free,
         }
     }
@@ -263,11 +312,16 @@ impl NameBuilder {
             "",
             sources,
         );
-        entry.upn = Some(name);
         if let Some(user) = existing {
             let found = existing_diagnostic(&entry.salesperson.code, &user, entry.location.clone());
             entry.diagnostics.push(found);
+            let found = holds_sales_licence(&user, &entry.location);
+            entry.diagnostics.extend(found);
             entry.outcome = Outcome::Existing;
+            entry.upn = Some(existing_upn(&user.upn).unwrap_or(name));
+            entry.held = Some(Box::new(user.held));
+        } else {
+            entry.upn = Some(name);
         }
     }
 }
@@ -276,7 +330,23 @@ impl NameBuilder {
 enum Holder {
     Free,
     ThisSalesperson(ExistingUser),
+    /// Another user's user name: the next number is tried.
     SomeoneElse,
+    /// Another user's mail or proxy address: an error, as no number makes it this salesperson's.
+    AnotherUsersAddress(ExistingUser),
+}
+
+/// The record is another company's record of the person who holds its built user name: it joins them.
+fn join_by_name(entry: &mut Entry, id: u32, people: &mut People) {
+    if let Some(first) = entry.person {
+        // The record had started a person of its own; it is that other person's.
+        people.reject(first);
+    }
+    let found = people.join(id, &entry.salesperson, &entry.location, Match::Name);
+    entry.diagnostics.extend(found);
+    entry.upn = people.upn(id).cloned();
+    entry.outcome = Outcome::SamePerson;
+    entry.person = Some(id);
 }
 
 fn reject(entry: &mut Entry, rule: &'static rules::Rule, location: Location, message: String) {

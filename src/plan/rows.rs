@@ -88,6 +88,8 @@ pub struct RowReader {
     unusable: Option<String>,
     limits: Limits,
     country: Option<String>,
+    /// The input's Business Central company, for rows with no Company cell.
+    pub company: String,
     ahead: AliasAhead,
     /// What the rows so far tell about the next: a second table under the salespeople, say.
     shape: Shape,
@@ -160,6 +162,7 @@ impl RowReader {
             unusable,
             limits,
             country: settings.country.clone(),
+            company: String::new(),
             ahead,
             ready: VecDeque::new(),
             shape: Shape::default(),
@@ -298,6 +301,10 @@ impl RowReader {
             InputKind::M365Import(header) => check_import_row(&raw, header, &self.base, country),
         };
         salesperson.rejected_before = before;
+        // A Microsoft 365 import file's users are no Business Central salespeople: no company.
+        if salesperson.company.is_empty() && self.kind == InputKind::Salespeople {
+            salesperson.company.clone_from(&self.company);
+        }
         self.ahead.fill(&mut salesperson);
         let max_chars = self.limits.cell_chars;
         let mut cells = raw.cells;

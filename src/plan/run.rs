@@ -7,13 +7,14 @@ use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
 use crate::bc::fields::header_key;
-use crate::bc::ColumnMap;
+use crate::bc::{ColumnMap, Field};
 use crate::check::set::{Source, Sources, MAX_INPUTS};
 use crate::diagnostic::{rules, Diagnostic};
 use crate::error::{Error, Result};
 use crate::m365::batch::{batches, Batch, BatchCursor};
 use crate::plan::guard::last_checks;
 use crate::plan::input::{open_input, InputKind, InputSettings};
+use crate::plan::people::People;
 use crate::plan::rows::{open_failure, read_beside, RowReader};
 use crate::plan::store::{RowStore, StoredRows};
 use crate::plan::tally::{Counts, ReportSample, Sample, Stage};
@@ -36,6 +37,10 @@ pub struct InputInfo {
     pub columns: ColumnMap,
     /// Data rows read, empty ones between data rows included.
     pub rows: u64,
+    /// The input's Business Central company (`--company`, else the file name without extension).
+    pub company: String,
+    /// Whether the rows name their company in a Company column (empty cells are the input's company).
+    pub company_column: bool,
     /// The SHA-256 of what was read from stdin or a named pipe; files are hashed when the manifest is
     /// written.
     pub stream_sha256: Option<String>,
@@ -53,6 +58,8 @@ impl InputInfo {
             kind: InputKind::Salespeople,
             columns: ColumnMap::default(),
             rows: 0,
+            company: String::new(),
+            company_column: false,
             stream_sha256: None,
         }
     }
@@ -73,6 +80,7 @@ pub struct Facts<'a> {
     pub file_diagnostics: &'a [Diagnostic],
     pub summary: &'a Summary,
     pub batches: &'a [Batch],
+    pub people: &'a People,
 }
 
 /// A planned run: every row planned once and stored, the problems of whole files, the counts, and the
@@ -89,6 +97,8 @@ pub struct Plan {
     pub rejected_extra_cells: usize,
     /// What the text report shows, in order, and the counts of what it does not.
     pub report: ReportSample,
+    /// The people of a run of several companies, with their salesperson records.
+    pub people: People,
     rows: Option<PlannedRows>,
 }
 
@@ -145,6 +155,7 @@ impl Plan {
             file_diagnostics: &self.file_diagnostics,
             summary: &self.summary,
             batches: &self.batches,
+            people: &self.people,
         }
     }
 
@@ -266,11 +277,36 @@ fn plan(
         )));
     }
     let mut first = FirstSteps::new(options, settings, spill_dir, keep_rows);
+    if paths.len() > 1 {
+        first.people.start();
+    }
     for (index, path) in paths.iter().enumerate() {
         first.read_input(index, path)?;
     }
     first.check_map()?;
+    check_companies(paths, &settings.companies)?;
     first.last_steps()
+}
+
+/// A person whose first record was rejected after its first step is joined by no later record.
+fn forget_if_rejected(entry: &Entry, people: &mut People) {
+    if let (Outcome::Rejected, Some(id)) = (entry.outcome, entry.person) {
+        people.reject(id);
+    }
+}
+
+/// Every `--company FILE=...` names an input: a misspelt one would silently leave its file in another
+/// company.
+fn check_companies(paths: &[PathBuf], companies: &crate::plan::input::Companies) -> Result<()> {
+    use crate::plan::input::Companies;
+    for (file, company) in companies.from_flags() {
+        if !paths.iter().any(|path| Companies::names(file, path)) {
+            return Err(Error::Usage(format!(
+                "--company {file}={company}: no input is {file:?}; give the file as on the command line, or its file name"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The rows' first steps, over every input: what they found, and the rows stored. A row whose user name
@@ -292,6 +328,8 @@ struct FirstSteps<'a> {
     headers_seen: Vec<String>,
     sources: Sources,
     keys: KeySets,
+    /// The people of a run whose rows can be of several companies.
+    people: People,
     rows: RowStore<Stored>,
     progress: Progress,
 }
@@ -316,6 +354,7 @@ impl<'a> FirstSteps<'a> {
             headers_seen: Vec::new(),
             sources: Sources::default(),
             keys: KeySets::default(),
+            people: People::default(),
             rows: RowStore::new(spill_dir),
             progress: Progress::new(settings.progress),
         }
@@ -339,7 +378,7 @@ impl<'a> FirstSteps<'a> {
         let (header, stream) = (table.header.clone(), table.stream.clone());
         let diagnostics_before = self.file_diagnostics.len();
         let ahead = AliasAhead::new(self.options);
-        let reader = RowReader::new(
+        let mut reader = RowReader::new(
             index,
             table,
             self.settings,
@@ -349,6 +388,12 @@ impl<'a> FirstSteps<'a> {
         if reader.header_over_limit {
             self.not_read(info);
             return Ok(());
+        }
+        reader.company = self.settings.companies.of(path);
+        info.company.clone_from(&reader.company);
+        info.company_column = reader.columns.column(Field::Company).is_some();
+        if info.company_column {
+            self.people.start();
         }
         info.format = Some(format);
         info.sheet = sheet;
@@ -392,11 +437,12 @@ impl<'a> FirstSteps<'a> {
             rows,
             progress,
             file_diagnostics,
+            people,
             ..
         } = self;
         let mut seen = 0;
         read_beside(reader, file_diagnostics, &mut |row| {
-            let mut entry = keys.first_step(row, options, sources);
+            let mut entry = keys.first_step(row, options, sources, people);
             seen += 1;
             progress.rows(seen);
             if entry.needs_built_name() {
@@ -408,6 +454,7 @@ impl<'a> FirstSteps<'a> {
                 return waiting.push(entry);
             }
             last_checks(&mut entry, options, sources);
+            forget_if_rejected(&entry, people);
             counts.add(&entry, header_len);
             sample.add_entry(&entry, Stage::First);
             match keep_rows {
@@ -458,7 +505,15 @@ impl<'a> FirstSteps<'a> {
         for entry in waiting.into_rows()? {
             let mut entry = entry?;
             let (keys, sources) = (&self.keys, &self.sources);
-            finish(&mut entry, &mut names, keys, self.options, sources);
+            finish(
+                &mut entry,
+                &mut names,
+                keys,
+                &mut self.people,
+                self.options,
+                sources,
+            );
+            forget_if_rejected(&entry, &mut self.people);
             counts.add(&entry, self.inputs[entry.input].header.len());
             sample.add_entry(&entry, Stage::Last);
             if self.keep_rows {
@@ -484,6 +539,7 @@ impl<'a> FirstSteps<'a> {
             strict: self.options.strict,
             rejected_extra_cells: counts.rejected_extra,
             report: sample.finish(),
+            people: std::mem::take(&mut self.people),
             rows: Some(PlannedRows {
                 rows: std::mem::replace(&mut self.rows, RowStore::new(self.spill_dir))
                     .into_rows()?,

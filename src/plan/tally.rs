@@ -30,6 +30,7 @@ impl Counts {
             Outcome::Written => s.written += 1,
             Outcome::Existing => s.existing += 1,
             Outcome::Coupled => s.coupled += 1,
+            Outcome::SamePerson => s.same_person += 1,
             Outcome::Skipped(reason) => {
                 s.skipped += 1;
                 if reason == SkipReason::EmptyRow {

@@ -11,10 +11,14 @@ use crate::report::spreadsheet_safe;
 
 /// Writes rejected.csv as the rows go by: UTF-8 with BOM and CRLF (so Excel shows accents), columns File,
 /// Row, Codes, Problems, then every input column by header (the union over the inputs, in order of first
-/// appearance), then `extra` columns for cells past a row's header.
+/// appearance, with a Company column when no input has one), then `extra` columns for cells past a row's
+/// header.
 pub struct RejectedWriter<W: Write> {
     writer: csv::Writer<W>,
     columns: Vec<String>,
+    /// The column that says each row's Business Central company: an input's own Company column, or one
+    /// added, so that the rows keep their company when converted again.
+    company: usize,
     extra: usize,
 }
 
@@ -29,6 +33,16 @@ impl<W: Write> RejectedWriter<W> {
                 }
             }
         }
+        let is_company = |h: &String| {
+            crate::bc::fields::fields_for_header(h).contains(&crate::bc::Field::Company)
+        };
+        let company = match columns.iter().position(is_company) {
+            Some(position) => position,
+            None => {
+                columns.push(crate::bc::Field::Company.caption().to_string());
+                columns.len() - 1
+            }
+        };
         let mut header: Vec<String> = crate::plan::input::REJECTED_LEAD.map(String::from).to_vec();
         header.extend(columns.iter().map(|c| spreadsheet_safe(c).into_owned()));
         header.extend((1..=extra).map(|n| format!("(extra cell {n})")));
@@ -36,6 +50,7 @@ impl<W: Write> RejectedWriter<W> {
         Ok(RejectedWriter {
             writer,
             columns,
+            company,
             extra,
         })
     }
@@ -74,6 +89,9 @@ impl<W: Write> RejectedWriter<W> {
                     values[position] = spreadsheet_safe(cell).into_owned();
                 }
             }
+        }
+        if values[self.company].is_empty() {
+            values[self.company] = spreadsheet_safe(&entry.salesperson.company).into_owned();
         }
         record.extend(values);
         let mut extras: Vec<String> = entry

@@ -499,6 +499,24 @@ fn add_problem_row(
     Ok(true)
 }
 
+/// An input as the Summary sheet lists it: file, sheet, rows and company.
+fn input_line(input: &crate::plan::InputInfo) -> String {
+    let mut text = input.file.clone();
+    if let Some(sheet_name) = &input.sheet {
+        text.push_str(&format!(" (sheet {sheet_name})"));
+    }
+    text.push_str(&format!(": {} rows", input.rows));
+    if input.company_column {
+        text.push_str(&format!(
+            ", company from its Company column, else {}",
+            input.company
+        ));
+    } else {
+        text.push_str(&format!(", company {}", input.company));
+    }
+    text
+}
+
 fn write_summary_sheet(
     sheet: &mut Worksheet,
     facts: &Facts<'_>,
@@ -522,12 +540,7 @@ fn write_summary_sheet(
         format!("bc2m365 {}", env!("CARGO_PKG_VERSION")),
     )?;
     for input in facts.inputs {
-        let mut text = input.file.clone();
-        if let Some(sheet_name) = &input.sheet {
-            text.push_str(&format!(" (sheet {sheet_name})"));
-        }
-        text.push_str(&format!(": {} rows", input.rows));
-        line(sheet, "Input", text)?;
+        line(sheet, "Input", input_line(input))?;
     }
     // Every outcome, so that they add up to the rows read.
     line(sheet, "Rows", s.rows.to_string())?;
@@ -543,6 +556,11 @@ fn write_summary_sheet(
     }
     line(sheet, "Existing users", s.existing.to_string())?;
     line(sheet, "Already coupled", s.coupled.to_string())?;
+    line(
+        sheet,
+        "Same person, other company",
+        s.same_person.to_string(),
+    )?;
     line(sheet, "Skipped", s.skipped.to_string())?;
     line(sheet, "of which empty rows", s.empty_rows.to_string())?;
     line(sheet, "of which not salespeople", s.not_people.to_string())?;

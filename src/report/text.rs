@@ -163,6 +163,13 @@ pub fn summary_line(summary: &Summary, inputs: usize, wrote: bool) -> String {
     if summary.coupled > 0 {
         let _ = write!(line, ", {} already coupled", summary.coupled);
     }
+    if summary.same_person > 0 {
+        let _ = write!(
+            line,
+            ", {} of a person above (another company)",
+            summary.same_person
+        );
+    }
     let _ = write!(line, ", {} skipped", summary.skipped);
     let mut of_them = Vec::new();
     if summary.empty_rows > 0 {

@@ -202,6 +202,12 @@ impl Run {
             child.stdin.take().unwrap().write_all(bytes).unwrap();
         }
         let output = child.wait_with_output().unwrap();
+        // Every manifest a test writes follows the schema in the repository.
+        if let Some(manifest) = out.as_ref().map(|o| o.join("manifest.json")) {
+            if manifest.is_file() {
+                check_manifest(&manifest);
+            }
+        }
         Ran {
             code: output
                 .status
@@ -596,4 +602,41 @@ pub fn unshare(flag: &str, probe: &[&str], test: &str) -> Command {
         "{test} needs `unshare {flag}` (run as root, as CI does, or with user namespaces allowed), which this \
          machine refuses for {probe:?}; leave this test out with `cargo test -- --skip {test}`"
     )
+}
+
+/// The manifest's JSON Schema, `schema/manifest.schema.json`, compiled once.
+fn manifest_schema() -> &'static (boon::Schemas, boon::SchemaIndex) {
+    static SCHEMA: std::sync::OnceLock<(boon::Schemas, boon::SchemaIndex)> =
+        std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let text = std::fs::read_to_string(root().join("schema/manifest.schema.json")).unwrap();
+        let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let url = schema["$id"].as_str().unwrap().to_string();
+        let mut schemas = boon::Schemas::new();
+        let mut compiler = boon::Compiler::new();
+        compiler.add_resource(&url, schema).unwrap();
+        let index = compiler.compile(&url, &mut schemas).unwrap();
+        (schemas, index)
+    })
+}
+
+/// How a manifest breaks the schema, if it does.
+pub fn manifest_violations(manifest: &serde_json::Value) -> Option<String> {
+    let (schemas, index) = manifest_schema();
+    schemas
+        .validate(manifest, *index)
+        .err()
+        .map(|error| format!("{error:#}"))
+}
+
+/// Panics, naming every violation, when the manifest at `path` does not follow the schema.
+pub fn check_manifest(path: &Path) {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    if let Some(violations) = manifest_violations(&manifest) {
+        panic!(
+            "{} does not follow schema/manifest.schema.json:\n{violations}",
+            path.display()
+        );
+    }
 }

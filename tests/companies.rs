@@ -1,0 +1,349 @@
+//! People, companies and the tenant that already exists, end to end: two Business Central companies
+//! converted together, with the tenant's users from each kind of export.
+
+mod common;
+
+use std::path::Path;
+
+use common::{m365check, manifest_violations, Ran, Run};
+use serde_json::Value;
+
+const BE: &str = "fixtures/companies/cronus-be.csv";
+const NL: &str = "fixtures/companies/cronus-nl.csv";
+const EXPORTS: [&str; 3] = [
+    "fixtures/companies/tenant-active-users.csv",
+    "fixtures/companies/tenant-entra-users.csv",
+    "fixtures/companies/tenant-graph-users.csv",
+];
+
+/// The two companies of the walk-through in README.md, with the tenant's users from `existing`.
+fn two_companies(existing: &str) -> Ran {
+    Run::convert(BE)
+        .input(NL)
+        .domain("cronus.com")
+        .args(["--company", "cronus-be.csv=CRONUS BE"])
+        .args(["--company", "cronus-nl.csv=CRONUS NL"])
+        .args(["--existing", existing])
+        .args(["--admin", "admin@cronus.com"])
+        .run()
+}
+
+fn person<'a>(m: &'a Value, upn: &str) -> &'a Value {
+    m["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["upn"] == upn)
+        .unwrap_or_else(|| panic!("no person {upn}"))
+}
+
+fn records(person: &Value) -> Vec<(String, String)> {
+    person["salespeople"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let text = |k: &str| s[k].as_str().unwrap().to_string();
+            (text("company"), text("code"))
+        })
+        .collect()
+}
+
+fn pair(company: &str, code: &str) -> (String, String) {
+    (company.to_string(), code.to_string())
+}
+
+#[test]
+fn one_person_in_two_companies_is_one_user_coupled_in_each() {
+    for existing in EXPORTS {
+        let ran = two_companies(existing);
+        ran.assert_exit(0);
+        let m = ran.manifest();
+        // The same e-mail (another case), and the same name without an e-mail: one user each.
+        let anna = person(&m, "anna.peeters@cronus.com");
+        assert_eq!(
+            records(anna),
+            [pair("CRONUS BE", "AP"), pair("CRONUS NL", "ANNA")]
+        );
+        let jan = person(&m, "jan.maes@cronus.com");
+        assert_eq!(
+            records(jan),
+            [pair("CRONUS BE", "JM"), pair("CRONUS NL", "JM")]
+        );
+        // The same Code in two companies is two records, not a duplicate.
+        assert!(!ran.stderr.contains("D001"), "{}", ran.stderr);
+        assert_eq!(m["people"].as_array().unwrap().len(), 6, "{existing}");
+        assert_eq!(m["summary"]["same_person"], 2);
+        // The companies disagree about Anna's job title: the first company's wins, with a warning.
+        assert!(
+            ran.stderr.contains(
+                "warning[P002]: Job Title is \"Key Account Manager\" here but \"Account Manager\" in CRONUS BE"
+            ),
+            "{}",
+            ran.stderr
+        );
+        // One user in the import files, coupled in both companies.
+        let imported: Vec<String> = ["m365-users-BE.csv", "m365-users-NL.csv"]
+            .iter()
+            .flat_map(|f| ran.import(f))
+            .map(|r| r[0].clone())
+            .collect();
+        assert_eq!(
+            imported,
+            [
+                "anna.peeters@cronus.com",
+                "jan.maes@cronus.com",
+                "koen.dierckx@cronus.com",
+                "sanne.visser@cronus.com"
+            ]
+        );
+        let coupling = std::fs::read_to_string(ran.path("coupling.csv")).unwrap();
+        assert!(coupling.contains("CRONUS BE,AP,Anna Peeters,anna.peeters@cronus.com"));
+        assert!(coupling.contains("CRONUS NL,ANNA,Anna Peeters,anna.peeters@cronus.com"));
+        assert_eq!(coupling.lines().count(), 1 + 8);
+        let roles = std::fs::read_to_string(ran.path("role-assignments.csv")).unwrap();
+        assert!(roles.contains("salesperson,CRONUS BE; CRONUS NL,AP; ANNA,anna.peeters@cronus.com"));
+        let steps = std::fs::read_to_string(ran.path("next-steps.txt")).unwrap();
+        let nl = steps.find("   Company CRONUS NL:").unwrap();
+        assert!(steps[nl..].contains("   - ANNA -> anna.peeters@cronus.com"));
+        let same = m["salespeople"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["code"] == "ANNA")
+            .unwrap();
+        assert_eq!(same["status"], "same-person");
+        assert_eq!(same["same_person_as"]["code"], "AP");
+        assert_eq!(same["licence"], Value::Null);
+        assert_eq!(same["coupling"]["bc_company"], "CRONUS NL");
+        m365check(
+            &["cronus.com"],
+            &[ran.path("m365-users-BE.csv"), ran.path("m365-users-NL.csv")],
+        );
+    }
+}
+
+#[test]
+fn existing_users_are_found_by_every_address_and_keep_the_tenants_spelling() {
+    for existing in EXPORTS {
+        let ran = two_companies(existing);
+        let m = ran.manifest();
+        // Alicia's BC e-mail is her mail (a proxy address), not her user name: she is that user.
+        let alicia = person(&m, "alicia@cronus.com");
+        assert_eq!(alicia["status"], "existing", "{existing}");
+        assert!(!ran
+            .read("m365-users-BE.csv")
+            .windows(16)
+            .any(|w| w == b"alicia.lindqvist"));
+        // Annette keeps the tenant's spelling, and the tenant's usage location (her row names none).
+        let annette = person(&m, "Annette.Hill@cronus.com");
+        assert_eq!(annette["status"], "existing");
+        assert_eq!(annette["usage_location"], "NL", "{existing}");
+        // Koen has no address the tenant knows, but an existing user has his name: a warning.
+        assert!(
+            ran.stderr
+                .contains("warning[E002]: the existing user kdierckx@cronus.com"),
+            "{}",
+            ran.stderr
+        );
+        assert_eq!(person(&m, "koen.dierckx@cronus.com")["status"], "new");
+    }
+}
+
+#[test]
+fn a_user_who_holds_a_sales_licence_gets_no_second_one() {
+    // The admin center names the product, Graph gives the skuId; Entra's download lists no licences.
+    for (existing, held) in [
+        (EXPORTS[0], Some("DYN365_ENTERPRISE_PLAN1")),
+        (EXPORTS[1], None),
+        (EXPORTS[2], Some("DYN365_ENTERPRISE_PLAN1")),
+    ] {
+        let ran = two_companies(existing);
+        let alicia = person(&ran.manifest(), "alicia@cronus.com").clone();
+        match held {
+            Some(sku) => {
+                assert_eq!(alicia["licence"], Value::Null, "{existing}");
+                assert_eq!(alicia["licence_held"], sku);
+                assert!(ran
+                    .stderr
+                    .contains("info[E003]: alicia@cronus.com holds DYN365_ENTERPRISE_PLAN1"));
+                let steps = std::fs::read_to_string(ran.path("next-steps.txt")).unwrap();
+                assert!(steps.contains("   - alicia@cronus.com (holds DYN365_ENTERPRISE_PLAN1)"));
+            }
+            None => {
+                assert_eq!(alicia["licence"], "DYN365_ENTERPRISE_SALES", "{existing}");
+                assert_eq!(alicia["licence_held"], Value::Null);
+            }
+        }
+    }
+}
+
+#[test]
+fn another_existing_users_address_is_never_a_new_user_name() {
+    for existing in EXPORTS {
+        let ran = Run::convert("fixtures/companies/cronus-de.csv")
+            .domain("cronus.com")
+            .args(["--existing", existing])
+            .run();
+        ran.assert_exit_saying(
+            1,
+            "error[E001]: p.bakker@cronus.com is an address of the existing user petra.bakker@cronus.com (\"Petra Bakker\"",
+        );
+        assert!(ran.import_files().is_empty());
+    }
+}
+
+/// Two one-company inputs in a temporary folder.
+fn two_inputs(dir: &Path, a: &str, b: &str) -> Run {
+    std::fs::write(dir.join("a.csv"), a).unwrap();
+    std::fs::write(dir.join("b.csv"), b).unwrap();
+    Run::convert(dir.join("a.csv"))
+        .input(dir.join("b.csv"))
+        .domain("contoso.com")
+}
+
+#[test]
+fn the_same_code_in_two_companies_is_two_salespeople_and_in_one_company_a_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let ran = two_inputs(
+        dir.path(),
+        "Code,Name,E-Mail\nS1,An Maes,an.maes@contoso.com\n",
+        "Code,Name,E-Mail\nS1,Bo Jacobs,bo.jacobs@contoso.com\n",
+    )
+    .run();
+    ran.assert_exit(0);
+    assert_eq!(ran.manifest()["summary"]["written"], 2);
+    let one_company = two_inputs(
+        dir.path(),
+        "Code,Name,E-Mail\nS1,An Maes,an.maes@contoso.com\n",
+        "Code,Name,E-Mail\nS1,Bo Jacobs,bo.jacobs@contoso.com\n",
+    )
+    .args(["--company", "a.csv=CRONUS"])
+    .args(["--company", "b.csv=CRONUS"])
+    .run();
+    one_company.assert_exit_saying(
+        1,
+        "error[D001]: Code \"S1\" is already used by another salesperson",
+    );
+}
+
+#[test]
+fn two_people_of_one_name_with_other_emails_are_two_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let ran = two_inputs(
+        dir.path(),
+        "Code,Name,E-Mail\nJP,Jan Peeters,jan@gmail.com\n",
+        "Code,Name,E-Mail\nJP,Jan Peeters,jp@hotmail.com\n",
+    )
+    .run();
+    ran.assert_exit(0);
+    let m = ran.manifest();
+    assert_eq!(m["people"].as_array().unwrap().len(), 2);
+    assert!(!ran.stderr.contains("P001"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("warning[U004]"), "{}", ran.stderr);
+    // The same e-mail in one company stays a duplicate.
+    let dup = two_inputs(
+        dir.path(),
+        "Code,Name,E-Mail\nAM,An Maes,an.maes@contoso.com\n",
+        "Code,Name,E-Mail\nBM,Bo Maes,an.maes@contoso.com\n",
+    )
+    .args(["--company", "a.csv=X", "--company", "b.csv=X"])
+    .run();
+    dup.assert_exit_saying(1, "error[D002]");
+}
+
+#[test]
+fn a_company_column_names_each_rows_company() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("all-companies.csv");
+    std::fs::write(
+        &path,
+        "Company,Code,Name,E-Mail\n\
+         CRONUS BE,AP,Anna Peeters,anna.peeters@contoso.com\n\
+         CRONUS NL,ANNA,Anna Peeters,anna.peeters@contoso.com\n\
+         ,SV,Sanne Visser,sanne.visser@contoso.com\n",
+    )
+    .unwrap();
+    let ran = Run::convert(&path).domain("contoso.com").run();
+    ran.assert_exit(0);
+    let m = ran.manifest();
+    let companies: Vec<&str> = m["salespeople"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["company"].as_str().unwrap())
+        .collect();
+    // An empty Company cell is the input's company: its file name.
+    assert_eq!(companies, ["CRONUS BE", "CRONUS NL", "all-companies"]);
+    assert!(ran
+        .stderr
+        .contains("info[P001]: salesperson ANNA of CRONUS NL is salesperson AP of CRONUS BE"));
+    assert_eq!(ran.import("m365-users.csv").len(), 2);
+}
+
+#[test]
+fn a_company_for_no_input_is_a_usage_error() {
+    Run::convert(BE)
+        .domain("cronus.com")
+        .args(["--company", "cronus-nl.csv=CRONUS NL"])
+        .run()
+        .assert_exit_saying(
+            2,
+            "--company cronus-nl.csv=CRONUS NL: no input is \"cronus-nl.csv\"",
+        );
+}
+
+#[test]
+fn a_graph_export_that_wrote_array_types_is_refused_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("users.csv");
+    std::fs::write(
+        &path,
+        "\"UserPrincipalName\",\"DisplayName\",\"ProxyAddresses\"\n\
+         \"anna@cronus.com\",\"Anna\",\"System.String[]\"\n",
+    )
+    .unwrap();
+    let ran = Run::convert(BE)
+        .domain("cronus.com")
+        .arg("--existing")
+        .arg(&path)
+        .run();
+    ran.assert_exit(2);
+    assert!(
+        ran.stderr.contains("holds \"System.String[]\""),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.stderr.contains("-join ';'"), "{}", ran.stderr);
+}
+
+#[test]
+fn every_row_is_counted_once_across_companies() {
+    let ran = two_companies(EXPORTS[0]);
+    let summary = &ran.manifest()["summary"];
+    let sum: u64 = [
+        "written",
+        "existing",
+        "coupled",
+        "same_person",
+        "skipped",
+        "rejected",
+    ]
+    .iter()
+    .map(|k| summary[k].as_u64().unwrap())
+    .sum();
+    assert_eq!(sum, summary["rows"].as_u64().unwrap());
+    assert_eq!(summary["rows"], 8);
+}
+
+#[test]
+fn the_schema_refuses_a_manifest_that_breaks_it() {
+    let ran = two_companies(EXPORTS[0]);
+    let mut m = ran.manifest();
+    assert_eq!(manifest_violations(&m), None);
+    m["salespeople"][0]["status"] = "maybe".into();
+    assert!(manifest_violations(&m).is_some());
+    let mut m = ran.manifest();
+    m.as_object_mut().unwrap().remove("people");
+    assert!(manifest_violations(&m).is_some());
+}
