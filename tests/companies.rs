@@ -347,3 +347,79 @@ fn the_schema_refuses_a_manifest_that_breaks_it() {
     m.as_object_mut().unwrap().remove("people");
     assert!(manifest_violations(&m).is_some());
 }
+
+/// The command lines of README.md's walk-through ("A two-company tenant from start to finish"), as a shell
+/// would split them: each `bc2m365 ...` line with its `\` continuations.
+fn readme_walkthrough() -> Vec<Vec<String>> {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let start = readme
+        .find("### A two-company tenant from start to finish")
+        .unwrap();
+    let section = &readme[start..];
+    let section = &section[..section[4..].find("\n## ").map_or(section.len(), |i| i + 4)];
+    let mut commands = Vec::new();
+    let mut lines = section.lines().map(str::trim);
+    while let Some(line) = lines.next() {
+        if !line.starts_with("bc2m365 ") {
+            continue;
+        }
+        let mut text = line.to_string();
+        while text.ends_with('\\') {
+            text.pop();
+            text.push(' ');
+            text.push_str(lines.next().unwrap());
+        }
+        commands.push(shell_words(&text));
+    }
+    commands
+}
+
+/// Splits on spaces outside double quotes, as a shell does for these lines.
+fn shell_words(text: &str) -> Vec<String> {
+    let (mut words, mut word, mut quoted) = (Vec::new(), String::new(), false);
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn the_readme_walkthrough_runs_as_written() {
+    let commands = readme_walkthrough();
+    assert_eq!(commands.len(), 2, "{commands:?}");
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for words in commands {
+        let mut args: Vec<String> = words[1..].to_vec();
+        // The walk-through's --out, in a temporary folder.
+        if let Some(k) = args.iter().position(|a| a == "--out") {
+            args[k + 1] = dir.path().join(&args[k + 1]).display().to_string();
+        }
+        let ran = Run::new(args).run();
+        ran.assert_exit(0);
+        let last = ran.stderr.lines().last().unwrap().to_string();
+        // The summary as README.md quotes it (wrapped there over two lines).
+        let quoted = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(quoted.contains(&last), "README.md does not quote: {last}");
+    }
+    let out = dir.path().join("cronus");
+    for name in [
+        "m365-users-BE.csv",
+        "m365-users-NL.csv",
+        "coupling.csv",
+        "next-steps.txt",
+    ] {
+        assert!(out.join(name).is_file(), "{name}");
+    }
+}

@@ -19,6 +19,10 @@ pub struct InputFindings {
     pub format: &'static str,
     /// What the rows are: Business Central salespeople, or users of a Microsoft 365 import file.
     pub kind: &'static str,
+    /// The Business Central company of the rows (`--company`, else the file name without extension);
+    /// absent for a Microsoft 365 import file. A Company column, when there is one, names it per row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
     /// How the encoding was decided: "byte-order mark", "--encoding", "valid UTF-8", "guessed from the bytes".
@@ -103,10 +107,18 @@ pub fn inspect_input(path: &std::path::Path, settings: &InputSettings) -> Result
         raw?;
         rows += 1;
     }
+    let company = (kind == InputKind::Salespeople).then(|| {
+        let company = settings.companies.of(path);
+        match columns.column(crate::bc::Field::Company) {
+            Some(_) => format!("from the Company column, else {company}"),
+            None => company,
+        }
+    });
     Ok(InputFindings {
         file: table.file,
         format,
         kind: kind.describe(),
+        company,
         encoding,
         encoding_source,
         delimiter,
@@ -147,6 +159,9 @@ pub fn render_text(findings: &[InputFindings]) -> String {
         };
         out.push_str(&format!("  format:     {format}\n"));
         out.push_str(&format!("  holds:      {}\n", f.kind));
+        if let Some(company) = &f.company {
+            out.push_str(&format!("  company:    {company}\n"));
+        }
         if let Some(sheet) = &f.sheet {
             out.push_str(&format!("  sheet:      {sheet}\n"));
         }
@@ -172,6 +187,7 @@ pub fn render_text(findings: &[InputFindings]) -> String {
 
 pub fn run(args: &InspectArgs) -> Result<crate::cmd::Ending> {
     let settings = crate::cmd::input_settings_from_args(&args.input)?;
+    crate::plan::run::check_companies(&args.inputs, &settings.companies)?;
     let findings = args
         .inputs
         .iter()

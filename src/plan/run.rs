@@ -297,7 +297,7 @@ fn forget_if_rejected(entry: &Entry, people: &mut People) {
 
 /// Every `--company FILE=...` names an input: a misspelt one would silently leave its file in another
 /// company.
-fn check_companies(paths: &[PathBuf], companies: &crate::plan::input::Companies) -> Result<()> {
+pub fn check_companies(paths: &[PathBuf], companies: &crate::plan::input::Companies) -> Result<()> {
     use crate::plan::input::Companies;
     for (file, company) in companies.from_flags() {
         if !paths.iter().any(|path| Companies::names(file, path)) {
