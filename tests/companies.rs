@@ -423,3 +423,40 @@ fn the_readme_walkthrough_runs_as_written() {
         assert!(out.join(name).is_file(), "{name}");
     }
 }
+
+#[test]
+fn a_second_run_with_the_first_runs_manifest_finds_every_person_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    let run = |existing: Option<&Path>, out: &Path| {
+        let mut run = Run::convert(BE)
+            .input(NL)
+            .domain("cronus.com")
+            .args(["--company", "cronus-be.csv=CRONUS BE"])
+            .args(["--company", "cronus-nl.csv=CRONUS NL"])
+            .out(out);
+        if let Some(existing) = existing {
+            run = run.arg("--existing").arg(existing);
+        }
+        run.run()
+    };
+    run(None, &first).assert_exit(0);
+    let again = run(
+        Some(&first.join("manifest.json")),
+        &dir.path().join("second"),
+    );
+    again.assert_exit(0);
+    let summary = &again.manifest()["summary"];
+    // Every user exists now, each company's record of it included: no duplicate, nothing to import.
+    assert_eq!(
+        (
+            &summary["existing"],
+            &summary["same_person"],
+            &summary["written"]
+        ),
+        (&Value::from(6), &Value::from(2), &Value::from(0)),
+        "{}",
+        again.stderr
+    );
+    assert!(!again.stderr.contains("D00"), "{}", again.stderr);
+}

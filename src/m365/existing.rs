@@ -29,9 +29,9 @@ pub struct ExistingUser {
     /// The user name as the tenant spells it.
     pub upn: String,
     pub display_name: String,
-    /// From an earlier run's manifest: the salesperson the user was planned for. That user is this
-    /// salesperson's only when the Codes agree.
-    pub code: Option<String>,
+    /// From an earlier run's manifest: the salespeople (Codes, one per company) the user was planned for.
+    /// That user is a salesperson's only when one of the Codes is theirs. Empty for a tenant's export.
+    pub codes: Vec<String>,
     /// The user's other addresses, lower-cased: primary mail, SMTP proxy addresses, other mails.
     pub addresses: Vec<String>,
     pub held: Held,
@@ -41,9 +41,7 @@ impl ExistingUser {
     /// Whether the user may be the salesperson with `code`: always, unless an earlier run gave it to
     /// another Code.
     pub fn may_be(&self, code: &str) -> bool {
-        self.code
-            .as_ref()
-            .is_none_or(|c| c.eq_ignore_ascii_case(code))
+        self.codes.is_empty() || self.codes.iter().any(|c| c.eq_ignore_ascii_case(code))
     }
 
     /// Whether the user's display name is `name`, compared without case, accents or extra spaces.
@@ -296,6 +294,9 @@ impl ExistingUsers {
             .as_array()
             .cloned()
             .unwrap_or_default();
+        // Each user once, with the Codes of every company's record it was planned for (status
+        // same-person: another company's record of that user).
+        let mut same_person = Vec::new();
         for sp in &salespeople {
             let text = |key: &str| sp[key].as_str().unwrap_or_default().trim().to_string();
             let code = text("code");
@@ -307,14 +308,24 @@ impl ExistingUsers {
                 .codes
                 .insert((company, code.to_uppercase()), text("name"));
             let upn = text("upn");
-            if !upn.is_empty() && text("status") != "same-person" {
-                users.add(ExistingUser {
-                    upn: upn.clone(),
-                    display_name: text("name"),
-                    code: Some(code),
-                    addresses: Vec::new(),
-                    held: Held::default(),
-                });
+            if upn.is_empty() {
+                continue;
+            }
+            if text("status") == "same-person" {
+                same_person.push((upn, code));
+                continue;
+            }
+            users.add(ExistingUser {
+                upn,
+                display_name: text("name"),
+                codes: vec![code],
+                addresses: Vec::new(),
+                held: Held::default(),
+            });
+        }
+        for (upn, code) in same_person {
+            if let Some(&index) = users.by_upn.get(&upn.to_lowercase()) {
+                users.users[index].codes.push(code);
             }
         }
         Ok(Some(users))
@@ -393,7 +404,7 @@ fn user_of(upn: &str, columns: &Columns, cell: &dyn Fn(Option<usize>) -> String)
     ExistingUser {
         upn: upn.to_string(),
         display_name: cell(columns.name),
-        code: None,
+        codes: Vec::new(),
         addresses,
         held: Held {
             sales_licence,

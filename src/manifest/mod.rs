@@ -324,7 +324,7 @@ pub fn record(
         same_person_as: (entry.person)
             .filter(|_| same_person)
             .and_then(|id| people.first(id))
-            .map(MemberRef::of),
+            .map(|m| MemberRef::of(&m)),
         upn_source: upn.as_ref().map(|_| {
             if same_person {
                 "person"

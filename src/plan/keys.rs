@@ -418,7 +418,7 @@ fn user_of_an_earlier_run(
 ) -> Option<Diagnostic> {
     let existing = options.existing.as_ref()?;
     let user = existing.by_address(&sp.email)?;
-    let other = user.code.as_deref().filter(|_| !user.may_be(&sp.code))?;
+    let other = user.codes.first().filter(|_| !user.may_be(&sp.code))?;
     let message = format!(
         "user name \"{}\" is salesperson {other}'s in the run of {}",
         user.upn, existing.file

@@ -23,31 +23,45 @@ pub struct Membership {
     pub location: Location,
 }
 
+/// A record as kept: its company and place as small numbers, so that a run of many companies' rows keeps
+/// little per row.
+#[derive(Debug, Clone)]
+struct Record {
+    company: u32,
+    code: Box<str>,
+    /// Index into [`People::places`]: the file and sheet.
+    place: u32,
+    row: Option<u64>,
+}
+
 /// A person as later records find them: the first record's values, which the user gets.
 #[derive(Debug, Clone)]
 struct Person {
-    first: Membership,
-    name: String,
-    job_title: String,
-    /// Folded e-mail; empty when the first record has none.
-    email: String,
-    /// The companies the person has a record in.
-    companies: Vec<u32>,
+    first: Record,
+    name: Box<str>,
+    job_title: Box<str>,
+    /// The folded e-mail's hash; 0 when the first record has none.
+    email: u64,
     upn: Option<UserPrincipalName>,
     /// The first record was rejected after all: later records do not join it.
     rejected: bool,
 }
 
-/// The people of a run, with their salesperson records.
+/// The people of a run, with their salesperson records. Keys are kept as 128-bit hashes, as the duplicate
+/// checks keep theirs (`check::set`).
 #[derive(Debug, Default)]
 pub struct People {
     on: bool,
-    companies: HashMap<String, u32>,
+    /// Company ids by folded name, and each company's name as first seen.
+    company_ids: HashMap<String, u32>,
+    companies: Vec<String>,
+    /// The files (and sheets) records were read from.
+    places: Vec<(std::sync::Arc<str>, Option<String>)>,
     persons: Vec<Person>,
-    by_email: HashMap<String, u32>,
-    by_upn: HashMap<String, u32>,
+    by_email: HashMap<(u64, u64), u32>,
+    by_upn: HashMap<(u64, u64), u32>,
     /// Per person, the records after the first, in input order.
-    joined: BTreeMap<u32, Vec<Membership>>,
+    joined: BTreeMap<u32, Vec<Record>>,
 }
 
 /// How a record was found to be a person already seen.
@@ -63,6 +77,16 @@ pub fn fold(text: &str) -> String {
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+fn key(text: &str) -> (u64, u64) {
+    let h = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+    ((h >> 64) as u64, h as u64)
+}
+
+/// The salesperson's folded e-mail, when it has a valid one.
+fn email_of(sp: &Salesperson) -> Option<String> {
+    (sp.email_valid && !sp.email.is_empty()).then(|| fold(&sp.email))
+}
+
 impl People {
     /// Keeps people from now on: the run's rows can be of more than one company.
     pub fn start(&mut self) {
@@ -74,42 +98,81 @@ impl People {
     }
 
     fn company_id(&mut self, company: &str) -> u32 {
-        let next = self.companies.len() as u32;
-        *self.companies.entry(fold(company)).or_insert(next)
+        let folded = fold(company);
+        if let Some(&id) = self.company_ids.get(&folded) {
+            return id;
+        }
+        let id = self.companies.len() as u32;
+        self.companies.push(company.to_string());
+        self.company_ids.insert(folded, id);
+        id
+    }
+
+    fn record(&mut self, sp: &Salesperson, location: &Location) -> Record {
+        let place = match (self.places.iter())
+            .rposition(|(file, sheet)| **file == *location.file && *sheet == location.sheet)
+        {
+            Some(i) => i as u32,
+            None => {
+                self.places
+                    .push((location.file.clone(), location.sheet.clone()));
+                (self.places.len() - 1) as u32
+            }
+        };
+        Record {
+            company: self.company_id(&sp.company),
+            code: sp.code.as_str().into(),
+            place,
+            row: location.row,
+        }
+    }
+
+    fn membership(&self, record: &Record) -> Membership {
+        let (file, sheet) = &self.places[record.place as usize];
+        Membership {
+            company: self.companies[record.company as usize].clone(),
+            code: record.code.to_string(),
+            location: Location {
+                file: file.clone(),
+                sheet: sheet.clone(),
+                row: record.row,
+                column: None,
+            },
+        }
     }
 
     /// The person of another company with this salesperson's e-mail, whom the record may join.
     pub fn by_email(&mut self, sp: &Salesperson) -> Option<u32> {
-        if !self.on || sp.email.is_empty() || !sp.email_valid {
+        if !self.on {
             return None;
         }
-        let id = *self.by_email.get(&fold(&sp.email))?;
+        let id = *self.by_email.get(&key(&email_of(sp)?))?;
         let company = self.company_id(&sp.company);
         self.joinable(id, company).then_some(id)
     }
 
-    /// The person holding the user name `key` (lower-cased) whom this salesperson, whose user name is
+    /// The person holding the user name `upn` (lower-cased) whom this salesperson, whose user name is
     /// built from the same name, may join: same name, another company, and no other e-mail.
-    pub fn by_built_name(&mut self, key: &str, sp: &Salesperson) -> Option<u32> {
+    pub fn by_built_name(&mut self, upn: &str, sp: &Salesperson) -> Option<u32> {
         if !self.on {
             return None;
         }
-        let id = *self.by_upn.get(key)?;
+        let id = *self.by_upn.get(&key(upn))?;
         let company = self.company_id(&sp.company);
         let person = &self.persons[id as usize];
-        let email = if sp.email_valid {
-            fold(&sp.email)
-        } else {
-            String::new()
-        };
-        let other_email = !email.is_empty() && !person.email.is_empty() && email != person.email;
+        let email = email_of(sp).map_or(0, |e| key(&e).1);
+        let other_email = email != 0 && person.email != 0 && email != person.email;
         let same_name = fold(&person.name) == fold(&sp.name);
         (same_name && !other_email && self.joinable(id, company)).then_some(id)
     }
 
+    /// Whether a record of `company` may join the person: not rejected, and no record of that company yet.
     fn joinable(&self, id: u32, company: u32) -> bool {
         let person = &self.persons[id as usize];
-        !person.rejected && !person.companies.contains(&company)
+        let joined = self.joined.get(&id).into_iter().flatten();
+        !person.rejected
+            && person.first.company != company
+            && !joined.into_iter().any(|r| r.company == company)
     }
 
     /// Records a salesperson who starts a person; `upn` when already known.
@@ -123,20 +186,16 @@ impl People {
             return None;
         }
         let id = self.persons.len() as u32;
-        let company = self.company_id(&sp.company);
-        let email = match sp.email_valid {
-            true => fold(&sp.email),
-            false => String::new(),
-        };
-        if !email.is_empty() {
-            self.by_email.entry(email.clone()).or_insert(id);
+        let email = email_of(sp).map(|e| key(&e));
+        if let Some(email) = email {
+            self.by_email.entry(email).or_insert(id);
         }
+        let first = self.record(sp, location);
         self.persons.push(Person {
-            first: membership(sp, location),
-            name: sp.name.clone(),
-            job_title: sp.job_title.clone(),
-            email,
-            companies: vec![company],
+            first,
+            name: sp.name.as_str().into(),
+            job_title: sp.job_title.as_str().into(),
+            email: email.map_or(0, |e| e.1),
             upn: None,
             rejected: false,
         });
@@ -150,7 +209,7 @@ impl People {
     pub fn set_upn(&mut self, id: u32, upn: &UserPrincipalName) {
         if let Some(person) = self.persons.get_mut(id as usize) {
             person.upn = Some(upn.clone());
-            self.by_upn.entry(upn.key()).or_insert(id);
+            self.by_upn.entry(key(&upn.key())).or_insert(id);
         }
     }
 
@@ -173,10 +232,9 @@ impl People {
         location: &Location,
         how: Match,
     ) -> Vec<Diagnostic> {
-        let company = self.company_id(&sp.company);
-        let person = &mut self.persons[id as usize];
-        person.companies.push(company);
-        let first = &person.first;
+        let record = self.record(sp, location);
+        let person = &self.persons[id as usize];
+        let first = self.membership(&person.first);
         let by = match how {
             Match::Email => "the same e-mail",
             Match::Name => "the same name and user name",
@@ -209,25 +267,22 @@ impl People {
                 );
             }
         }
-        self.joined
-            .entry(id)
-            .or_default()
-            .push(membership(sp, location));
+        self.joined.entry(id).or_default().push(record);
         found
     }
 
     /// Takes back the record read at `location` from the person it joined.
     pub fn leave(&mut self, id: u32, location: &Location) {
-        if let Some(joined) = self.joined.get_mut(&id) {
-            if let Some(k) = joined.iter().position(|m| m.location == *location) {
-                let gone = joined.remove(k);
-                let company = fold(&gone.company);
-                if let (Some(&c), Some(person)) = (
-                    self.companies.get(&company),
-                    self.persons.get_mut(id as usize),
-                ) {
-                    person.companies.retain(|&x| x != c);
-                }
+        let place = |people: &People, r: &Record| {
+            let (file, sheet) = &people.places[r.place as usize];
+            **file == *location.file && *sheet == location.sheet && r.row == location.row
+        };
+        let Some(joined) = self.joined.get(&id) else {
+            return;
+        };
+        if let Some(k) = joined.iter().position(|r| place(self, r)) {
+            if let Some(joined) = self.joined.get_mut(&id) {
+                joined.remove(k);
             }
         }
     }
@@ -237,22 +292,16 @@ impl People {
         let Some(person) = self.persons.get(id as usize) else {
             return Vec::new();
         };
-        let mut all = vec![person.first.clone()];
-        all.extend(self.joined.get(&id).into_iter().flatten().cloned());
-        all
+        let joined = self.joined.get(&id).into_iter().flatten();
+        std::iter::once(&person.first)
+            .chain(joined)
+            .map(|r| self.membership(r))
+            .collect()
     }
 
-    /// Where the person's first record is: for the records that joined it.
-    pub fn first(&self, id: u32) -> Option<&Membership> {
-        Some(&self.persons.get(id as usize)?.first)
-    }
-}
-
-fn membership(sp: &Salesperson, location: &Location) -> Membership {
-    Membership {
-        company: sp.company.clone(),
-        code: sp.code.clone(),
-        location: location.clone(),
+    /// The person's first record: for the records that joined it.
+    pub fn first(&self, id: u32) -> Option<Membership> {
+        Some(self.membership(&self.persons.get(id as usize)?.first))
     }
 }
 
@@ -308,6 +357,7 @@ mod tests {
             .start_person(&jan, &Location::file("a.csv"), Some(&upn))
             .unwrap();
         let key = "jan.peeters@contoso.com";
+        assert!(people.is_on());
         assert_eq!(
             people.by_built_name(key, &salesperson("B", "J", "Jan Peeters", "")),
             Some(id)
