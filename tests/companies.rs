@@ -460,3 +460,30 @@ fn a_second_run_with_the_first_runs_manifest_finds_every_person_again() {
     );
     assert!(!again.stderr.contains("D00"), "{}", again.stderr);
 }
+
+#[test]
+fn under_strict_the_companies_disagreeing_rejects_the_later_record() {
+    let ran = Run::convert(BE)
+        .input(NL)
+        .domain("cronus.com")
+        .args(["--strict", "--keep-going"])
+        .run();
+    ran.assert_exit(1);
+    let m = ran.manifest();
+    let anna = m["salespeople"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "ANNA")
+        .unwrap();
+    assert_eq!(anna["status"], "rejected");
+    assert_eq!(
+        records(person(&m, "anna.peeters@cronus.com")),
+        [pair("cronus-be", "AP")]
+    );
+    // Jan Maes agrees in both companies: still one user, coupled in both.
+    assert_eq!(
+        records(person(&m, "jan.maes@cronus.com")),
+        [pair("cronus-be", "JM"), pair("cronus-nl", "JM")]
+    );
+}

@@ -113,12 +113,17 @@ impl KeySets {
         } else {
             Addresses::default()
         };
-        let outcome = self.outcome(sp, options, &mut step, &mut addresses, joins.is_some());
+        let mut outcome = self.outcome(sp, options, &mut step, &mut addresses, joins.is_some());
         let person = match joins.filter(|_| outcome == Outcome::SamePerson) {
             Some(id) => {
                 let found = people.join(id, sp, step.location, Match::Email);
+                // Under --strict the companies' disagreement (P002) rejects the later record.
+                if found.iter().any(|d| options.rejects(d)) {
+                    people.leave(id, step.location);
+                    outcome = Outcome::Rejected;
+                }
                 step.diagnostics.extend(found);
-                Some(id)
+                Some(id).filter(|_| outcome == Outcome::SamePerson)
             }
             None if starts_a_person(outcome) && sp.import_row.is_none() => {
                 people.start_person(sp, step.location, addresses.upn.as_ref())

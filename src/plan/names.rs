@@ -4,7 +4,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::bc::Field;
 use crate::check::set::{describe, At, FirstSeen, RowPos, Sources};
-use crate::diagnostic::{rules, Diagnostic, Location};
+use crate::diagnostic::{rules, Diagnostic, Location, Severity};
 use crate::m365::existing::ExistingUser;
 use crate::m365::UserPrincipalName;
 use crate::normalize::username::{build_alias_within, Alias};
@@ -118,7 +118,7 @@ impl NameBuilder {
             return;
         };
         if let Some(id) = choice.person {
-            join_by_name(entry, id, people);
+            join_by_name(entry, id, people, options.strict);
             return;
         }
         if let Some(user) = &choice.clash {
@@ -337,13 +337,21 @@ enum Holder {
 }
 
 /// The record is another company's record of the person who holds its built user name: it joins them.
-fn join_by_name(entry: &mut Entry, id: u32, people: &mut People) {
+fn join_by_name(entry: &mut Entry, id: u32, people: &mut People, strict: bool) {
     if let Some(first) = entry.person {
         // The record had started a person of its own; it is that other person's.
         people.reject(first);
     }
     let found = people.join(id, &entry.salesperson, &entry.location, Match::Name);
+    // Under --strict the companies' disagreement (P002) rejects the later record.
+    let rejected = strict && found.iter().any(|d| d.severity() > Severity::Info);
     entry.diagnostics.extend(found);
+    if rejected {
+        people.leave(id, &entry.location);
+        entry.outcome = Outcome::Rejected;
+        entry.person = None;
+        return;
+    }
     entry.upn = people.upn(id).cloned();
     entry.outcome = Outcome::SamePerson;
     entry.person = Some(id);
