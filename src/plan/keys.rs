@@ -84,18 +84,7 @@ impl KeySets {
             diagnostics: std::mem::take(&mut row.diagnostics),
         };
         let sp = &row.salesperson;
-        let found = (self.duplicates).code(&sp.company, &sp.code, step.at(Field::Code), sources);
-        step.diagnostics.extend(found);
-        step.diagnostics
-            .extend(code_of_an_earlier_run(sp, options, step.at(Field::Code)));
-        step.diagnostics
-            .extend(needs_the_earlier_run(sp, options, step.location));
-        // Names are compared for the people who get a user: imported rows, and salespeople not skipped.
-        if sp.import_row.is_some() || sp.skip_reason().is_none() {
-            let found =
-                (self.duplicates).name(&sp.company, &sp.name, step.at(Field::Name), sources);
-            step.diagnostics.extend(found);
-        }
+        self.duplicate_checks(sp, options, &mut step);
         // Another company's salesperson record of a person already planned: the same e-mail.
         let joins = match sp.import_row.is_none() && sp.skip_reason().is_none() {
             true => people.by_email(sp),
@@ -115,16 +104,7 @@ impl KeySets {
         };
         let mut outcome = self.outcome(sp, options, &mut step, &mut addresses, joins.is_some());
         let person = match joins.filter(|_| outcome == Outcome::SamePerson) {
-            Some(id) => {
-                let found = people.join(id, sp, step.location, Match::Email);
-                // Under --strict the companies' disagreement (P002) rejects the later record.
-                if found.iter().any(|d| options.rejects(d)) {
-                    people.leave(id, step.location);
-                    outcome = Outcome::Rejected;
-                }
-                step.diagnostics.extend(found);
-                Some(id).filter(|_| outcome == Outcome::SamePerson)
-            }
+            Some(id) => join_by_email(id, sp, options, &mut step, people, &mut outcome),
             None if starts_a_person(outcome) && sp.import_row.is_none() => {
                 people.start_person(sp, step.location, addresses.upn.as_ref())
             }
@@ -141,6 +121,23 @@ impl KeySets {
             diagnostics,
             outcome,
             ..Entry::unplanned(row, outcome)
+        }
+    }
+
+    /// The duplicate checks that do not depend on user names, and those against an earlier run.
+    fn duplicate_checks(&mut self, sp: &Salesperson, options: &PlanOptions, step: &mut Step<'_>) {
+        let sources = step.sources;
+        let found = (self.duplicates).code(&sp.company, &sp.code, step.at(Field::Code), sources);
+        step.diagnostics.extend(found);
+        step.diagnostics
+            .extend(code_of_an_earlier_run(sp, options, step.at(Field::Code)));
+        step.diagnostics
+            .extend(needs_the_earlier_run(sp, options, step.location));
+        // Names are compared for the people who get a user: imported rows, and salespeople not skipped.
+        if sp.import_row.is_some() || sp.skip_reason().is_none() {
+            let found =
+                (self.duplicates).name(&sp.company, &sp.name, step.at(Field::Name), sources);
+            step.diagnostics.extend(found);
         }
     }
 
@@ -345,6 +342,25 @@ impl KeySets {
             addresses.upn = Some(name);
         }
     }
+}
+
+/// The record joins the person of another company with its e-mail; under --strict, the companies'
+/// disagreement (P002) rejects it instead, and it leaves the person.
+fn join_by_email(
+    id: u32,
+    sp: &Salesperson,
+    options: &PlanOptions,
+    step: &mut Step<'_>,
+    people: &mut People,
+    outcome: &mut Outcome,
+) -> Option<u32> {
+    let found = people.join(id, sp, step.location, Match::Email);
+    if found.iter().any(|d| options.rejects(d)) {
+        people.leave(id, step.location);
+        *outcome = Outcome::Rejected;
+    }
+    step.diagnostics.extend(found);
+    Some(id).filter(|_| *outcome == Outcome::SamePerson)
 }
 
 /// Whether a row with this outcome is the first record of a person: it has, or gets, a user.
