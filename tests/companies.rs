@@ -487,3 +487,189 @@ fn under_strict_the_companies_disagreeing_rejects_the_later_record() {
         [pair("cronus-be", "JM"), pair("cronus-nl", "JM")]
     );
 }
+
+/// Inputs named `name` with `text`, in a temporary folder, converted together (on contoso.com unless the
+/// caller names a domain first).
+fn inputs(dir: &Path, files: &[(&str, &str)]) -> Run {
+    let mut run: Option<Run> = None;
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        run = Some(match run {
+            None => Run::convert(&path),
+            Some(run) => run.input(&path),
+        });
+    }
+    run.unwrap()
+}
+
+fn statuses(m: &Value) -> Vec<(String, String, String)> {
+    m["salespeople"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let text = |k: &str| s[k].as_str().unwrap_or_default().to_string();
+            (text("code"), text("status"), text("upn"))
+        })
+        .collect()
+}
+
+fn triple(code: &str, status: &str, upn: &str) -> (String, String, String) {
+    (code.into(), status.into(), upn.into())
+}
+
+#[test]
+fn a_record_rejected_after_it_joined_leaves_the_person_to_the_others() {
+    // J2 joins J1 by name, then is rejected for being the administrator; J3 still joins J1.
+    let dir = tempfile::tempdir().unwrap();
+    let ran = inputs(
+        dir.path(),
+        &[
+            ("a.csv", "Code,Name,E-Mail\nJ1,Jan Peeters,\n"),
+            (
+                "b.csv",
+                "Code,Name,E-Mail\nJ2,Jan Peeters,admin@contoso.onmicrosoft.com\n",
+            ),
+            ("c.csv", "Code,Name,E-Mail\nJ3,Jan Peeters,\n"),
+        ],
+    )
+    .domain("contoso.com")
+    .args(["--admin", "admin@contoso.onmicrosoft.com", "--keep-going"])
+    .run();
+    let m = ran.manifest();
+    assert_eq!(
+        statuses(&m),
+        [
+            triple("J1", "written", "jan.peeters@contoso.com"),
+            triple("J2", "rejected", ""),
+            triple("J3", "same-person", "jan.peeters@contoso.com"),
+        ]
+    );
+    assert_eq!(records(&m["people"][0]), [pair("a", "J1"), pair("c", "J3")]);
+}
+
+#[test]
+fn a_record_whose_person_was_rejected_is_planned_on_its_own() {
+    // A1 is rejected (a Job Title longer than Microsoft accepts) after B1 joined it by e-mail.
+    let dir = tempfile::tempdir().unwrap();
+    let long = "J".repeat(70);
+    let ran = inputs(
+        dir.path(),
+        &[
+            (
+                "a.csv",
+                &format!("Code,Name,Job Title,E-Mail\nA1,Jan Peeters,{long},jan@gmail.com\n"),
+            ),
+            (
+                "b.csv",
+                "Code,Name,Job Title,E-Mail\nB1,Jan Peeters,Sales,jan@gmail.com\n",
+            ),
+        ],
+    )
+    .domain("contoso.com")
+    .arg("--keep-going")
+    .run();
+    let m = ran.manifest();
+    let b1 = &statuses(&m)[1];
+    assert_eq!(
+        (b1.0.as_str(), b1.1.as_str()),
+        ("B1", "written"),
+        "{}",
+        ran.stderr
+    );
+    // Its private e-mail is its alternate email again, as for any salesperson.
+    assert_eq!(ran.import("m365-users.csv")[0][10], "jan@gmail.com");
+}
+
+#[test]
+fn duplicates_stay_duplicates_within_the_company_of_a_record_that_joined() {
+    let dir = tempfile::tempdir().unwrap();
+    let ran = inputs(
+        dir.path(),
+        &[
+            ("a.csv", "Code,Name,E-Mail\nA1,Jan Peeters,jan@gmail.com\n"),
+            (
+                "b.csv",
+                "Code,Name,E-Mail\nB1,Jan Peeters,jan@gmail.com\nB2,Piet Peeters,jan@gmail.com\n",
+            ),
+        ],
+    )
+    .domain("contoso.com")
+    .run();
+    assert!(ran.stderr.contains("warning[D003]"), "{}", ran.stderr);
+}
+
+#[test]
+fn two_addresses_of_one_existing_user_are_one_person_or_a_duplicate() {
+    let existing = "fixtures/companies/tenant-active-users.csv";
+    let dir = tempfile::tempdir().unwrap();
+    let be = "Code,Name,E-Mail\nAL,Alicia Lindqvist,alicia.lindqvist@cronus.com\n";
+    // Another company: her user name as e-mail, or no e-mail at all (the name builds her mail).
+    for nl in [
+        "Code,Name,E-Mail\nAL,Alicia Lindqvist,alicia@cronus.com\n",
+        "Code,Name,E-Mail\nAL,Alicia Lindqvist,\n",
+    ] {
+        let ran = inputs(dir.path(), &[("be.csv", be), ("nl.csv", nl)])
+            .domain("cronus.com")
+            .args(["--existing", existing])
+            .run();
+        ran.assert_exit(0);
+        let m = ran.manifest();
+        assert_eq!(
+            statuses(&m),
+            [
+                triple("AL", "existing", "alicia@cronus.com"),
+                triple("AL", "same-person", "alicia@cronus.com"),
+            ],
+            "{nl}"
+        );
+        assert_eq!(m["people"].as_array().unwrap().len(), 1);
+    }
+    // In one company, two salespeople cannot be one user.
+    let one = "Code,Name,E-Mail\nAL,Alicia Lindqvist,alicia.lindqvist@cronus.com\nAL2,Alicia Lindqvist,alicia@cronus.com\n";
+    inputs(dir.path(), &[("be.csv", one)])
+        .domain("cronus.com")
+        .args(["--existing", existing])
+        .run()
+        .assert_exit_saying(
+            1,
+            "error[D002]: user name \"alicia@cronus.com\" is already another salesperson's",
+        );
+}
+
+#[test]
+fn a_numbered_name_does_not_hide_the_person_of_the_plain_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let ran = inputs(
+        dir.path(),
+        &[
+            (
+                "a.csv",
+                "Code,Name,E-Mail\nA1,Jan Peeters,\nQ1,\"Peeters, Jan\",\nR1,Someone Else,jan.peeters2@contoso.com\n",
+            ),
+            ("b.csv", "Code,Name,E-Mail\nB1,Jan Peeters,\n"),
+        ],
+    )
+    .domain("contoso.com")
+    .run();
+    assert_eq!(
+        statuses(&ran.manifest())[3],
+        triple("B1", "same-person", "jan.peeters@contoso.com")
+    );
+}
+
+#[test]
+fn company_names_compare_as_people_do_without_case_or_accents() {
+    let dir = tempfile::tempdir().unwrap();
+    let ran = inputs(
+        dir.path(),
+        &[(
+            "all.csv",
+            "Code,Name,E-Mail,Company\nS1,Jan Peeters,jan@contoso.com,Société A\nS1,Jan Peeters,jan@contoso.com,SOCIETE  A\n",
+        )],
+    )
+    .domain("contoso.com")
+    .run();
+    ran.assert_exit_saying(1, "error[D001]");
+}

@@ -190,7 +190,7 @@ fn in_company(company: &str, key: &str) -> String {
     if key.is_empty() {
         return String::new();
     }
-    format!("{}\u{1f}{key}", company.trim().to_lowercase())
+    format!("{}\u{1f}{key}", crate::m365::existing::fold(company))
 }
 
 impl Duplicates {

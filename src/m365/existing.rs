@@ -29,29 +29,43 @@ pub struct ExistingUser {
     /// The user name as the tenant spells it.
     pub upn: String,
     pub display_name: String,
-    /// From an earlier run's manifest: the salespeople (Codes, one per company) the user was planned for.
-    /// That user is a salesperson's only when one of the Codes is theirs. Empty for a tenant's export.
-    pub codes: Vec<String>,
+    /// From an earlier run's manifest: the salesperson records (folded company, Code) the user was
+    /// planned for, one per company. Empty for a tenant's export.
+    pub codes: Vec<(String, String)>,
     /// The user's other addresses, lower-cased: primary mail, SMTP proxy addresses, other mails.
     pub addresses: Vec<String>,
     pub held: Held,
 }
 
 impl ExistingUser {
-    /// Whether the user may be the salesperson with `code`: always, unless an earlier run gave it to
-    /// another Code.
-    pub fn may_be(&self, code: &str) -> bool {
-        self.codes.is_empty() || self.codes.iter().any(|c| c.eq_ignore_ascii_case(code))
+    /// Whether the user may be the salesperson `code` of `company`: always, unless an earlier run gave it
+    /// to another Code of that company (a person holds one record per company; a manifest before
+    /// companies names none, and then any other Code is another person's).
+    pub fn may_be(&self, company: &str, code: &str) -> bool {
+        let company = fold(company);
+        let same = |c: &str| c.is_empty() || *c == company;
+        self.codes.is_empty()
+            || (self.codes.iter()).any(|(c, k)| same(c) && k.eq_ignore_ascii_case(code))
+            || !self.codes.iter().any(|(c, _)| same(c))
+    }
+
+    /// The Code an earlier run gave the user in `company` (any Code for a manifest before companies).
+    pub fn code_in(&self, company: &str) -> Option<&str> {
+        let company = fold(company);
+        (self.codes.iter())
+            .find(|(c, _)| c.is_empty() || *c == company)
+            .map(|(_, k)| k.as_str())
     }
 
     /// Whether the user's display name is `name`, compared without case, accents or extra spaces.
     pub fn is_named(&self, name: &str) -> bool {
-        fold_name(&self.display_name) == fold_name(name)
+        fold(&self.display_name) == fold(name)
     }
 }
 
-/// A name as two exports compare it: without case, accents or extra spaces.
-pub fn fold_name(name: &str) -> String {
+/// A name (of a person or a company) or an e-mail as two exports compare it: without case, accents or
+/// extra spaces. The one fold of the tool: companies, people and existing users are compared through it.
+pub fn fold(name: &str) -> String {
     let folded = deunicode::deunicode(name).to_lowercase();
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -247,7 +261,7 @@ impl ExistingUsers {
             }
         }
         if !user.display_name.is_empty() {
-            let name = fold_name(&user.display_name);
+            let name = fold(&user.display_name);
             self.by_name.entry(name).or_default().push(index);
         }
         self.by_upn.insert(upn, index);
@@ -303,22 +317,22 @@ impl ExistingUsers {
             if text("status") == "rejected" || code.is_empty() {
                 continue;
             }
-            let company = text("company").to_lowercase();
+            let company = fold(&text("company"));
             users
                 .codes
-                .insert((company, code.to_uppercase()), text("name"));
+                .insert((company.clone(), code.to_uppercase()), text("name"));
             let upn = text("upn");
             if upn.is_empty() {
                 continue;
             }
             if text("status") == "same-person" {
-                same_person.push((upn, code));
+                same_person.push((upn, (company, code)));
                 continue;
             }
             users.add(ExistingUser {
                 upn,
                 display_name: text("name"),
-                codes: vec![code],
+                codes: vec![(company, code)],
                 addresses: Vec::new(),
                 held: Held::default(),
             });
@@ -365,8 +379,7 @@ impl ExistingUsers {
 
     /// The users whose display name is `name`, compared without case, accents or extra spaces.
     pub fn named(&self, name: &str) -> impl Iterator<Item = &ExistingUser> {
-        (self.by_name.get(&fold_name(name)).into_iter().flatten())
-            .filter_map(|&i| self.users.get(i))
+        (self.by_name.get(&fold(name)).into_iter().flatten()).filter_map(|&i| self.users.get(i))
     }
 
     pub fn len(&self) -> usize {

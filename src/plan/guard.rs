@@ -121,6 +121,14 @@ fn take_the_persons_user_name(entry: &mut Entry, people: &mut People) {
         .retain(|d| d.rule != &rules::SAME_PERSON && d.rule != &rules::PERSON_DIFFERS);
     entry.outcome = Outcome::Written;
     entry.person = people.start_person(&entry.salesperson, &entry.location, None);
+    // Its private e-mail (kept when it joined) is the alternate email; else Email 2, as for any salesperson.
+    let sp = &entry.salesperson;
+    if entry.alternate_email.is_empty()
+        && sp.email2_valid
+        && !sp.email2.eq_ignore_ascii_case(&sp.email)
+    {
+        entry.alternate_email = sp.email2.clone();
+    }
 }
 
 /// The checks on a row with its user name: the output guard, and the special accounts' rules.
@@ -156,7 +164,7 @@ fn maybe_existing(
     let upn = entry.upn.as_ref().map(|u| u.key());
     let user = existing
         .named(&sp.name)
-        .find(|u| Some(u.upn.to_lowercase()) != upn && u.may_be(&sp.code))?;
+        .find(|u| Some(u.upn.to_lowercase()) != upn && u.may_be(&sp.company, &sp.code))?;
     let message = format!(
         "the existing user {} (in {}) is also \"{}\": a new user {} would be a second account if they are one person",
         user.upn,

@@ -91,10 +91,7 @@ impl KeySets {
             false => None,
         };
         let mut addresses = if let Some(id) = joins {
-            Addresses {
-                upn: people.upn(id).cloned(),
-                ..Addresses::default()
-            }
+            self.joined_addresses(id, sp, options, &mut step, people)
         } else if sp.import_row.is_some() {
             self.imported_addresses(sp, options, &mut step)
         } else if sp.skip_reason().is_none() {
@@ -103,8 +100,13 @@ impl KeySets {
             Addresses::default()
         };
         let mut outcome = self.outcome(sp, options, &mut step, &mut addresses, joins.is_some());
+        let (mut joins, mut how) = (joins, Match::Email);
+        if outcome == Outcome::Existing {
+            joins = self.existing_once(sp, &mut step, people, &addresses, &mut outcome);
+            how = Match::ExistingUser;
+        }
         let person = match joins.filter(|_| outcome == Outcome::SamePerson) {
-            Some(id) => join_by_email(id, sp, options, &mut step, people, &mut outcome),
+            Some(id) => join_person(id, how, sp, options, &mut step, people, &mut outcome),
             None if starts_a_person(outcome) && sp.import_row.is_none() => {
                 people.start_person(sp, step.location, addresses.upn.as_ref())
             }
@@ -122,6 +124,69 @@ impl KeySets {
             outcome,
             ..Entry::unplanned(row, outcome)
         }
+    }
+
+    /// A record that joins a person by e-mail has the person's user name; a private e-mail is still
+    /// compared within its own company (D003).
+    fn joined_addresses(
+        &mut self,
+        id: u32,
+        sp: &Salesperson,
+        options: &PlanOptions,
+        step: &mut Step<'_>,
+        people: &People,
+    ) -> Addresses {
+        let on_a_domain = (sp.email.rsplit_once('@'))
+            .is_some_and(|(_, domain)| options.domains.iter().any(|d| d == domain));
+        if !on_a_domain {
+            let at = step.at(Field::Email);
+            let found = (self.duplicates).email(&sp.company, &sp.email, at, step.sources);
+            step.diagnostics.extend(found);
+        }
+        Addresses {
+            upn: people.upn(id).cloned(),
+            alternate_email: match on_a_domain {
+                true => String::new(),
+                false => sp.email.clone(),
+            },
+            held: None,
+        }
+    }
+
+    /// An existing user is one person: a record of another company whose person has that user joins
+    /// them; a second record of one company with that user is a duplicate (D002).
+    fn existing_once(
+        &mut self,
+        sp: &Salesperson,
+        step: &mut Step<'_>,
+        people: &mut People,
+        addresses: &Addresses,
+        outcome: &mut Outcome,
+    ) -> Option<u32> {
+        let upn = addresses.upn.as_ref()?;
+        if let Some((id, true)) = people.by_upn(&upn.key(), sp) {
+            *outcome = Outcome::SamePerson;
+            // The diagnostics of the existing user are the person's first record's.
+            step.diagnostics
+                .retain(|d| d.rule != &rules::EXISTING_USER && d.rule != &rules::HAS_SALES_LICENCE);
+            return Some(id);
+        }
+        let message = || format!("user name \"{upn}\" is already another salesperson's");
+        let at = step.at(Field::Email);
+        let sources = step.sources;
+        let found = (self.explicit).check(
+            &rules::DUPLICATE_USER_NAME,
+            &upn.key(),
+            at,
+            message,
+            &sp.email,
+            sources,
+        );
+        if let Some(found) = found {
+            step.diagnostics.push(found);
+            *outcome = Outcome::Rejected;
+        }
+        None
     }
 
     /// The duplicate checks that do not depend on user names, and those against an earlier run.
@@ -286,16 +351,12 @@ impl KeySets {
             Outcome::Coupled
         } else if let Some(reason) = skip {
             Outcome::Skipped(reason)
-        } else if let Some(user) = addresses
-            .upn
-            .as_ref()
-            .and_then(|_| options.existing.as_ref()?.by_address(&sp.email))
-            .filter(|user| user.may_be(&sp.code))
-        {
+        } else if let Some(user) = existing_user_of(sp, options, addresses) {
             let by_user_name = user.upn.eq_ignore_ascii_case(&sp.email);
             if !by_user_name && !user.is_named(&sp.name) {
                 // Another person's mail or proxy address: never this salesperson's user name.
-                let found = another_users_address(sp, user, options, step.at(Field::Email));
+                let at = step.at(Field::Email);
+                let found = another_users_address(sp, user, options, at, &sp.email);
                 step.diagnostics.push(found);
                 return Outcome::Rejected;
             }
@@ -344,17 +405,18 @@ impl KeySets {
     }
 }
 
-/// The record joins the person of another company with its e-mail; under --strict, the companies'
-/// disagreement (P002) rejects it instead, and it leaves the person.
-fn join_by_email(
+/// The record joins the person of another company with its e-mail (or its existing user); under
+/// --strict, the companies' disagreement (P002) rejects it instead, and it leaves the person.
+fn join_person(
     id: u32,
+    how: Match,
     sp: &Salesperson,
     options: &PlanOptions,
     step: &mut Step<'_>,
     people: &mut People,
     outcome: &mut Outcome,
 ) -> Option<u32> {
-    let found = people.join(id, sp, step.location, Match::Email);
+    let found = people.join(id, sp, step.location, how);
     if found.iter().any(|d| options.rejects(d)) {
         people.leave(id, step.location);
         *outcome = Outcome::Rejected;
@@ -439,7 +501,7 @@ fn user_of_an_earlier_run(
 ) -> Option<Diagnostic> {
     let existing = options.existing.as_ref()?;
     let user = existing.by_address(&sp.email)?;
-    let other = user.codes.first().filter(|_| !user.may_be(&sp.code))?;
+    let other = (user.code_in(&sp.company)).filter(|_| !user.may_be(&sp.company, &sp.code))?;
     let message = format!(
         "user name \"{}\" is salesperson {other}'s in the run of {}",
         user.upn, existing.file
@@ -497,6 +559,22 @@ pub(crate) fn existing_diagnostic(
     )
 }
 
+/// The existing user the salesperson's Email names: by user name or any other address when the Email is
+/// on a verified domain (it would be the user name); a private Email only when the names agree (it is
+/// one of that user's other mails).
+fn existing_user_of<'o>(
+    sp: &Salesperson,
+    options: &'o PlanOptions,
+    addresses: &Addresses,
+) -> Option<&'o ExistingUser> {
+    if sp.email.is_empty() || !sp.email_valid {
+        return None;
+    }
+    let user = options.existing.as_ref()?.by_address(&sp.email)?;
+    let private = addresses.upn.is_none();
+    (user.may_be(&sp.company, &sp.code) && (!private || user.is_named(&sp.name))).then_some(user)
+}
+
 /// E003 when the existing user holds a licence that includes Dynamics 365 Sales: none is planned.
 pub(crate) fn holds_sales_licence(user: &ExistingUser, location: &Location) -> Option<Diagnostic> {
     let licence = user.held.sales_licence.as_ref()?;
@@ -525,13 +603,9 @@ pub(crate) fn another_users_address(
     user: &ExistingUser,
     options: &PlanOptions,
     at: At<'_>,
+    address: &str,
 ) -> Diagnostic {
     let file = options.existing.as_ref().map_or("", |e| e.file.as_str());
-    let address = if sp.email.is_empty() {
-        "the built user name"
-    } else {
-        sp.email.as_str()
-    };
     Diagnostic::new(
         &rules::ADDRESS_OF_ANOTHER_USER,
         at.location(),
@@ -540,5 +614,5 @@ pub(crate) fn another_users_address(
             user.upn, user.display_name, sp.name
         ),
     )
-    .with_value(&sp.email)
+    .with_value(address)
 }

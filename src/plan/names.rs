@@ -130,7 +130,8 @@ impl NameBuilder {
                 row: &name_location,
                 column: name_location.column.as_ref(),
             };
-            let found = another_users_address(&entry.salesperson, user, options, at);
+            let address = choice.candidate.as_str();
+            let found = another_users_address(&entry.salesperson, user, options, at, address);
             entry.diagnostics.push(found);
             entry.outcome = Outcome::Rejected;
             return;
@@ -148,9 +149,6 @@ impl NameBuilder {
                     sources,
                     options.strict,
                 );
-                if let (Some(id), Some(upn)) = (entry.person, &entry.upn) {
-                    people.set_upn(id, upn);
-                }
             }
             Err(problem) => {
                 let message = format!("the user name built from the Name {problem}");
@@ -169,6 +167,17 @@ impl NameBuilder {
         loop {
             let alias = build.alias(suffix)?;
             if suffix.is_none() {
+                // Another company's record of this very person, whose user name was built from the name.
+                let sp = &build.entry.salesperson;
+                if let Some(id) = people.by_same_name(sp, &alias, build.first_domain) {
+                    return Some(Choice {
+                        candidate: format!("{alias}@{}", build.first_domain),
+                        suffix,
+                        existing: None,
+                        person: Some(id),
+                        clash: None,
+                    });
+                }
                 let key = alias_key(&alias);
                 unnumbered = Some(key);
                 // Numbers below the first free one are taken: start there, so numbering stays linear.
@@ -229,7 +238,8 @@ impl NameBuilder {
             return Holder::Free;
         };
         let sp = &build.entry.salesperson;
-        let is_this = |user: &ExistingUser| user.may_be(&sp.code) && user.is_named(&sp.name);
+        let is_this =
+            |user: &ExistingUser| user.may_be(&sp.company, &sp.code) && user.is_named(&sp.name);
         if let Some(user) = existing.by_upn(key) {
             return match is_this(user) {
                 true => Holder::ThisSalesperson(user.clone()),

@@ -12,6 +12,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{rules, Diagnostic, Location};
+use crate::m365::existing::fold;
 use crate::m365::UserPrincipalName;
 use crate::normalize::salesperson::Salesperson;
 
@@ -60,6 +61,8 @@ pub struct People {
     persons: Vec<Person>,
     by_email: HashMap<(u64, u64), u32>,
     by_upn: HashMap<(u64, u64), u32>,
+    /// The persons of each folded name, in order.
+    by_name: HashMap<(u64, u64), Vec<u32>>,
     /// Per person, the records after the first, in input order.
     joined: BTreeMap<u32, Vec<Record>>,
 }
@@ -69,12 +72,8 @@ pub struct People {
 pub enum Match {
     Email,
     Name,
-}
-
-/// Case and accents folded, white space collapsed: how e-mails and names of two companies compare.
-pub fn fold(text: &str) -> String {
-    let folded: String = deunicode::deunicode(text).to_lowercase();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    /// Two addresses of one existing user.
+    ExistingUser,
 }
 
 fn key(text: &str) -> (u64, u64) {
@@ -157,13 +156,40 @@ impl People {
         if !self.on {
             return None;
         }
-        let id = *self.by_upn.get(&key(upn))?;
+        // The user name is the person's, or the person's e-mail (their user name may be another).
+        let id = *(self.by_upn.get(&key(upn))).or_else(|| self.by_email.get(&key(&fold(upn))))?;
         let company = self.company_id(&sp.company);
         let person = &self.persons[id as usize];
         let email = email_of(sp).map_or(0, |e| key(&e).1);
         let other_email = email != 0 && person.email != 0 && email != person.email;
         let same_name = fold(&person.name) == fold(&sp.name);
         (same_name && !other_email && self.joinable(id, company)).then_some(id)
+    }
+
+    /// The first person of this salesperson's name, of another company and with no other e-mail, whose
+    /// user name was built from that name: `alias@domain`, or numbered, `alias2@domain`.
+    pub fn by_same_name(&mut self, sp: &Salesperson, alias: &str, domain: &str) -> Option<u32> {
+        if !self.on {
+            return None;
+        }
+        let company = self.company_id(&sp.company);
+        let email = email_of(sp).map_or(0, |e| key(&e).1);
+        let candidates = self.by_name.get(&key(&fold(&sp.name)))?;
+        let built_from = |upn: &UserPrincipalName| {
+            let upn = upn.key();
+            let Some((local, at)) = upn.rsplit_once('@') else {
+                return false;
+            };
+            let number = local.strip_prefix(alias.to_lowercase().as_str());
+            at == domain && number.is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+        };
+        candidates.iter().copied().find(|&id| {
+            let person = &self.persons[id as usize];
+            let other_email = email != 0 && person.email != 0 && email != person.email;
+            !other_email
+                && self.joinable(id, company)
+                && person.upn.as_ref().is_some_and(built_from)
+        })
     }
 
     /// Whether a record of `company` may join the person: not rejected, and no record of that company yet.
@@ -191,6 +217,10 @@ impl People {
             self.by_email.entry(email).or_insert(id);
         }
         let first = self.record(sp, location);
+        self.by_name
+            .entry(key(&fold(&sp.name)))
+            .or_default()
+            .push(id);
         self.persons.push(Person {
             first,
             name: sp.name.as_str().into(),
@@ -210,11 +240,45 @@ impl People {
         if let Some(person) = self.persons.get_mut(id as usize) {
             person.upn = Some(upn.clone());
             self.by_upn.entry(key(&upn.key())).or_insert(id);
+            // A record of another company whose e-mail is the person's user name is the person too.
+            self.by_email.entry(key(&fold(upn.as_str()))).or_insert(id);
         }
     }
 
+    /// The person's user name, unless their first record was rejected after all.
     pub fn upn(&self, id: u32) -> Option<&UserPrincipalName> {
-        self.persons.get(id as usize)?.upn.as_ref()
+        let person = self.persons.get(id as usize)?;
+        person.upn.as_ref().filter(|_| !person.rejected)
+    }
+
+    /// The record read at `location` was rejected after its first step: if it is the person's first
+    /// record, no later one joins the person; if it joined the person, it leaves.
+    pub fn forget(&mut self, id: u32, location: &Location) {
+        let Some(person) = self.persons.get(id as usize) else {
+            return;
+        };
+        let (file, sheet) = &self.places[person.first.place as usize];
+        let first = **file == *location.file
+            && *sheet == location.sheet
+            && person.first.row == location.row;
+        match first {
+            true => self.reject(id),
+            false => self.leave(id, location),
+        }
+    }
+
+    /// The person whose user name is `upn` (lower-cased), and whether this salesperson may join them
+    /// (false: that person has a record of the salesperson's company already).
+    pub fn by_upn(&mut self, upn: &str, sp: &Salesperson) -> Option<(u32, bool)> {
+        if !self.on {
+            return None;
+        }
+        let id = *self.by_upn.get(&key(upn))?;
+        if self.persons[id as usize].rejected {
+            return None;
+        }
+        let company = self.company_id(&sp.company);
+        Some((id, self.joinable(id, company)))
     }
 
     /// The person's first record was rejected: later records do not join it.
@@ -238,6 +302,7 @@ impl People {
         let by = match how {
             Match::Email => "the same e-mail",
             Match::Name => "the same name and user name",
+            Match::ExistingUser => "addresses of the same existing user",
         };
         let mut found = vec![Diagnostic::new(
             &rules::SAME_PERSON,

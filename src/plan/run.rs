@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::m365::batch::{batches, Batch, BatchCursor};
 use crate::plan::guard::last_checks;
 use crate::plan::input::{open_input, InputKind, InputSettings};
+use crate::plan::keys::starts_a_person;
 use crate::plan::people::People;
 use crate::plan::rows::{open_failure, read_beside, RowReader};
 use crate::plan::store::{RowStore, StoredRows};
@@ -288,10 +289,13 @@ fn plan(
     first.last_steps()
 }
 
-/// A person whose first record was rejected after its first step is joined by no later record.
-fn forget_if_rejected(entry: &Entry, people: &mut People) {
-    if let (Outcome::Rejected, Some(id)) = (entry.outcome, entry.person) {
-        people.reject(id);
+/// A record rejected after its first step: as a person's first record, it is joined by no later one;
+/// as a record that joined a person, it leaves. A record that stands gives the person its user name.
+fn settle_person(entry: &Entry, people: &mut People) {
+    match (entry.outcome, entry.person, &entry.upn) {
+        (Outcome::Rejected, Some(id), _) => people.forget(id, &entry.location),
+        (outcome, Some(id), Some(upn)) if starts_a_person(outcome) => people.set_upn(id, upn),
+        _ => {}
     }
 }
 
@@ -454,7 +458,7 @@ impl<'a> FirstSteps<'a> {
                 return waiting.push(entry);
             }
             last_checks(&mut entry, options, sources);
-            forget_if_rejected(&entry, people);
+            settle_person(&entry, people);
             counts.add(&entry, header_len);
             sample.add_entry(&entry, Stage::First);
             match keep_rows {
@@ -513,7 +517,7 @@ impl<'a> FirstSteps<'a> {
                 self.options,
                 sources,
             );
-            forget_if_rejected(&entry, &mut self.people);
+            settle_person(&entry, &mut self.people);
             counts.add(&entry, self.inputs[entry.input].header.len());
             sample.add_entry(&entry, Stage::Last);
             if self.keep_rows {
