@@ -581,3 +581,26 @@ fn existing_users_can_come_from_stdin() {
     ran.assert_exit(0);
     assert!(codes(&ran.json()).contains(&"R004".to_string()));
 }
+
+#[test]
+fn formulas_from_the_config_file_reach_no_csv_cell_unguarded() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bc2m365.toml");
+    std::fs::write(
+        &config,
+        "domains = [\"contoso.com\"]\nroles = [\"=HYPERLINK(\\\"http://x\\\")\"]\nbusiness_unit = \"-2+3+cmd|' /C calc'!A0\"\n",
+    )
+    .unwrap();
+    let ran = Run::convert(EN).arg("--config").arg(&config).run();
+    ran.assert_exit(0);
+    let rows = common::read_import(&ran.path("role-assignments.csv"));
+    let salesperson = rows.iter().find(|r| r[0] == "salesperson").unwrap();
+    assert_eq!(salesperson[7], "'=HYPERLINK(\"http://x\")");
+    assert_eq!(salesperson[8], "'-2+3+cmd|' /C calc'!A0");
+    // The manifest keeps the values as configured: it is data for scripts, not a spreadsheet.
+    let m = ran.manifest();
+    assert_eq!(
+        m["accounts"]["salespeople"]["roles"][0],
+        "=HYPERLINK(\"http://x\")"
+    );
+}

@@ -116,8 +116,13 @@ impl<W: Write> ExcelCsv<W> {
         })
     }
 
+    /// One row, every cell guarded: a value from the input or from the config file (a role, a business
+    /// unit) that a spreadsheet would run as a formula gets a leading apostrophe.
     fn row(&mut self, row: &[&str]) -> io::Result<()> {
-        self.writer.write_record(row)?;
+        let safe = row
+            .iter()
+            .map(|cell| crate::normalize::text::spreadsheet_safe(cell));
+        self.writer.write_record(safe.map(|c| c.into_owned()))?;
         Ok(())
     }
 

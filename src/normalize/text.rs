@@ -180,6 +180,36 @@ pub fn is_phone_number(value: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')' | '.' | '/'))
 }
 
+/// A value as it may appear in an output cell: control characters shown as their visible Unicode
+/// symbols (a line feed as ␊), so none reaches a cell.
+pub fn visible_text(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.chars().any(|c| c.is_control()) {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    std::borrow::Cow::Owned(
+        value
+            .chars()
+            .map(|c| match c as u32 {
+                0..=0x1F => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+                0x7F => '\u{2421}',
+                _ if c.is_control() => '\u{FFFD}',
+                _ => c,
+            })
+            .collect(),
+    )
+}
+
+/// A value for a CSV a person may open in a spreadsheet: visible, and with a leading apostrophe when a
+/// spreadsheet would take it for a formula (phone numbers such as +32 475 12 34 56 excepted).
+pub fn spreadsheet_safe(value: &str) -> std::borrow::Cow<'_, str> {
+    let visible = visible_text(value);
+    if needs_formula_guard(&visible) {
+        std::borrow::Cow::Owned(format!("'{visible}"))
+    } else {
+        visible
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,8 +6,6 @@ pub mod rejected;
 pub mod review;
 pub mod text;
 
-use std::borrow::Cow;
-
 /// How much the text report says, from `--quiet` and `--verbose`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Verbosity {
@@ -29,35 +27,9 @@ pub struct OutputSettings {
     pub progress: bool,
 }
 
-/// A value as it may appear in an output cell: control characters shown as their visible Unicode
-/// symbols (a line feed as ␊), so none reaches a cell.
-pub fn visible_text(value: &str) -> Cow<'_, str> {
-    if !value.chars().any(|c| c.is_control()) {
-        return Cow::Borrowed(value);
-    }
-    Cow::Owned(
-        value
-            .chars()
-            .map(|c| match c as u32 {
-                0..=0x1F => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
-                0x7F => '\u{2421}',
-                _ if c.is_control() => '\u{FFFD}',
-                _ => c,
-            })
-            .collect(),
-    )
-}
-
-/// A value for a CSV a person may open in a spreadsheet: visible, and with a leading apostrophe when a
-/// spreadsheet would take it for a formula (phone numbers such as +32 475 12 34 56 excepted).
-pub fn spreadsheet_safe(value: &str) -> Cow<'_, str> {
-    let visible = visible_text(value);
-    if crate::normalize::text::needs_formula_guard(&visible) {
-        Cow::Owned(format!("'{visible}"))
-    } else {
-        visible
-    }
-}
+// The output cell guards live with the text clean-up, so that every stage that writes a spreadsheet-facing
+// file (the manifest's views too) uses the same ones.
+pub use crate::normalize::text::{spreadsheet_safe, visible_text};
 
 #[cfg(test)]
 mod tests {
