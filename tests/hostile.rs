@@ -264,6 +264,28 @@ fn a_file_stopped_by_a_limit_is_reported_as_such() {
 }
 
 #[test]
+fn empty_header_cells_count_against_the_column_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wide.csv");
+    std::fs::write(
+        &path,
+        format!("Code,Name{}\nS1,An Maes\n", ",".repeat(5_000)),
+    )
+    .unwrap();
+    let ran = Run::validate(&path).domain("contoso.com").run();
+    ran.assert_exit_saying(
+        2,
+        "error[S014]: the header (line 1) has 5002 cells, empty ones included, more than the 1000 limit",
+    );
+    // Trailing empty header cells within the limit are still columns nobody named, and ignored.
+    std::fs::write(&path, "Code,Name,,,\nS1,An Maes\n").unwrap();
+    Run::validate(&path)
+        .domain("contoso.com")
+        .run()
+        .assert_exit(0);
+}
+
+#[test]
 #[cfg_attr(
     not(target_os = "linux"),
     ignore = "needs Linux's `unshare -m` and a tmpfs mount for a small disk"

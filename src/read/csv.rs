@@ -121,6 +121,17 @@ pub fn open_reader(
     }
     strip_bom(&mut first);
     let (mut first, held_back) = find_header(first, &mut next, is_header)?;
+    // Every header cell counts against the column limit, empty ones too: a header of two names and
+    // millions of commas is as wide as it looks.
+    let limit = options.limits.columns;
+    if first.cells.len() > limit {
+        let what = format!(
+            "the header (line {}) has {} cells, empty ones included, more than the {limit} limit",
+            first.row,
+            first.cells.len()
+        );
+        return Err(super::limits::exceeded(path, what, "--max-columns"));
+    }
     // Trailing empty header cells are columns nobody named.
     while first.cells.last().is_some_and(|c| c.trim().is_empty()) {
         first.cells.pop();
