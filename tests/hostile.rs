@@ -321,3 +321,36 @@ fn a_full_disk_is_a_clear_error_and_leaves_nothing() {
     );
     assert!(stderr.contains("No space left on device"), "{stderr}");
 }
+
+#[test]
+fn typed_values_where_a_name_belongs_are_no_user_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("typed.csv");
+    std::fs::write(
+        &csv,
+        "Code,Name\nS1,TRUE\nS2,#DIV/0!\nS3,45292\nS4,An Maes\n",
+    )
+    .unwrap();
+    let json = dir.path().join("typed.json");
+    std::fs::write(
+        &json,
+        r#"[{"code":"J1","displayName":false},{"code":"J2","displayName":12.5}]"#,
+    )
+    .unwrap();
+    for (input, rejected) in [(&csv, 3), (&json, 2)] {
+        let ran = Run::validate(input)
+            .domain("contoso.com")
+            .report_json()
+            .run();
+        ran.assert_exit(1);
+        let report = ran.json();
+        assert_eq!(
+            report["summary"]["rejected"],
+            rejected,
+            "{}",
+            input.display()
+        );
+        let f016 = codes(&report).iter().filter(|c| *c == "F016").count();
+        assert_eq!(f016, rejected, "{}", input.display());
+    }
+}

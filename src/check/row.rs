@@ -296,6 +296,11 @@ fn store_value(
     None
 }
 
+/// Whether a Name is a boolean as a spreadsheet or JSON gives it: a boolean cell, or `true`/`false`.
+fn is_boolean_value(name: &str) -> bool {
+    name.eq_ignore_ascii_case("true") || name.eq_ignore_ascii_case("false")
+}
+
 /// A salesperson needs a Code and a Name.
 fn required_fields(salesperson: &Salesperson, cell: impl Fn(Field) -> Location) -> Vec<Diagnostic> {
     let mut found = Vec::new();
@@ -315,9 +320,12 @@ fn required_fields(salesperson: &Salesperson, cell: impl Fn(Field) -> Location) 
     } else if !salesperson.name.chars().any(char::is_alphabetic)
         || text::is_excel_error(&salesperson.name)
         || text::is_placeholder(&salesperson.name)
+        || is_boolean_value(&salesperson.name)
     {
         let what = if text::is_excel_error(&salesperson.name) {
             "is an Excel error value, not a name"
+        } else if is_boolean_value(&salesperson.name) {
+            "is a Yes/No value (a spreadsheet's or JSON's TRUE or FALSE), not a name"
         } else if text::is_placeholder(&salesperson.name) {
             "is a placeholder, not a name"
         } else {

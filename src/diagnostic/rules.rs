@@ -247,8 +247,9 @@ Example: Privacy Blocked `Oui?` or `x`.";
         "A person's name has letters. A Name of digits or symbols only is a count, a total, an amount or a value \
 from a shifted column, never a display name, so the row is rejected rather than turned into a user such as \
 `1234@contoso.com`. An Excel error value (`#N/A`, `#DIV/0!`, `#NV`, `#WERT!`...) and a placeholder (`N/A`, \
-`none`, `TBD`, `unknown`, `xxx`...) count as no name too.\n\n\
-Example: a Name `4` (an Excel total row's count), `1234` or `#N/A`.";
+`none`, `TBD`, `unknown`, `xxx`...) count as no name too, and so does a boolean (`TRUE`, `FALSE`: a \
+boolean cell of a workbook, or `true`/`false` in JSON), and a date serial or a number (`45292`, `12.5`).\n\n\
+Example: a Name `4` (an Excel total row's count), `1234`, `TRUE` or `#N/A`.";
 
     PHONE_STORED_AS_NUMBER = "F017", Warning, "a phone number was stored by Excel as a number",
         "check the number in the output: a leading 0 or + was lost; format the column as Text in Excel and type it again",
