@@ -177,7 +177,13 @@ fn inspect_exits_0_only_when_no_header_has_an_error() {
 #[test]
 fn usage_errors_for_bad_options() {
     for (args, message) in [
-        (&["--encoding", "klingon"][..], "is not an encoding"),
+        (&["--encoding", "klingon"][..], "is not a text encoding"),
+        (
+            &["--encoding", "x-user-defined"][..],
+            "is not a text encoding",
+        ),
+        (&["--encoding", "iso-2022-kr"][..], "is not a text encoding"),
+        (&["--company", "nothing"][..], "is not FILE=COMPANY"),
         (&["--delimiter", "colon"][..], "is not a delimiter"),
         (&["--country", "XX"][..], "is not an ISO 3166"),
         (&["--map", "colour=Kleur"][..], "is not a field"),

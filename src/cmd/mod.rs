@@ -219,11 +219,15 @@ pub fn input_settings_from_args(args: &InputArgs) -> Result<InputSettings> {
     let encoding = match &args.encoding {
         None => None,
         Some(label) => Some(
-            encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-                Error::Usage(format!(
-                    "--encoding {label:?} is not an encoding; use e.g. utf-8, windows-1252, utf-16le"
-                ))
-            })?,
+            encoding_rs::Encoding::for_label(label.trim().as_bytes())
+                // Labels that name no text encoding: "replacement" decodes everything to U+FFFD,
+                // "x-user-defined" bytes to private-use characters.
+                .filter(|e| *e != encoding_rs::REPLACEMENT && *e != encoding_rs::X_USER_DEFINED)
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "--encoding {label:?} is not a text encoding; use e.g. utf-8, windows-1252, utf-16le"
+                    ))
+                })?,
         ),
     };
     let delimiter = match &args.delimiter {
