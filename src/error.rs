@@ -57,6 +57,11 @@ pub enum Error {
     )]
     OutputNotOurs { dir: PathBuf, files: String },
 
+    #[error(
+        "{dir}: is a symbolic link (to {to}), which a run would replace by a folder\n  help: give the folder it points to as --out"
+    )]
+    OutputIsLink { dir: PathBuf, to: PathBuf },
+
     #[error("{input}: is inside the output folder {dir}, which a run replaces\n  help: choose an --out folder that holds no input")]
     InputInsideOutput { input: PathBuf, dir: PathBuf },
 

@@ -27,6 +27,16 @@ pub fn is_output_file_name(name: &str) -> bool {
 /// Refuses an output folder that would lose something: one that holds other files, one that holds an
 /// earlier run's outputs (unless `force`), or one that holds an input.
 pub fn check_target(target: &Path, force: bool, inputs: &[PathBuf]) -> Result<()> {
+    // A link is never replaced: the swap would put a folder in its place and leave its target stale.
+    if let Ok(meta) = fs::symlink_metadata(target) {
+        if meta.file_type().is_symlink() {
+            let to = fs::read_link(target).unwrap_or_default();
+            return Err(Error::OutputIsLink {
+                dir: target.into(),
+                to,
+            });
+        }
+    }
     if !target.exists() {
         return Ok(());
     }
@@ -279,6 +289,48 @@ pub fn sha256_file(path: &Path) -> Result<String> {
     Ok(lowercase_hex(&hasher.finalize()))
 }
 
+/// The names of staging folders (and of an earlier run's folder moved aside beside them).
+const STAGING_PREFIX: &str = ".bc2m365-staging-";
+const PREVIOUS_PREFIX: &str = ".bc2m365-previous-";
+
+/// Removes the staging folders that runs killed midway left in `parent`: those whose process is gone
+/// (Linux), or, where that cannot be told, older than a day. A live run's folder is never touched; a
+/// folder that cannot be removed stays, as it did before.
+fn remove_stale_staging(parent: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rest = name.strip_prefix(PREVIOUS_PREFIX).unwrap_or(&name);
+        let Some(rest) = rest.strip_prefix(STAGING_PREFIX) else {
+            continue;
+        };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let pid = rest
+            .split_once('-')
+            .and_then(|(pid, _)| pid.parse::<u32>().ok());
+        if is_dir && pid != Some(std::process::id()) && is_stale(&entry.path(), pid) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether the run that made a staging folder is gone.
+fn is_stale(dir: &Path, pid: Option<u32>) -> bool {
+    #[cfg(target_os = "linux")]
+    if let Some(pid) = pid {
+        return !Path::new("/proc").join(pid.to_string()).exists();
+    }
+    let _ = pid;
+    let day = std::time::Duration::from_secs(24 * 60 * 60);
+    fs::metadata(dir)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age > day)
+}
+
 impl Staging {
     pub fn new(target: &Path) -> Result<Self> {
         let parent = match target.parent() {
@@ -286,8 +338,10 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        remove_stale_staging(&parent);
+        // The process id in the name tells a later run whether the run that made it is still alive.
         let dir = tempfile::Builder::new()
-            .prefix(".bc2m365-staging-")
+            .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
             .tempdir_in(&parent)
             .map_err(|e| Error::io(&parent, e))?;
         Ok(Staging {
@@ -355,7 +409,7 @@ impl Staging {
             fs::remove_dir_all(&staged).map_err(|e| Error::io(&staged, e))?;
         } else if target.exists() {
             let aside = staged.with_file_name(format!(
-                ".bc2m365-previous-{}",
+                "{PREVIOUS_PREFIX}{}",
                 staged
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())

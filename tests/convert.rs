@@ -364,3 +364,49 @@ fn an_import_file_gets_one_country_name_per_file_and_unknown_countries_are_error
     assert_eq!(countries, ["Belgium", "Belgium"]);
     m365check(&["contoso.com"], &[ran.path("m365-users-BE.csv")]);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_out_is_refused_and_its_target_left_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let real = tmp.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    let link = tmp.path().join("out");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    Run::convert("fixtures/bc-salespeople-en.csv")
+        .domain("contoso.com")
+        .out(&link)
+        .arg("--force")
+        .run()
+        .assert_exit_saying(2, "is a symbolic link");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_dir(&real).unwrap().count(), 0);
+}
+
+/// A run killed midway leaves its staging folder; the next run beside it removes it, and never the folder
+/// of a run still alive.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_next_run_removes_the_staging_folders_of_dead_runs_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    // No process has this id (above the kernel's pid_max); process 1 is always alive.
+    let dead = tmp.path().join(".bc2m365-staging-4194305-AbCdEf");
+    let previous = tmp
+        .path()
+        .join(".bc2m365-previous-.bc2m365-staging-4194305-XyZ");
+    let alive = tmp.path().join(".bc2m365-staging-1-GhIjKl");
+    for dir in [&dead, &previous, &alive] {
+        std::fs::create_dir(dir).unwrap();
+        std::fs::write(dir.join("m365-users.csv"), "left by a killed run").unwrap();
+    }
+    Run::convert("fixtures/bc-salespeople-en.csv")
+        .domain("contoso.com")
+        .out(tmp.path().join("out"))
+        .run()
+        .assert_exit(0);
+    assert!(!dead.exists() && !previous.exists());
+    assert!(alive.exists(), "a live run's staging folder is left alone");
+}
