@@ -62,6 +62,15 @@ pub enum Error {
     )]
     OutputIsLink { dir: PathBuf, to: PathBuf },
 
+    #[error(
+        "{dir}: another bc2m365 run (process {pid}) is writing it\n  help: wait for it to end, or choose another --out folder; if no such run exists, delete {lock}"
+    )]
+    OutputBusy {
+        dir: PathBuf,
+        pid: String,
+        lock: PathBuf,
+    },
+
     #[error("{input}: is inside the output folder {dir}, which a run replaces\n  help: choose an --out folder that holds no input")]
     InputInsideOutput { input: PathBuf, dir: PathBuf },
 

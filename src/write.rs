@@ -117,6 +117,13 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 /// How every output is created: new, for writing, and on Unix readable by its owner only, as the
 /// folder it is staged in is (they hold people's names and addresses). `validate --review`'s workbook,
 /// made by `tempfile`, is created so too.
+/// A new file, readable by its owner only, refused when the name exists.
+fn owner_only_new() -> fs::OpenOptions {
+    let mut options = owner_only();
+    options.create(false).truncate(false).create_new(true);
+    options
+}
+
 fn owner_only() -> fs::OpenOptions {
     let mut options = fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
@@ -316,7 +323,65 @@ fn remove_stale_staging(parent: &Path) {
     }
 }
 
-/// Whether the run that made a staging folder is gone.
+/// The claim of one run on an `--out` folder, taken before the folder is checked and held until the
+/// run ends, so that two runs into one folder never both check it and then replace each other's outputs:
+/// the second is refused. A run killed midway leaves its lock; the next run finds its process gone and
+/// takes it over.
+pub struct OutLock {
+    path: PathBuf,
+}
+
+impl OutLock {
+    pub fn take(target: &Path) -> Result<Self> {
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        let path = parent.join(format!(".bc2m365-lock-{name}"));
+        for _ in 0..2 {
+            match owner_only_new().open(&path) {
+                Ok(mut file) => {
+                    let pid = std::process::id().to_string();
+                    file.write_all(pid.as_bytes())
+                        .map_err(|e| Error::io(&path, e))?;
+                    return Ok(OutLock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = fs::read_to_string(&path).unwrap_or_default();
+                    let pid = holder.trim().parse::<u32>().ok();
+                    if !is_stale(&path, pid) {
+                        return Err(Error::OutputBusy {
+                            dir: target.into(),
+                            pid: holder.trim().to_string(),
+                            lock: path,
+                        });
+                    }
+                    // A dead run's lock: taken over.
+                    let _ = fs::remove_file(&path);
+                }
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+        }
+        Err(Error::OutputBusy {
+            dir: target.into(),
+            pid: String::new(),
+            lock: path,
+        })
+    }
+}
+
+impl Drop for OutLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// Whether the run that made a staging folder (or a lock) is gone.
 fn is_stale(dir: &Path, pid: Option<u32>) -> bool {
     #[cfg(target_os = "linux")]
     if let Some(pid) = pid {

@@ -410,3 +410,51 @@ fn the_next_run_removes_the_staging_folders_of_dead_runs_only() {
     assert!(!dead.exists() && !previous.exists());
     assert!(alive.exists(), "a live run's staging folder is left alone");
 }
+
+/// Two runs into one `--out` never both write it: the folder is claimed before it is checked, and a run
+/// that finds it claimed by a live process is refused; a dead run's claim is taken over.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_second_run_into_the_same_out_is_refused_while_the_first_is_alive() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let lock = tmp.path().join(".bc2m365-lock-out");
+    let run = || {
+        Run::convert("fixtures/bc-salespeople-en.csv")
+            .domain("contoso.com")
+            .out(&out)
+            .run()
+    };
+    // Process 1 is alive: its claim stands, and nothing is written.
+    std::fs::write(&lock, "1").unwrap();
+    run().assert_exit_saying(2, "another bc2m365 run (process 1) is writing it");
+    assert!(!out.exists());
+    // A claim of a process that is gone is taken over, and released when the run ends.
+    std::fs::write(&lock, "4194305").unwrap();
+    run().assert_exit(0);
+    assert!(out.join("manifest.json").is_file());
+    assert!(!lock.exists(), "the run releases its claim");
+}
+
+#[test]
+fn concurrent_runs_into_one_new_out_leave_one_runs_outputs_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            let out = out.clone();
+            std::thread::spawn(move || {
+                Run::convert("fixtures/bc-salespeople-en.csv")
+                    .domain("contoso.com")
+                    .out(&out)
+                    .run()
+                    .code
+            })
+        })
+        .collect();
+    let codes: Vec<i32> = runs.into_iter().map(|r| r.join().unwrap()).collect();
+    // Each run either wrote the folder or was refused (busy, or the outputs of another run are there).
+    assert!(codes.iter().all(|c| *c == 0 || *c == 2), "{codes:?}");
+    assert_eq!(codes.iter().filter(|c| **c == 0).count(), 1, "{codes:?}");
+    assert!(out.join("manifest.json").is_file());
+}

@@ -17,13 +17,15 @@ use crate::plan::{plan_inputs, Batch, Entry, Item, Plan, PlanOptions};
 use crate::report::rejected::RejectedWriter;
 use crate::report::review::ReviewWriter;
 use crate::report::{self, OutputSettings, Verbosity};
-use crate::write::{check_target, sha256_file, StagedFile, Staging};
+use crate::write::{check_target, sha256_file, OutLock, StagedFile, Staging};
 
 pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) -> Result<Ending> {
     let started = std::time::Instant::now();
     let (settings, options, mut input_settings) =
         prepare(&args.settings, &args.input, args.strict)?;
     crate::read::check_stdin_once(&args.inputs)?;
+    // The folder is claimed before it is checked: a second run into it is refused, not raced.
+    let _lock = OutLock::take(&args.out)?;
     check_target(&args.out, args.force, &args.inputs)?;
     input_settings.progress = output.progress;
     // The staging folder first: an output folder that cannot be written is found before any work.
