@@ -354,3 +354,34 @@ fn typed_values_where_a_name_belongs_are_no_user_names() {
         assert_eq!(f016, rejected, "{}", input.display());
     }
 }
+
+#[test]
+fn invisible_characters_of_every_kind_are_refused_in_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("spoof.csv");
+    // Hangul fillers, the blank Braille pattern, the combining grapheme joiner, a variation selector, a
+    // tag character: each shows as nothing, or as a space that is none.
+    let hidden = [
+        '\u{3164}',
+        '\u{115F}',
+        '\u{2800}',
+        '\u{034F}',
+        '\u{FE0F}',
+        '\u{E0041}',
+        '\u{FFA0}',
+    ];
+    let mut text = String::from("Code,Name\n");
+    for (i, c) in hidden.iter().enumerate() {
+        text.push_str(&format!("S{i},An{c} Maes\n"));
+    }
+    text.push_str("OK,Zoë Maes\n");
+    std::fs::write(&path, text).unwrap();
+    let report = Run::validate(&path)
+        .domain("contoso.com")
+        .report_json()
+        .run()
+        .json();
+    assert_eq!(report["summary"]["rejected"], hidden.len());
+    let f008 = codes(&report).iter().filter(|c| *c == "F008").count();
+    assert_eq!(f008, hidden.len());
+}

@@ -196,7 +196,9 @@ Example: a Name `=HYPERLINK(\"http://example.com\",\"Hans\")`.";
     CONTROL_CHARACTER = "F008", Error, "a value holds a control character",
         "remove the line break, tab or other invisible character from the cell",
         "Line breaks, tabs and other control characters break import files and are invisible in most views, so \
-a value holding one is refused, never altered.\n\n\
+a value holding one is refused, never altered. So is every character that shows as nothing (Unicode's \
+Default_Ignorable_Code_Point: zero-width and bidirectional controls, Hangul fillers, variation selectors, the \
+tag block...) and the blank Braille pattern: with one, two names look alike, or a name looks empty.\n\n\
 Example: a Job Title typed in Excel with Alt+Enter: `Sales` / `Team B` on two lines.";
 
     INVALID_BOOLEAN = "F009", Error, "a Yes/No column holds something else",

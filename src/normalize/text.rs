@@ -56,19 +56,31 @@ fn is_control_picture(c: char) -> bool {
     matches!(c, '\u{2400}'..='\u{2426}')
 }
 
-/// Unicode's invisible format characters (category Cf) that occur in pasted text.
+/// Characters that show as nothing: Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt:
+/// soft hyphen, combining grapheme joiner, Hangul fillers, zero-width and bidirectional controls,
+/// variation selectors, the tag block...), the interlinear annotation controls, and the blank Braille
+/// pattern, which looks like a space but is none. Any of them lets two names look alike, or one look empty.
 fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'
+            | '\u{034F}'
             | '\u{061C}'
-            | '\u{180E}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
             | '\u{200B}'..='\u{200F}'
             | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{206F}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
             | '\u{FEFF}'
-            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFFB}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
     )
 }
 
