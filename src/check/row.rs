@@ -661,9 +661,13 @@ pub fn email_problem(value: &str) -> Option<&'static crate::diagnostic::Rule> {
     if value.matches('@').count() > 1 && value.contains([';', ',', ' ']) {
         return Some(&rules::SEVERAL_EMAILS);
     }
-    // validator accepts intranet hosts ("jan@contoso"); a mailbox for Microsoft 365 needs a real domain.
+    // validator accepts intranet hosts ("jan@contoso") and IP literals ("jan@[192.0.2.1]", "jan@192.0.2.1");
+    // a mailbox for Microsoft 365, or a recovery address, needs a real domain name.
     let has_dotted_domain = value.rsplit_once('@').is_some_and(|(_, domain)| {
-        domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        let ip_literal = domain.starts_with('[')
+            || domain.parse::<std::net::IpAddr>().is_ok()
+            || domain.chars().all(|c| c.is_ascii_digit() || c == '.');
+        domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !ip_literal
     });
     if !value.validate_email() || !has_dotted_domain {
         return Some(&rules::INVALID_EMAIL);
@@ -716,6 +720,10 @@ mod tests {
         assert_eq!(email_problem(""), None);
         assert_eq!(email_problem("jan@contoso.com"), None);
         assert_eq!(email_problem("jan@"), Some(&rules::INVALID_EMAIL));
+        for ip in ["jan@[192.0.2.1]", "jan@192.0.2.1", "jan@[IPv6:2001:db8::1]"] {
+            assert_eq!(email_problem(ip), Some(&rules::INVALID_EMAIL), "{ip}");
+        }
+        assert_eq!(email_problem("jan@123.contoso.com"), None);
         assert_eq!(
             email_problem("jan.contoso.com"),
             Some(&rules::INVALID_EMAIL)

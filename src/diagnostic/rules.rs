@@ -164,8 +164,9 @@ First Name, Last Name and, without an Email, the user name from it).";
     INVALID_EMAIL = "F003", Error, "the Email is not a valid e-mail address",
         "correct the address, or clear it so a user name is built from the name",
         "The Email is neither empty nor a valid address of the form name@domain.tld.\n\n\
-Example: `tom.goossens@contoso` (no top-level domain) or `jan.peeters@` (no domain). Correct it in Business \
-Central, or clear it: a user name is then built from the name.";
+Example: `tom.goossens@contoso` (no top-level domain), `jan.peeters@` (no domain) or `jan@[192.0.2.1]` (an IP \
+address: no mailbox Microsoft 365 can use, not even as a recovery address). Correct it in Business Central, or \
+clear it: a user name is then built from the name.";
 
     SEVERAL_EMAILS = "F004", Error, "the Email holds more than one address",
         "keep one address in Email; put a second one in Email 2",
