@@ -323,6 +323,16 @@ fn remove_stale_staging(parent: &Path) {
     }
 }
 
+/// The folder `--out` is in, made if it does not exist: where its lock and staging folder go.
+fn parent_folder(target: &Path) -> Result<PathBuf> {
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    Ok(parent)
+}
+
 /// The claim of one run on an `--out` folder, taken before the folder is checked and held until the
 /// run ends, so that two runs into one folder never both check it and then replace each other's outputs:
 /// the second is refused. A run killed midway leaves its lock; the next run finds its process gone and
@@ -333,11 +343,7 @@ pub struct OutLock {
 
 impl OutLock {
     pub fn take(target: &Path) -> Result<Self> {
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let parent = parent_folder(target)?;
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -382,14 +388,14 @@ impl Drop for OutLock {
 }
 
 /// Whether the run that made a staging folder (or a lock) is gone.
-fn is_stale(dir: &Path, pid: Option<u32>) -> bool {
+fn is_stale(path: &Path, pid: Option<u32>) -> bool {
     #[cfg(target_os = "linux")]
     if let Some(pid) = pid {
         return !Path::new("/proc").join(pid.to_string()).exists();
     }
     let _ = pid;
     let day = std::time::Duration::from_secs(24 * 60 * 60);
-    fs::metadata(dir)
+    fs::metadata(path)
         .and_then(|m| m.modified())
         .ok()
         .and_then(|t| t.elapsed().ok())
@@ -398,11 +404,7 @@ fn is_stale(dir: &Path, pid: Option<u32>) -> bool {
 
 impl Staging {
     pub fn new(target: &Path) -> Result<Self> {
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let parent = parent_folder(target)?;
         remove_stale_staging(&parent);
         // The process id in the name tells a later run whether the run that made it is still alive.
         let dir = tempfile::Builder::new()

@@ -69,8 +69,8 @@ impl Sources {
 }
 
 /// The 128-bit hash a key is kept as: two keys that differ are taken for one with a chance of about
-/// 1 in 10^25 in a run of a million rows.
-fn hash_key(key: &str) -> (u64, u64) {
+/// 1 in 10^25 in a run of a million rows. Every set of keys the planning keeps uses it.
+pub fn hash_key(key: &str) -> (u64, u64) {
     let h = xxhash_rust::xxh3::xxh3_128(key.as_bytes());
     ((h >> 64) as u64, h as u64)
 }

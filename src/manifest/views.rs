@@ -131,6 +131,19 @@ impl<W: Write> ExcelCsv<W> {
     }
 }
 
+/// The list of `key` in `lists` (a licence's users, a company's couplings), started when first asked for.
+fn spool_for<'m>(
+    lists: &'m mut BTreeMap<String, Spool>,
+    key: &str,
+    dir: &Path,
+) -> io::Result<&'m mut Spool> {
+    use std::collections::btree_map::Entry;
+    match lists.entry(key.to_string()) {
+        Entry::Occupied(list) => Ok(list.into_mut()),
+        Entry::Vacant(slot) => Ok(slot.insert(Spool::new(dir)?)),
+    }
+}
+
 /// Whether a record's salesperson gets a licence, roles and coupling from this run: new and existing users.
 fn has_account(s: &SalespersonRecord) -> bool {
     s.status == "written" || s.status == "existing"
@@ -331,15 +344,10 @@ impl<W: Write> Views<W> {
                 &c.bc_email_after_sync,
                 c.note.as_deref().unwrap_or_default(),
             ])?;
-            if !self.couplings.contains_key(&c.bc_company) {
-                let spool = Spool::new(&self.dir)?;
-                self.couplings.insert(c.bc_company.clone(), spool);
-            }
-            if let Some(spool) = self.couplings.get_mut(&c.bc_company) {
-                spool.line(format_args!("   - {} -> {}", c.bc_code, c.sales_user))?;
-                if let Some(note) = &c.note {
-                    spool.note(format_args!("     note: {note}"))?;
-                }
+            let spool = spool_for(&mut self.couplings, &c.bc_company, &self.dir)?;
+            spool.line(format_args!("   - {} -> {}", c.bc_code, c.sales_user))?;
+            if let Some(note) = &c.note {
+                spool.note(format_args!("     note: {note}"))?;
             }
         }
         Ok(())
@@ -368,20 +376,15 @@ impl<W: Write> Views<W> {
                 .line(format_args!("   - {} (holds {held})", upn(s)))?;
         }
         if let Some(licence) = &s.licence {
-            if !self.licences.contains_key(licence) {
-                self.licences
-                    .insert(licence.clone(), Spool::new(&self.dir)?);
-            }
-            if let Some(spool) = self.licences.get_mut(licence) {
-                let location = match s.usage_location.as_deref() {
-                    Some(code) => format!("usage location {code}"),
-                    None => {
-                        spool.flagged += 1;
-                        "no usage location known: set one before assigning".to_string()
-                    }
-                };
-                spool.line(format_args!("   - {} ({location})", upn(s)))?;
-            }
+            let spool = spool_for(&mut self.licences, licence, &self.dir)?;
+            let location = match s.usage_location.as_deref() {
+                Some(code) => format!("usage location {code}"),
+                None => {
+                    spool.flagged += 1;
+                    "no usage location known: set one before assigning".to_string()
+                }
+            };
+            spool.line(format_args!("   - {} ({location})", upn(s)))?;
         }
         let unit = s
             .business_unit

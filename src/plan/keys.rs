@@ -136,8 +136,7 @@ impl KeySets {
         step: &mut Step<'_>,
         people: &People,
     ) -> Addresses {
-        let on_a_domain = (sp.email.rsplit_once('@'))
-            .is_some_and(|(_, domain)| options.domains.iter().any(|d| d == domain));
+        let on_a_domain = crate::plan::is_on_a_domain(&sp.email, &options.domains);
         if !on_a_domain {
             let at = step.at(Field::Email);
             let found = (self.duplicates).email(&sp.company, &sp.email, at, step.sources);

@@ -109,15 +109,18 @@ impl AliasAhead {
     /// Builds the unnumbered user name of a salesperson who will most likely need one. A guess either
     /// way changes nothing but speed: the planning builds what was not built ahead.
     pub fn fill(&self, sp: &mut Salesperson) {
-        let email_on_domain = sp.email_valid
-            && sp
-                .email
-                .rsplit_once('@')
-                .is_some_and(|(_, domain)| self.domains.iter().any(|d| d == domain));
+        let email_on_domain = sp.email_valid && is_on_a_domain(&sp.email, &self.domains);
         if sp.skip_reason().is_none() && !email_on_domain {
             sp.alias = self.spec.build(&sp.person.first, &sp.person.last);
         }
     }
+}
+
+/// Whether an e-mail address (lower-cased) is on one of the verified domains.
+pub fn is_on_a_domain(email: &str, domains: &[String]) -> bool {
+    email
+        .rsplit_once('@')
+        .is_some_and(|(_, domain)| domains.iter().any(|d| d == domain))
 }
 
 /// What happens to one input row's salesperson.

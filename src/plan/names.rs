@@ -3,7 +3,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::bc::Field;
-use crate::check::set::{describe, At, FirstSeen, RowPos, Sources};
+use crate::check::set::{describe, hash_key as alias_key, At, FirstSeen, RowPos, Sources};
 use crate::diagnostic::{rules, Diagnostic, Location, Severity};
 use crate::m365::existing::ExistingUser;
 use crate::m365::UserPrincipalName;
@@ -31,11 +31,6 @@ impl Default for NameBuilder {
             next_free: HashMap::default(),
         }
     }
-}
-
-fn alias_key(alias: &str) -> (u64, u64) {
-    let h = xxhash_rust::xxh3::xxh3_128(alias.as_bytes());
-    ((h >> 64) as u64, h as u64)
 }
 
 /// The user name chosen for a row, and the existing user it turned out to be.

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
+use crate::check::set::hash_key as key;
 use crate::diagnostic::{rules, Diagnostic, Location};
 use crate::m365::existing::fold;
 use crate::m365::UserPrincipalName;
@@ -76,11 +77,6 @@ pub enum Match {
     ExistingUser,
 }
 
-fn key(text: &str) -> (u64, u64) {
-    let h = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
-    ((h >> 64) as u64, h as u64)
-}
-
 /// The salesperson's folded e-mail, when it has a valid one.
 fn email_of(sp: &Salesperson) -> Option<String> {
     (sp.email_valid && !sp.email.is_empty()).then(|| fold(&sp.email))
@@ -90,10 +86,6 @@ impl People {
     /// Keeps people from now on: the run's rows can be of more than one company.
     pub fn start(&mut self) {
         self.on = true;
-    }
-
-    pub fn is_on(&self) -> bool {
-        self.on
     }
 
     fn company_id(&mut self, company: &str) -> u32 {
@@ -257,14 +249,16 @@ impl People {
         let Some(person) = self.persons.get(id as usize) else {
             return;
         };
-        let (file, sheet) = &self.places[person.first.place as usize];
-        let first = **file == *location.file
-            && *sheet == location.sheet
-            && person.first.row == location.row;
-        match first {
+        match self.is_at(&person.first, location) {
             true => self.reject(id),
             false => self.leave(id, location),
         }
+    }
+
+    /// Whether `record` was read at `location`.
+    fn is_at(&self, record: &Record, location: &Location) -> bool {
+        let (file, sheet) = &self.places[record.place as usize];
+        **file == *location.file && *sheet == location.sheet && record.row == location.row
     }
 
     /// The person whose user name is `upn` (lower-cased), and whether this salesperson may join them
@@ -338,14 +332,10 @@ impl People {
 
     /// Takes back the record read at `location` from the person it joined.
     pub fn leave(&mut self, id: u32, location: &Location) {
-        let place = |people: &People, r: &Record| {
-            let (file, sheet) = &people.places[r.place as usize];
-            **file == *location.file && *sheet == location.sheet && r.row == location.row
-        };
         let Some(joined) = self.joined.get(&id) else {
             return;
         };
-        if let Some(k) = joined.iter().position(|r| place(self, r)) {
+        if let Some(k) = joined.iter().position(|r| self.is_at(r, location)) {
             if let Some(joined) = self.joined.get_mut(&id) {
                 joined.remove(k);
             }
@@ -422,7 +412,6 @@ mod tests {
             .start_person(&jan, &Location::file("a.csv"), Some(&upn))
             .unwrap();
         let key = "jan.peeters@contoso.com";
-        assert!(people.is_on());
         assert_eq!(
             people.by_built_name(key, &salesperson("B", "J", "Jan Peeters", "")),
             Some(id)
