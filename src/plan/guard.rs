@@ -122,12 +122,8 @@ fn take_the_persons_user_name(entry: &mut Entry, people: &mut People) {
     entry.outcome = Outcome::Written;
     entry.person = people.start_person(&entry.salesperson, &entry.location, None);
     // Its private e-mail (kept when it joined) is the alternate email; else Email 2, as for any salesperson.
-    let sp = &entry.salesperson;
-    if entry.alternate_email.is_empty()
-        && sp.email2_valid
-        && !sp.email2.eq_ignore_ascii_case(&sp.email)
-    {
-        entry.alternate_email = sp.email2.clone();
+    if entry.alternate_email.is_empty() {
+        entry.alternate_email = crate::plan::keys::email2_as_alternate(&entry.salesperson);
     }
 }
 

@@ -270,14 +270,8 @@ impl KeySets {
                 }
             }
         }
-        // Email 2 is the alternate email address where Email does not already fill it (Email is the
-        // user name, or empty), so a second address in Business Central is not lost.
-        if addresses.alternate_email.is_empty()
-            && !sp.email2.is_empty()
-            && sp.email2_valid
-            && !sp.email2.eq_ignore_ascii_case(&sp.email)
-        {
-            addresses.alternate_email = sp.email2.clone();
+        if addresses.alternate_email.is_empty() {
+            addresses.alternate_email = email2_as_alternate(sp);
         }
         addresses
     }
@@ -422,6 +416,17 @@ fn join_person(
     }
     step.diagnostics.extend(found);
     Some(id).filter(|_| *outcome == Outcome::SamePerson)
+}
+
+/// Email 2 as the alternate email address, where Email does not already fill it (Email is the user name,
+/// or empty), so a second address in Business Central is not lost; empty when it is no valid other one.
+pub(crate) fn email2_as_alternate(sp: &Salesperson) -> String {
+    let other =
+        !sp.email2.is_empty() && sp.email2_valid && !sp.email2.eq_ignore_ascii_case(&sp.email);
+    match other {
+        true => sp.email2.clone(),
+        false => String::new(),
+    }
 }
 
 /// Whether a row with this outcome is the first record of a person: it has, or gets, a user.
