@@ -349,11 +349,9 @@ impl ExistingUsers {
     /// manifest before companies: of any company).
     pub fn name_of_code(&self, company: &str, code: &str) -> Option<&str> {
         let code = code.to_uppercase();
-        (self
-            .codes
-            .get(&(company.trim().to_lowercase(), code.clone())))
-        .or_else(|| self.codes.get(&(String::new(), code)))
-        .map(String::as_str)
+        (self.codes.get(&(fold(company), code.clone())))
+            .or_else(|| self.codes.get(&(String::new(), code)))
+            .map(String::as_str)
     }
 
     /// The user whose user name, or any other address, is `address` (compared case-insensitively).
@@ -429,6 +427,15 @@ fn user_of(upn: &str, columns: &Columns, cell: &dyn Fn(Option<usize>) -> String)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_earlier_runs_codes_are_found_by_company_as_companies_compare() {
+        let mut users = ExistingUsers::default();
+        let key = (fold("Société A"), "S1".to_string());
+        users.codes.insert(key, "Jan Peeters".into());
+        assert_eq!(users.name_of_code("SOCIETE  A", "s1"), Some("Jan Peeters"));
+        assert_eq!(users.name_of_code("Other", "S1"), None);
+    }
 
     #[test]
     fn lists_split_on_their_separators_but_not_inside_an_address() {
