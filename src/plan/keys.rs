@@ -171,18 +171,10 @@ impl KeySets {
             return Some(id);
         }
         let message = || format!("user name \"{upn}\" is already another salesperson's");
-        let at = step.at(Field::Email);
-        let sources = step.sources;
-        let found = (self.explicit).check(
-            &rules::DUPLICATE_USER_NAME,
-            &upn.key(),
-            at,
-            message,
-            &sp.email,
-            sources,
-        );
-        if let Some(found) = found {
-            step.diagnostics.push(found);
+        if self
+            .take_user_name(upn.clone(), sp, message, step)
+            .is_none()
+        {
             *outcome = Outcome::Rejected;
         }
         None
