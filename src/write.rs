@@ -24,6 +24,33 @@ pub fn is_output_file_name(name: &str) -> bool {
     ) || (name.starts_with("m365-users") && name.ends_with(".csv"))
 }
 
+/// A file in a folder as messages show it: joined with the separator the person typed the folder with, so
+/// that `--out exports/july` shows `exports/july/m365-users.csv` on Windows too, and `--out C:\exports`
+/// shows `C:\exports\m365-users.csv`.
+pub fn in_folder(dir: &Path, name: &str) -> PathBuf {
+    match dir.to_str() {
+        Some(typed) => PathBuf::from(joined_as_typed(typed, name, std::path::MAIN_SEPARATOR)),
+        None => dir.join(name),
+    }
+}
+
+/// `dir` and `name` joined with the separator `dir` was typed with: the system's own (`native`), unless
+/// on Windows the folder was typed with forward slashes only.
+fn joined_as_typed(dir: &str, name: &str, native: char) -> String {
+    let separator = if native == '\\' && dir.contains('/') && !dir.contains('\\') {
+        '/'
+    } else {
+        native
+    };
+    if dir.is_empty() {
+        name.to_string()
+    } else if dir.ends_with(['/', native]) {
+        format!("{dir}{name}")
+    } else {
+        format!("{dir}{separator}{name}")
+    }
+}
+
 /// Refuses an output folder that would lose something: one that holds other files, one that holds an
 /// earlier run's outputs (unless `force`), or one that holds an input.
 pub fn check_target(target: &Path, force: bool, inputs: &[PathBuf]) -> Result<()> {
@@ -495,5 +522,39 @@ impl Staging {
             return Err(Error::io(target, e));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_in_the_output_folder_is_shown_with_the_separator_the_folder_was_typed_with() {
+        // Windows: forward slashes stay forward, backslashes stay back, a bare name takes the system's.
+        assert_eq!(
+            joined_as_typed("exports/july", "m365-users.csv", '\\'),
+            "exports/july/m365-users.csv"
+        );
+        assert_eq!(
+            joined_as_typed(r"C:\exports", "review.xlsx", '\\'),
+            r"C:\exports\review.xlsx"
+        );
+        assert_eq!(
+            joined_as_typed(r"C:\exports/july", "a.csv", '\\'),
+            r"C:\exports/july\a.csv"
+        );
+        assert_eq!(joined_as_typed("out", "a.csv", '\\'), r"out\a.csv");
+        assert_eq!(joined_as_typed("out/", "a.csv", '\\'), "out/a.csv");
+        assert_eq!(
+            joined_as_typed(r"\\server\share\out", "a.csv", '\\'),
+            r"\\server\share\out\a.csv"
+        );
+        // Elsewhere the system's separator, which is the one typed.
+        assert_eq!(
+            joined_as_typed("exports/july", "a.csv", '/'),
+            "exports/july/a.csv"
+        );
+        assert_eq!(joined_as_typed("", "a.csv", '/'), "a.csv");
     }
 }

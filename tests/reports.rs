@@ -26,6 +26,7 @@ fn assert_report(name: &str, report: &str) {
 /// What a fixture's runs print: each a snapshot, with the exit code the run must give.
 fn validate_text(fixture: &str, name: &str, exit: i32) {
     let ran = Run::validate(fixture).domain("contoso.com").run();
+    ran.record_case(&format!("{name}.validate.txt"));
     ran.assert_exit(exit);
     assert!(ran.stdout.is_empty(), "the text report is on stderr only");
     assert_report(&format!("{name}.validate.txt"), &ran.report());
@@ -36,6 +37,7 @@ fn validate_json(fixture: &str, name: &str, exit: i32) {
         .domain("contoso.com")
         .report_json()
         .run();
+    ran.record_case(&format!("{name}.validate.json"));
     ran.assert_exit(exit);
     ran.json();
     assert_report(&format!("{name}.validate.json"), &ran.stdout_text());
@@ -43,6 +45,7 @@ fn validate_json(fixture: &str, name: &str, exit: i32) {
 
 fn convert_text(fixture: &str, name: &str, exit: i32) {
     let ran = Run::convert(fixture).domain("contoso.com").run();
+    ran.record_case(&format!("{name}.convert.txt"));
     ran.assert_exit(exit);
     assert!(ran.stdout.is_empty(), "the text report is on stderr only");
     assert_report(&format!("{name}.convert.txt"), &ran.report());
@@ -53,6 +56,7 @@ fn convert_json(fixture: &str, name: &str, exit: i32) {
         .domain("contoso.com")
         .report_json()
         .run();
+    ran.record_case(&format!("{name}.convert.json"));
     ran.assert_exit(exit);
     ran.json();
     assert_report(&format!("{name}.convert.json"), &ran.stdout_text());

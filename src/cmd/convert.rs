@@ -17,7 +17,7 @@ use crate::plan::{plan_inputs, Batch, Entry, Item, Plan, PlanOptions};
 use crate::report::rejected::RejectedWriter;
 use crate::report::review::ReviewWriter;
 use crate::report::{self, OutputSettings, Verbosity};
-use crate::write::{check_target, sha256_file, OutLock, StagedFile, Staging};
+use crate::write::{check_target, in_folder, sha256_file, OutLock, StagedFile, Staging};
 
 pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) -> Result<Ending> {
     let started = std::time::Instant::now();
@@ -103,7 +103,7 @@ fn say_what_was_written(
                 .users
                 .map(|n| format!(" ({n} {})", if n == 1 { "user" } else { "users" }))
                 .unwrap_or_default();
-            let path = args.out.join(&file.file);
+            let path = in_folder(&args.out, &file.file);
             let _ = writeln!(stderr, "wrote {}{users}", path.display());
         }
     }
@@ -217,12 +217,12 @@ impl<'s> Writers<'s> {
         out: &'s Path,
     ) -> Result<Self> {
         let review = ReviewWriter::new(&plan.facts(), !blocked, Some(staging.dir()))
-            .map_err(report::review::failed(out.join("review.xlsx")))?;
+            .map_err(report::review::failed(in_folder(out, "review.xlsx")))?;
         let rejected = match !blocked && plan.summary.rejected > 0 {
             true => {
                 let file = staging.create("rejected.csv")?;
                 let writer = RejectedWriter::new(file, &plan.inputs, plan.rejected_extra_cells)
-                    .map_err(|e| Error::io(out.join("rejected.csv"), e))?;
+                    .map_err(|e| Error::io(in_folder(out, "rejected.csv"), e))?;
                 Some(writer)
             }
             false => None,
@@ -265,7 +265,7 @@ impl<'s> Writers<'s> {
         let out = self.out;
         self.review
             .add(&item, facts)
-            .map_err(|e| report::review::failed(out.join("review.xlsx"))(e))
+            .map_err(|e| report::review::failed(in_folder(out, "review.xlsx"))(e))
     }
 
     fn add_to_outputs(
@@ -279,7 +279,7 @@ impl<'s> Writers<'s> {
         if let Some(rejected) = self.rejected.as_mut() {
             rejected
                 .add(entry, &facts.inputs[entry.input])
-                .map_err(|e| Error::io(out.join("rejected.csv"), e))?;
+                .map_err(|e| Error::io(in_folder(out, "rejected.csv"), e))?;
         }
         if let Some(records) = self.records.as_mut() {
             if has_record(entry) {
@@ -308,12 +308,12 @@ impl<'s> Writers<'s> {
         settings: &Settings,
         options: &PlanOptions,
     ) -> Result<Vec<FileRecord>> {
-        let review_failed = report::review::failed(self.out.join("review.xlsx"));
+        let review_failed = report::review::failed(in_folder(self.out, "review.xlsx"));
         let mut outputs = self.imports.finish(&plan.batches)?;
         if let Some(rejected) = self.rejected {
             let file = rejected
                 .finish()
-                .map_err(|e| Error::io(self.out.join("rejected.csv"), e))?;
+                .map_err(|e| Error::io(in_folder(self.out, "rejected.csv"), e))?;
             outputs.push(FileRecord::output(file.finish()?, None, None));
         }
         let review = self.review.finish(&plan.facts()).map_err(review_failed)?;

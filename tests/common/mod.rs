@@ -202,6 +202,7 @@ impl Run {
             child.stdin.take().unwrap().write_all(bytes).unwrap();
         }
         let output = child.wait_with_output().unwrap();
+        let replay = self.replay();
         // Every manifest a test writes follows the schema in the repository.
         if let Some(manifest) = out.as_ref().map(|o| o.join("manifest.json")) {
             if manifest.is_file() {
@@ -217,7 +218,40 @@ impl Run {
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
             out,
             _tmp: tmp,
+            replay,
         }
+    }
+
+    /// This run as another build of the binary can repeat it (see [`Ran::record_case`]), or why it cannot.
+    fn replay(&self) -> serde_json::Value {
+        let cannot = if self.stdin.is_some() {
+            Some("it reads stdin")
+        } else if self.cwd != root() {
+            Some("it runs outside the repository root")
+        } else if matches!(self.out, Out::At(_)) {
+            Some("it writes into a folder the test prepared")
+        } else if self
+            .global
+            .iter()
+            .chain(&self.args)
+            .any(|a| a.to_str().is_none() || Path::new(a).is_absolute())
+        {
+            Some("an argument is a temporary path")
+        } else {
+            None
+        };
+        let text = |a: &OsString| a.to_string_lossy().into_owned();
+        let env: serde_json::Map<String, serde_json::Value> = self
+            .env
+            .iter()
+            .map(|(k, v)| (text(k), v.as_ref().map(text).into()))
+            .collect();
+        serde_json::json!({
+            "args": self.global.iter().chain(&self.args).map(text).collect::<Vec<_>>(),
+            "env": env,
+            "out": matches!(self.out, Out::Fresh),
+            "cannot": cannot,
+        })
     }
 }
 
@@ -228,6 +262,8 @@ pub struct Ran {
     pub stderr: String,
     out: Option<PathBuf>,
     _tmp: Option<tempfile::TempDir>,
+    /// The command line, for [`Ran::record_case`].
+    replay: serde_json::Value,
 }
 
 impl Ran {
@@ -330,6 +366,7 @@ impl Ran {
     /// byte, and review.xlsx by its cells where the case has one; after errors, at most review.xlsx may
     /// have been written.
     pub fn expect_outputs(&self, case: &str, exit: i32) -> &Ran {
+        self.record_case(case);
         self.assert_exit(exit);
         let expected = Path::new("fixtures/expected").join(case);
         let written = if self.out().exists() {
@@ -367,6 +404,26 @@ impl Ran {
             );
         }
         self
+    }
+}
+
+impl Ran {
+    /// Where `BC2M365_CASES` names a file, adds this run's command line to it (one JSON object a line):
+    /// the cases whose outputs the tests compare with what is expected, which ci/windows.sh runs again
+    /// with the Windows build under Wine and with this build, and compares byte for byte.
+    pub fn record_case(&self, case: &str) {
+        let Some(path) = std::env::var_os("BC2M365_CASES") else {
+            return;
+        };
+        let mut line = self.replay.clone();
+        line["case"] = case.into();
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .unwrap_or_else(|e| panic!("BC2M365_CASES={}: {e}", Path::new(&path).display()));
+        // One write a line, so that tests running at once do not mix their lines.
+        file.write_all(format!("{line}\n").as_bytes()).unwrap();
     }
 }
 

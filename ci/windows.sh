@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The Windows check: builds bc2m365.exe (x86_64-pc-windows-gnu, with mingw-w64), runs every convert and
+# validate case the tests compare with expected outputs under Wine, and compares everything it wrote with
+# what the Linux build writes, byte for byte (ci/wine/compare.py).
+#
+# usage: ci/windows.sh [CASES]
+#   CASES: the cases the integration tests recorded (BC2M365_CASES, see tests/common/mod.rs), as .ci/run
+#   records them during `cargo test`; without it, the tests that compare expected outputs are run to
+#   record them.
+# Installs what is missing (the Rust target, mingw-w64, a 64-bit Wine) with rustup and apt-get, as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target=x86_64-pc-windows-gnu
+work=target/windows-check
+mkdir -p "$work"
+started=$SECONDS
+
+# What the check needs, installed only where missing. wine64 alone is a 64-bit Wine without the i386
+# architecture; it has no `wine` command, so its loader is called by path.
+if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx "$target"; then
+  rustup target add "$target"
+fi
+missing=()
+command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-x86-64)
+wine=$(command -v wine64 || command -v wine || echo /usr/lib/wine/wine64)
+[[ -x $wine ]] || missing+=(wine64)
+if ((${#missing[@]})); then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  wine=$(command -v wine64 || command -v wine || echo /usr/lib/wine/wine64)
+fi
+
+# Both builds. Debug builds: the cross build of the release profile (LTO, one codegen unit) takes minutes
+# longer, and the outputs do not depend on the profile.
+cargo build --quiet
+cargo build --quiet --target "$target"
+exe=target/$target/debug/bc2m365.exe
+
+# Wine 8 lacks ProcessPrng (bcryptprimitives.dll), which Rust's standard library calls for random bytes:
+# a stand-in beside the .exe is loaded first.
+x86_64-w64-mingw32-gcc -shared -O2 -o "target/$target/debug/bcryptprimitives.dll" \
+  ci/wine/bcryptprimitives.c -ladvapi32
+built=$SECONDS
+
+# The cases: recorded by the caller's `cargo test`, or here by the tests that compare expected outputs.
+cases=${1:-}
+if [[ -z $cases ]]; then
+  cases=$work/cases.jsonl
+  rm -f "$cases"
+  tests=()
+  for file in $(grep -l 'expect_case\|expect_outputs\|record_case' tests/*.rs); do
+    tests+=(--test "$(basename "$file" .rs)")
+  done
+  BC2M365_CASES=$PWD/$cases cargo test --quiet "${tests[@]}" >/dev/null
+fi
+
+# A Wine of its own in a temporary folder, without a display, quiet, with no Mono or Gecko to fetch.
+WINEPREFIX=$(mktemp -d)
+export WINEPREFIX WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+unset DISPLAY WAYLAND_DISPLAY
+trap 'WINEPREFIX=$WINEPREFIX "$(dirname "$wine")/wineserver" -k 2>/dev/null || true; rm -rf "$WINEPREFIX"' EXIT
+"$wine" wineboot --init >/dev/null 2>&1 || true
+"$wine" "$exe" --version >/dev/null
+
+python3 ci/wine/compare.py "$cases" target/debug/bc2m365 "$exe" "$wine"
+echo "windows check: built in $((built - started)) s, compared in $((SECONDS - built)) s"
