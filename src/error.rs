@@ -71,6 +71,9 @@ pub enum Error {
         lock: PathBuf,
     },
 
+    #[error("{file}: is open in another program (Excel keeps a file it shows locked), so {dir} cannot be replaced; it is left as it was\n  help: close the file and run again")]
+    OutputFileOpen { file: PathBuf, dir: PathBuf },
+
     #[error("{input}: is inside the output folder {dir}, which a run replaces\n  help: choose an --out folder that holds no input")]
     InputInsideOutput { input: PathBuf, dir: PathBuf },
 

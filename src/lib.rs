@@ -106,9 +106,20 @@ fn output_settings(cli: &Cli) -> OutputSettings {
     let stderr_is_terminal = std::io::stderr().is_terminal();
     OutputSettings {
         verbosity,
-        color: use_color(cli.color, stderr_is_terminal, no_color.as_deref()),
+        color: use_color(cli.color, stderr_is_terminal, no_color.as_deref())
+            && (!stderr_is_terminal || console_takes_colour()),
         progress: stderr_is_terminal && verbosity != Verbosity::Quiet,
     }
+}
+
+/// Whether the terminal shows colour codes as colours. Windows' console does once asked to (virtual terminal
+/// processing, Windows 10 and later; Windows Terminal always does); where it cannot be asked, the old
+/// console, the report is not coloured rather than strewn with codes. Other terminals take them as they are.
+fn console_takes_colour() -> bool {
+    #[cfg(windows)]
+    return anstyle_query::windows::enable_ansi_colors().unwrap_or(false);
+    #[cfg(not(windows))]
+    true
 }
 
 /// Whether to colour the report on stderr: `auto` colours a terminal unless `NO_COLOR` is set to anything but

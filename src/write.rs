@@ -73,15 +73,12 @@ pub fn check_target(target: &Path, force: bool, inputs: &[PathBuf]) -> Result<()
             files: "it is a file, not a folder".into(),
         });
     }
-    let canonical_target = fs::canonicalize(target).map_err(|e| Error::io(target, e))?;
     for input in inputs {
-        if let Ok(canonical) = fs::canonicalize(input) {
-            if canonical.starts_with(&canonical_target) {
-                return Err(Error::InputInsideOutput {
-                    input: input.clone(),
-                    dir: target.into(),
-                });
-            }
+        if is_inside(input, target)? {
+            return Err(Error::InputInsideOutput {
+                input: input.clone(),
+                dir: target.into(),
+            });
         }
     }
     let mut ours = Vec::new();
@@ -114,6 +111,20 @@ pub fn check_target(target: &Path, force: bool, inputs: &[PathBuf]) -> Result<()
         });
     }
     Ok(())
+}
+
+/// Whether an input is inside the folder `dir`, links resolved; an input that is no path on disk (`-`) is
+/// not. Where the system resolves no path to one of them though both exist (Wine past 260 characters),
+/// they are compared as absolute paths instead.
+fn is_inside(input: &Path, dir: &Path) -> Result<bool> {
+    match (fs::canonicalize(input), fs::canonicalize(dir)) {
+        (Ok(input), Ok(dir)) => Ok(input.starts_with(dir)),
+        _ if fs::metadata(input).is_err() => Ok(false),
+        _ => {
+            let absolute = |path: &Path| std::path::absolute(path).map_err(|e| Error::io(path, e));
+            Ok(absolute(input)?.starts_with(absolute(dir)?))
+        }
+    }
 }
 
 /// Swaps two paths atomically (Linux `renameat2` with `RENAME_EXCHANGE`).
@@ -366,6 +377,9 @@ fn parent_folder(target: &Path) -> Result<PathBuf> {
 /// takes it over.
 pub struct OutLock {
     path: PathBuf,
+    /// Held open while the run lasts: on Windows, where a process cannot be looked up without unsafe
+    /// code, it is what tells a live run's lock from a dead one's ([`lock_is_stale`]).
+    file: Option<fs::File>,
 }
 
 impl OutLock {
@@ -377,17 +391,20 @@ impl OutLock {
             .unwrap_or_else(|| "out".into());
         let path = parent.join(format!(".bc2m365-lock-{name}"));
         for _ in 0..2 {
-            match owner_only_new().open(&path) {
+            match lock_file().open(&path) {
                 Ok(mut file) => {
                     let pid = std::process::id().to_string();
                     file.write_all(pid.as_bytes())
                         .map_err(|e| Error::io(&path, e))?;
-                    return Ok(OutLock { path });
+                    return Ok(OutLock {
+                        path,
+                        file: Some(file),
+                    });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     let holder = fs::read_to_string(&path).unwrap_or_default();
                     let pid = holder.trim().parse::<u32>().ok();
-                    if !is_stale(&path, pid) {
+                    if !lock_is_stale(&path, pid) {
                         return Err(Error::OutputBusy {
                             dir: target.into(),
                             pid: holder.trim().to_string(),
@@ -410,8 +427,36 @@ impl OutLock {
 
 impl Drop for OutLock {
     fn drop(&mut self) {
+        // Closed first: Windows does not remove a file this run holds without sharing its deletion.
+        drop(self.file.take());
         let _ = fs::remove_file(&self.path);
     }
+}
+
+/// How a lock is created: new, owner-only, and on Windows shared for reading only, so that no other
+/// process can remove it while this run holds it open, and any can once the system closed it (the run
+/// ended, however it ended).
+fn lock_file() -> fs::OpenOptions {
+    #[allow(unused_mut)]
+    let mut options = owner_only_new();
+    #[cfg(windows)]
+    std::os::windows::fs::OpenOptionsExt::share_mode(&mut options, FILE_SHARE_READ);
+    options
+}
+
+/// `FILE_SHARE_READ`: other processes may read the file, not write, rename or remove it.
+#[cfg(windows)]
+const FILE_SHARE_READ: u32 = 0x1;
+
+/// Whether a lock's run is gone. On Windows, a lock that can be removed is one no live run holds open
+/// ([`lock_file`]), and it is removed in the asking; elsewhere the run's process is looked up
+/// ([`is_stale`]).
+fn lock_is_stale(path: &Path, pid: Option<u32>) -> bool {
+    if cfg!(windows) {
+        let _ = pid;
+        return fs::remove_file(path).is_ok();
+    }
+    is_stale(path, pid)
 }
 
 /// Whether the run that made a staging folder (or a lock) is gone.
@@ -502,27 +547,92 @@ impl Staging {
             // `staged` now holds the earlier outputs.
             fs::remove_dir_all(&staged).map_err(|e| Error::io(&staged, e))?;
         } else if target.exists() {
-            let aside = staged.with_file_name(format!(
-                "{PREVIOUS_PREFIX}{}",
-                staged
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ));
-            fs::rename(target, &aside).map_err(|e| Error::io(target, e))?;
-            if let Err(e) = fs::rename(&staged, target) {
-                // Put the earlier outputs back rather than leave nothing.
-                let _ = fs::rename(&aside, target);
-                let _ = fs::remove_dir_all(&staged);
-                return Err(Error::io(target, e));
-            }
-            fs::remove_dir_all(&aside).map_err(|e| Error::io(&aside, e))?;
+            replace_by_moving_aside(&staged, target)?;
         } else if let Err(e) = fs::rename(&staged, target) {
             let _ = fs::remove_dir_all(&staged);
             return Err(Error::io(target, e));
         }
         Ok(())
     }
+}
+
+/// Replaces `target` by `staged` where no system call swaps two folders (Windows, macOS): the earlier
+/// folder is renamed aside, the new one renamed in, and the earlier one removed. Between the two renames
+/// `--out` does not exist: a run killed in that moment leaves the earlier outputs whole in the
+/// `.bc2m365-previous-` folder beside it and the new ones in the staging folder (a later run in the same
+/// folder removes both as stale). A file of `target` that another program holds open (Excel locks the
+/// files it shows) is named before anything moves; a rename refused because of one opened since leaves
+/// `target` as it was.
+fn replace_by_moving_aside(staged: &Path, target: &Path) -> Result<()> {
+    let refuse = |file: PathBuf| {
+        let _ = fs::remove_dir_all(staged);
+        Error::OutputFileOpen {
+            file,
+            dir: target.into(),
+        }
+    };
+    if let Some(file) = file_held_open(target) {
+        return Err(refuse(file));
+    }
+    let aside = staged.with_file_name(format!(
+        "{PREVIOUS_PREFIX}{}",
+        staged
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ));
+    if let Err(e) = fs::rename(target, &aside) {
+        if let Some(file) = is_held_open(&e).then(|| file_held_open(target)).flatten() {
+            return Err(refuse(file));
+        }
+        let _ = fs::remove_dir_all(staged);
+        return Err(Error::io(target, e));
+    }
+    if let Err(e) = fs::rename(staged, target) {
+        // Put the earlier outputs back rather than leave nothing.
+        let _ = fs::rename(&aside, target);
+        let _ = fs::remove_dir_all(staged);
+        return Err(Error::io(target, e));
+    }
+    fs::remove_dir_all(&aside).map_err(|e| Error::io(&aside, e))
+}
+
+/// The first file in `dir` (by name) that another program holds open, where the system keeps such a file
+/// from being moved (Windows); none elsewhere.
+fn file_held_open(dir: &Path) -> Option<PathBuf> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .find(|name| open_alone(&dir.join(name)).is_err_and(|e| is_held_open(&e)))
+        .map(|name| in_folder(dir, &name))
+}
+
+/// Opens a file sharing it with no one (Windows): refused while any other program has it open.
+#[cfg(windows)]
+fn open_alone(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::windows::fs::OpenOptionsExt;
+    fs::OpenOptions::new().read(true).share_mode(0).open(path)
+}
+
+#[cfg(not(windows))]
+fn open_alone(path: &Path) -> std::io::Result<fs::File> {
+    fs::File::open(path)
+}
+
+/// Whether an error says another program holds the file open: on Windows, a sharing or lock violation,
+/// or access denied (what renaming a folder that holds an open file gives).
+fn is_held_open(e: &std::io::Error) -> bool {
+    cfg!(windows) && is_held_open_code(e.raw_os_error())
+}
+
+/// `ERROR_ACCESS_DENIED`, `ERROR_SHARING_VIOLATION`, `ERROR_LOCK_VIOLATION`.
+fn is_held_open_code(code: Option<i32>) -> bool {
+    matches!(code, Some(5 | 32 | 33))
 }
 
 #[cfg(test)]
@@ -556,5 +666,109 @@ mod tests {
             "exports/july/a.csv"
         );
         assert_eq!(joined_as_typed("", "a.csv", '/'), "a.csv");
+    }
+}
+
+#[cfg(test)]
+mod replacing {
+    use super::*;
+
+    /// An earlier run's outputs in `parent/out`.
+    fn earlier_outputs(parent: &Path) -> PathBuf {
+        let out = parent.join("out");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("manifest.json"), "earlier").unwrap();
+        fs::write(out.join("review.xlsx"), "earlier review").unwrap();
+        out
+    }
+
+    fn staged_with_new_outputs(out: &Path) -> Staging {
+        let staging = Staging::new(out).unwrap();
+        staging.write("manifest.json", b"new").unwrap();
+        staging
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn moving_aside_replaces_the_earlier_outputs_and_leaves_nothing_beside() {
+        // How every system without an atomic swap of two folders replaces --out, run here too.
+        let tmp = tempfile::tempdir().unwrap();
+        let out = earlier_outputs(tmp.path());
+        let staged = staged_with_new_outputs(&out).dir.keep();
+        replace_by_moving_aside(&staged, &out).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("manifest.json")).unwrap(),
+            "new"
+        );
+        assert!(!out.join("review.xlsx").exists());
+        assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn only_windows_errors_say_a_file_is_held_open() {
+        for code in [5, 32, 33] {
+            assert!(is_held_open_code(Some(code)), "{code}");
+        }
+        assert!(!is_held_open_code(Some(2)));
+        assert!(!is_held_open_code(None));
+        // On Linux 5 and 32 are EIO and EPIPE: never read as a file held open.
+        let eio = std::io::Error::from_raw_os_error(5);
+        assert_eq!(is_held_open(&eio), cfg!(windows));
+    }
+
+    #[test]
+    fn a_live_runs_lock_is_respected_and_a_dead_runs_is_taken_over() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let lock = OutLock::take(&out).unwrap();
+        assert!(matches!(OutLock::take(&out), Err(Error::OutputBusy { .. })));
+        drop(lock);
+        assert!(names(tmp.path()).is_empty());
+        // The lock of a run killed midway: its process is gone, and the system closed its file.
+        fs::write(tmp.path().join(".bc2m365-lock-out"), "4194305").unwrap();
+        drop(OutLock::take(&out).unwrap());
+        assert!(names(tmp.path()).is_empty());
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn a_file_open_in_excel_is_named_and_the_earlier_outputs_are_left_as_they_were() {
+        use std::os::windows::fs::OpenOptionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = earlier_outputs(tmp.path());
+        // Excel opens a file it shows sharing it for reading only.
+        let excel = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .share_mode(FILE_SHARE_READ)
+            .open(out.join("review.xlsx"))
+            .unwrap();
+        match staged_with_new_outputs(&out).commit() {
+            Err(Error::OutputFileOpen { file, dir }) => {
+                assert_eq!(file, in_folder(&out, "review.xlsx"));
+                assert_eq!(dir, out);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            fs::read_to_string(out.join("manifest.json")).unwrap(),
+            "earlier"
+        );
+        assert_eq!(names(tmp.path()), ["out"]);
+        drop(excel);
+        staged_with_new_outputs(&out).commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("manifest.json")).unwrap(),
+            "new"
+        );
+        assert_eq!(names(tmp.path()), ["out"]);
     }
 }
