@@ -118,7 +118,7 @@ const COMPLETIONS_EXAMPLES: &str = "Examples:\n  \
     bc2m365 completions bash > ~/.local/share/bash-completion/completions/bc2m365\n  \
     bc2m365 completions zsh > ~/.zfunc/_bc2m365\n  \
     bc2m365 completions fish > ~/.config/fish/completions/bc2m365.fish\n  \
-    bc2m365 completions powershell >> $PROFILE";
+    bc2m365 completions powershell | Out-File -Encoding utf8 -Append $PROFILE";
 
 const MAN_EXAMPLES: &str = "Examples:\n  \
     bc2m365 man | man -l -\n  \

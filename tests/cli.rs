@@ -166,6 +166,104 @@ fn the_fish_completion_is_valid_fish() {
     );
 }
 
+/// Where the tree-sitter PowerShell grammar finds a syntax error or a missing token in `script`, if it does.
+fn powershell_syntax_error(script: &str) -> Option<String> {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_powershell::LANGUAGE.into())
+        .unwrap();
+    let tree = parser.parse(script, None).expect("the parser gives a tree");
+    let mut nodes = vec![tree.root_node()];
+    while let Some(node) = nodes.pop() {
+        if node.is_error() || node.is_missing() {
+            let at = node.start_position();
+            let what = if node.is_missing() {
+                "missing"
+            } else {
+                "error"
+            };
+            return Some(format!(
+                "{what} {} at line {}, column {}: {:?}",
+                node.kind(),
+                at.row + 1,
+                at.column + 1,
+                &script[node.byte_range()]
+            ));
+        }
+        let mut cursor = node.walk();
+        nodes.extend(node.children(&mut cursor));
+    }
+    assert!(!tree.root_node().has_error());
+    None
+}
+
+#[test]
+fn the_powershell_completion_parses_as_powershell() {
+    // The grammar does find what PowerShell would refuse.
+    assert!(powershell_syntax_error("Add-Content -Path $PROFILE -Value '. (Join").is_some());
+    assert!(powershell_syntax_error("if ($true) { Write-Output 1").is_some());
+    let ran = run(&["completions", "powershell"]);
+    ran.assert_exit(0);
+    let script = ran.stdout_text();
+    assert!(
+        script.contains("Register-ArgumentCompleter -Native -CommandName 'bc2m365'"),
+        "{script}"
+    );
+    if let Some(error) = powershell_syntax_error(&script) {
+        panic!("the PowerShell completion: {error}\n{script}");
+    }
+    // The example in `completions --help` too.
+    let help = run(&["completions", "--help"]).stdout_text();
+    let example = help
+        .lines()
+        .find(|l| l.contains("completions powershell"))
+        .expect("a PowerShell example");
+    assert_eq!(powershell_syntax_error(example.trim()), None, "{example}");
+}
+
+/// The ```powershell blocks of README.md.
+fn readme_powershell_blocks() -> Vec<String> {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    readme
+        .split("```powershell\n")
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn readmes_windows_install_parses_as_powershell_and_installs_the_completion() {
+    let blocks = readme_powershell_blocks();
+    let all = blocks.concat();
+    for step in [
+        "Get-FileHash",
+        "Unblock-File",
+        "Expand-Archive",
+        "SetEnvironmentVariable('Path'",
+        "bc2m365 completions powershell",
+    ] {
+        assert!(all.contains(step), "README's Windows install: no {step}");
+    }
+    for block in &blocks {
+        if let Some(error) = powershell_syntax_error(block) {
+            panic!("README.md: {error}\n{block}");
+        }
+    }
+    // The completion is written where the profile loads it from.
+    let completion = blocks
+        .iter()
+        .find(|b| b.contains("bc2m365 completions powershell"))
+        .unwrap();
+    assert!(
+        completion.contains("(Join-Path $profileDir 'bc2m365.ps1')"),
+        "{completion}"
+    );
+    assert!(
+        completion.contains("'. (Join-Path (Split-Path $PROFILE) bc2m365.ps1)'"),
+        "{completion}"
+    );
+}
+
 #[test]
 fn completions_for_every_shell_know_the_commands_and_options() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {

@@ -11,7 +11,21 @@ pub fn run_completions(args: &CompletionsArgs) -> Result<crate::cmd::Ending> {
     let mut command = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "bc2m365", &mut script);
+    if args.shell == clap_complete::Shell::PowerShell {
+        script = with_where_in_parentheses(&script);
+    }
     crate::cmd::write_stdout(&script)
+}
+
+/// clap_complete filters PowerShell's completions with `$completions.Where{ ... }`, a call PowerShell
+/// accepts without parentheses but other PowerShell parsers (editors, tree-sitter's grammar) do not; with
+/// them it is the same call, and the script parses everywhere.
+fn with_where_in_parentheses(script: &[u8]) -> Vec<u8> {
+    const BARE: &str = "$completions.Where{ $_.CompletionText -like \"$wordToComplete*\" }";
+    const CALL: &str = "$completions.Where({ $_.CompletionText -like \"$wordToComplete*\" })";
+    String::from_utf8_lossy(script)
+        .replace(BARE, CALL)
+        .into_bytes()
 }
 
 pub fn run_man() -> Result<crate::cmd::Ending> {
