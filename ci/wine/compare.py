@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 WORK = os.path.join("target", "windows-check")
 WINE_CRASHED = b"wine: Unhandled"
@@ -87,31 +88,43 @@ def differences(linux, windows):
     return found
 
 
+def check(number, case, linux_binary, windows_binary, wine):
+    """One case with both builds, into the same relative --out folder: what differs, and Linux's run."""
+    out = f"{WORK}/out-{number}"
+    linux = run([linux_binary], case, out)
+    windows = run([wine, windows_binary], case, out)
+    note = None
+    if WINE_CRASHED in windows["stderr"]:
+        # Wine itself now and then faults at a process's start or end; a fault again is a difference.
+        note = f"note    {case['case']}: Wine faulted, run again"
+        windows = run([wine, windows_binary], case, out)
+    return note, differences(linux, windows), linux
+
+
 def main():
     cases_path, linux_binary, windows_binary, wine = sys.argv[1:5]
     cases, cannot = load_cases(cases_path)
     if not cases:
         sys.exit(f"no case in {cases_path}: the tests recorded none")
     os.makedirs(WORK, exist_ok=True)
-    out = os.path.join(WORK, "out").replace(os.sep, "/")
     failed, files, started = 0, 0, time.monotonic()
-    for case in cases:
-        linux = run([linux_binary], case, out)
-        windows = run([wine, windows_binary], case, out)
-        if WINE_CRASHED in windows["stderr"]:
-            # Wine itself now and then faults at a process's start or end; a fault again is a difference.
-            print(f"note    {case['case']}: Wine faulted, run again")
-            windows = run([wine, windows_binary], case, out)
-        found = differences(linux, windows)
-        files += len(linux["files"])
-        command = " ".join(case["args"])
-        if found:
-            failed += 1
-            print(f"DIFFERS {case['case']}: bc2m365 {command}")
-            for difference in found:
-                print(f"    {difference}")
-        else:
-            print(f"same    {case['case']}: bc2m365 {command} (exit {linux['exit']}, {len(linux['files'])} files)")
+    jobs = int(os.environ.get("BC2M365_WINE_JOBS", "2"))
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        results = pool.map(
+            lambda numbered: check(*numbered, linux_binary, windows_binary, wine), enumerate(cases, 1)
+        )
+        for case, (note, found, linux) in zip(cases, results):
+            if note:
+                print(note)
+            files += len(linux["files"])
+            command = " ".join(case["args"])
+            if found:
+                failed += 1
+                print(f"DIFFERS {case['case']}: bc2m365 {command}")
+                for difference in found:
+                    print(f"    {difference}")
+            else:
+                print(f"same    {case['case']}: bc2m365 {command} (exit {linux['exit']}, {len(linux['files'])} files)")
     for reason, names in sorted(cannot.items()):
         print(f"not repeated ({reason}): {', '.join(sorted(set(names)))}")
     seconds = time.monotonic() - started
