@@ -89,8 +89,10 @@ def differences(linux, windows):
 
 
 def check(number, case, linux_binary, windows_binary, wine):
-    """One case with both builds, into the same relative --out folder: what differs, and Linux's run."""
-    out = f"{WORK}/out-{number}"
+    """One case with both builds, into the same relative --out folder: what differs, and Linux's run.
+    Each case has a folder of its own around --out: a run clears the staging folders it finds beside
+    --out whose process is gone, and a Linux process does not see Wine's processes."""
+    out = f"{WORK}/case-{number}/out"
     linux = run([linux_binary], case, out)
     windows = run([wine, windows_binary], case, out)
     note = None
