@@ -95,5 +95,15 @@ if "$wine" "$exe" convert "$long/bc-salespeople-en.csv" --domain contoso.com --f
   echo "long paths: an input inside --out was not refused" >&2
   exit 1
 fi
+# The console: on a terminal (Wine's console on a pty, made by util-linux `script`), an accented name is
+# written as itself and the report is coloured.
+LANG=C.UTF-8 script -qec "'$wine' $exe validate fixtures/m365-import-by-hand-nl.csv --domain contoso.com" \
+  "$work/console.log" >/dev/null 2>&1 || true
+if ! grep -q 'zoë@contoso.com' "$work/console.log" || ! grep -q $'\e\[1m\e\[31merror' "$work/console.log"; then
+  cat -v "$work/console.log"
+  echo "console: the accented name or the colour is missing" >&2
+  exit 1
+fi
+echo "console: accented names and colours on Wine's console"
 echo "long paths: an input and --out $(($(pwd | wc -c) + ${#long})) characters long, written and replaced"
 echo "windows check: built in $((built - started)) s, compared in $((SECONDS - built)) s"
