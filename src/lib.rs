@@ -23,6 +23,7 @@ pub mod plan;
 pub(crate) mod progress;
 pub mod read;
 pub mod report;
+pub mod verify;
 pub mod write;
 
 use std::ffi::OsStr;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Completions(args) => cmd::completions::run_completions(&args),
         Command::Man => cmd::completions::run_man(),
         Command::Inspect(args) => cmd::inspect::run(&args),
+        Command::Verify(args) => cmd::verify::run(&args),
     };
     if let Err(error) = &result {
         let label = report::text::paint("error", Severity::Error, output.color);

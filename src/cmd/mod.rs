@@ -7,6 +7,7 @@ pub mod explain;
 pub mod inspect;
 pub mod template;
 pub mod validate;
+pub mod verify;
 
 use std::io::Write;
 
@@ -32,6 +33,8 @@ pub enum Ending {
     InputErrors,
     /// An input could not be read at all.
     InputUnreadable,
+    /// `verify`: a step is still missing.
+    StepsLeft,
 }
 
 impl Ending {
@@ -53,7 +56,7 @@ impl Ending {
 pub fn exit_code(result: &Result<Ending>) -> u8 {
     match result {
         Ok(Ending::Done) => 0,
-        Ok(Ending::InputErrors) => 1,
+        Ok(Ending::InputErrors | Ending::StepsLeft) => 1,
         Ok(Ending::InputUnreadable) | Err(_) => 2,
     }
 }
