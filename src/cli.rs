@@ -118,7 +118,8 @@ Reads a run's manifest.json and what the tenant and Business Central show now: t
 and usage locations), each company's salespeople export (with Coupled to Dataverse and E-Mail) and, optionally, \
 the logs the scripts wrote. For every person it reports the user, usage location, licence, roles (from the logs \
 only) and the coupling in each company: done, missing (with what to do next) or unknown. Nothing goes online. \
-Exit code 0: nothing is missing; 1: something is; 2: an input cannot be read.";
+Exit code 0: every step is done; 1: a step is missing or unknown (the JSON report tells which); 2: an input \
+cannot be read.";
 
 const VERIFY_EXAMPLES: &str = "Examples:\n  \
     bc2m365 verify m365-import/manifest.json --users users.csv --bc salespeople.xlsx\n  \

@@ -33,7 +33,7 @@ pub enum Ending {
     InputErrors,
     /// An input could not be read at all.
     InputUnreadable,
-    /// `verify`: a step is still missing.
+    /// `verify`: a step is still missing, or no input shows that it is done.
     StepsLeft,
 }
 

@@ -28,8 +28,8 @@ pub fn run(args: &VerifyArgs) -> Result<Ending> {
         }
     };
     crate::cmd::write_stdout(text.as_bytes())?;
-    Ok(match verification.has_missing() {
-        true => Ending::StepsLeft,
-        false => Ending::Done,
+    Ok(match verification.is_complete() {
+        true => Ending::Done,
+        false => Ending::StepsLeft,
     })
 }

@@ -96,6 +96,17 @@ pub struct LogLine {
     pub detail: String,
 }
 
+impl LogLine {
+    /// What the line says, with the script's message where the Detail holds one (not a role or a SKU).
+    pub fn says(&self) -> String {
+        let message = matches!(self.step, Step::UsageLocation | Step::GroupMember);
+        match message && !self.outcome.holds() && !self.detail.is_empty() {
+            true => format!("{}: {}", self.outcome.describe(), self.detail),
+            false => self.outcome.describe().to_string(),
+        }
+    }
+}
+
 /// Every line of every log given, in command-line order, then file order.
 #[derive(Debug, Default)]
 pub struct ScriptLogs {

@@ -65,7 +65,7 @@ pub struct Check {
     /// For a role: its name.
     pub role: Option<String>,
     /// What the plan says: the user name, usage location, licence (null: any licence that includes
-    /// Sales), or the user BC's E-Mail should now name.
+    /// Sales), role, or the user BC's E-Mail should now name.
     pub expected: Option<String>,
     /// What the inputs show: the user name as the tenant spells it, the usage location, the Sales
     /// licences held, the log's result, or BC's E-Mail.
@@ -115,6 +115,8 @@ pub struct Summary {
     /// Checks of all people, by their state.
     pub checks: Counts,
     pub nothing_to_do: usize,
+    /// Whether every step of every person is done (exit code 0).
+    pub complete: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -139,9 +141,10 @@ pub struct Verification {
 }
 
 impl Verification {
-    /// Whether something is left to do: a step is missing.
-    pub fn has_missing(&self) -> bool {
-        self.summary.by_state.missing > 0
+    /// Whether every step of every person is done. A step no input shows (unknown) is not: it is left
+    /// to be shown, and a script relying on the exit code must not take it as done.
+    pub fn is_complete(&self) -> bool {
+        self.summary.complete
     }
 }
 
@@ -235,6 +238,7 @@ fn summary(people: &[PersonResult], nothing_to_do: usize) -> Summary {
     }
     Summary {
         people: people.len(),
+        complete: by_state.done == people.len(),
         by_state,
         checks,
         nothing_to_do,
@@ -310,7 +314,7 @@ impl Check {
 fn log_says(evidence: &Evidence, upn: &str, steps: &[Step], detail: Option<&str>) -> String {
     match evidence.logs.find(upn, steps, detail) {
         Some(line) if !line.outcome.holds() => {
-            format!("; the log says: {} ({})", line.outcome.describe(), line.at)
+            format!("; the log says: {} ({})", line.says(), line.at)
         }
         _ => String::new(),
     }
@@ -380,6 +384,10 @@ fn usage_location_check(
         }
         (Some(now), _) => (State::Done, now.to_string()),
     };
+    let detail = match state {
+        State::Done => detail,
+        _ => detail + &log_says(evidence, &person.upn, &[Step::UsageLocation], None),
+    };
     let check = Check::new(kind, state, expected, detail).found(found);
     match state {
         State::Done => check,
@@ -405,7 +413,7 @@ fn from_log(
         kind,
         state,
         expected,
-        format!("{}, says {}", line.outcome.describe(), line.at),
+        format!("{} ({})", line.says(), line.at),
     )
     .found(Some(line.outcome.as_str().to_string()));
     Some(match state {
@@ -508,11 +516,19 @@ fn role_check(
         check.role = Some(role.to_string());
         check
     };
-    if let Some(check) = from_log(kind, None, &person.upn, &[Step::Role], Some(role), evidence) {
+    let expected = Some(role.to_string());
+    if let Some(check) = from_log(
+        kind,
+        expected.clone(),
+        &person.upn,
+        &[Step::Role],
+        Some(role),
+        evidence,
+    ) {
         return named(check);
     }
     if user.is_none() {
-        let check = Check::new(kind, State::Missing, None, "no user yet".into())
+        let check = Check::new(kind, State::Missing, expected, "no user yet".into())
             .next("once the user exists and is licensed, run assign-roles.ps1");
         return named(check);
     }
@@ -521,7 +537,7 @@ fn role_check(
         false => "no assign-roles log given",
     };
     named(
-        Check::new(kind, State::Unknown, None, detail.into())
+        Check::new(kind, State::Unknown, expected, detail.into())
             .next("run assign-roles.ps1 and give its assign-roles-log.csv with --log, or check the role in the Power Platform admin center"),
     )
 }
@@ -582,7 +598,7 @@ fn coupling_check(coupling: &manifest::Coupling, evidence: &Evidence) -> Check {
         (Some(false), _) => (
             State::Missing,
             format!("not coupled; E-Mail is {shown} ({})", found.at),
-            format!("in {company}, import and apply {} (Configuration Packages), then run Match-Based Coupling on E-Mail; or Set Up Coupling by hand", coupling_workbook(company, evidence)),
+            format!("in {company}, import and apply {} in Configuration Packages, then run Match-Based Coupling on E-Mail; or Set Up Coupling by hand", coupling_workbook(company, evidence)),
         ),
     };
     let check = new(state, detail).found(email);

@@ -129,7 +129,7 @@ fn nothing_to_do_text(record: &NothingToDo) -> String {
     } else {
         format!("{}  ", record.company)
     };
-    format!("  {company}{code}  {name}: {}, {reason}\n", record.status)
+    format!("  {company}{code}  {name}: {}: {reason}\n", record.status)
 }
 
 fn summary_line(v: &Verification) -> String {
