@@ -436,7 +436,10 @@ fn next_after_log(outcome: Outcome, kind: CheckKind) -> String {
         Outcome::NotEnoughLicences => {
             format!("buy or free enough licences, then run {script} again")
         }
-        _ => format!("read the log line's Detail, fix the cause, then run {script} again"),
+        _ if kind == CheckKind::Role => format!(
+            "see the script's output for the cause (a user is in Dataverse only once enabled and licensed; the role must exist in the business unit), then run {script} again"
+        ),
+        _ => format!("fix what the log line's Detail says, then run {script} again"),
     }
 }
 
