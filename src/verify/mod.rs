@@ -627,3 +627,48 @@ fn coupling_workbook(company: &str, evidence: &Evidence) -> String {
             |f| f.to_string(),
         )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_companys_coupling_workbook_is_found_however_its_name_was_made_file_safe() {
+        let (users, bc, logs) = (
+            ExistingUsers::default(),
+            BcExports::default(),
+            ScriptLogs::default(),
+        );
+        let evidence = Evidence {
+            users: &users,
+            bc: &bc,
+            logs: &logs,
+            outputs: vec![
+                "m365-users.csv",
+                "coupling-Societe_A.xlsx",
+                "coupling-CRONUS-BE.xlsx",
+            ],
+        };
+        assert_eq!(
+            coupling_workbook("CRONUS BE", &evidence),
+            "coupling-CRONUS-BE.xlsx"
+        );
+        assert_eq!(
+            coupling_workbook("Société A", &evidence),
+            "coupling-Societe_A.xlsx"
+        );
+        assert_eq!(
+            coupling_workbook("CRONUS NL", &evidence),
+            "the company's coupling workbook (coupling-*.xlsx)"
+        );
+    }
+
+    #[test]
+    fn a_licence_is_named_as_the_admin_center_shows_it() {
+        assert_eq!(
+            product_name("DYN365_ENTERPRISE_SALES"),
+            "Dynamics 365 Sales Enterprise (DYN365_ENTERPRISE_SALES)"
+        );
+        assert_eq!(product_name("SOMETHING_ELSE"), "SOMETHING_ELSE");
+    }
+}
