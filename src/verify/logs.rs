@@ -89,8 +89,6 @@ impl Outcome {
 pub struct LogLine {
     /// `file:line`, for messages.
     pub at: String,
-    /// The user name, lower-cased.
-    user: String,
     step: Step,
     pub outcome: Outcome,
     pub detail: String,
@@ -111,6 +109,10 @@ impl LogLine {
 #[derive(Debug, Default)]
 pub struct ScriptLogs {
     lines: Vec<LogLine>,
+    /// Each user's lines, by lower-cased user name.
+    by_user: std::collections::HashMap<String, Vec<usize>>,
+    /// The steps any line is about.
+    steps: Vec<Step>,
 }
 
 impl ScriptLogs {
@@ -164,9 +166,13 @@ impl ScriptLogs {
                     "done, already, whatif, no-such-user, failed, not-enough-licences",
                 )
             })?;
+            let user = cell(1).to_lowercase();
+            (self.by_user.entry(user).or_default()).push(self.lines.len());
+            if !self.steps.contains(&step) {
+                self.steps.push(step);
+            }
             self.lines.push(LogLine {
                 at: format!("{}:{}", table.file, row.row),
-                user: cell(1).to_lowercase(),
                 step,
                 outcome,
                 detail: cell(4).to_string(),
@@ -178,16 +184,15 @@ impl ScriptLogs {
     /// What the logs say about `step` for `user` (and, for a role, that role): a line saying it holds,
     /// else the last line about it.
     pub fn find(&self, user: &str, steps: &[Step], detail: Option<&str>) -> Option<&LogLine> {
-        let user = user.to_lowercase();
         let detail = detail.map(crate::m365::existing::fold);
         let about = |line: &&LogLine| {
-            line.user == user
-                && steps.contains(&line.step)
+            steps.contains(&line.step)
                 && (detail.as_ref()).is_none_or(|d| crate::m365::existing::fold(&line.detail) == *d)
         };
-        let mut lines = self.lines.iter().filter(about);
+        let indices = self.by_user.get(&user.to_lowercase())?;
+        let lines = indices.iter().filter_map(|&i| self.lines.get(i));
         let mut last = None;
-        for line in lines.by_ref() {
+        for line in lines.filter(about) {
             if line.outcome.holds() {
                 return Some(line);
             }
@@ -198,7 +203,7 @@ impl ScriptLogs {
 
     /// Whether any log has a line of `step`: a role with no line is then one the script did not reach.
     pub fn has(&self, step: Step) -> bool {
-        self.lines.iter().any(|l| l.step == step)
+        self.steps.contains(&step)
     }
 }
 

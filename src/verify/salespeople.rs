@@ -2,7 +2,7 @@
 //! an export (any format, encoding and UI language; the "Coupled to Dataverse" and Company columns), and
 //! kept by (company, Code).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -38,6 +38,8 @@ pub struct BcInput {
 pub struct BcExports {
     pub inputs: Vec<BcInput>,
     records: BTreeMap<(String, String), BcSalesperson>,
+    /// The companies of the records, folded.
+    companies: BTreeSet<String>,
 }
 
 impl BcExports {
@@ -111,6 +113,7 @@ impl BcExports {
                 .map(|i| row.cells.get(i).map(String::as_str).unwrap_or_default())
                 .and_then(parse_boolean);
             let key = super::manifest::key(&company, &salesperson.code);
+            self.companies.insert(key.0.clone());
             self.records.entry(key).or_insert(BcSalesperson {
                 at: format!("{}:{}", table.file, row.row),
                 email: has_email.then(|| salesperson.email_in_bc.clone()),
@@ -129,8 +132,8 @@ impl BcExports {
 
     /// Whether an export holds salespeople of `company`.
     pub fn has_company(&self, company: &str) -> bool {
-        let folded = crate::m365::existing::fold(company);
-        self.records.keys().any(|(c, _)| *c == folded)
+        self.companies
+            .contains(&crate::m365::existing::fold(company))
     }
 }
 
