@@ -511,3 +511,29 @@ fn company_flags_name_a_given_export() {
         "--company elsewhere.csv=CRONUS BE: no input is \"elsewhere.csv\"",
     );
 }
+
+#[test]
+fn a_salesperson_missing_from_the_companys_export_is_missing() {
+    let run = cronus_run();
+    // A header and no rows: the export of CRONUS NL (named with --company) holds none of its salespeople.
+    let ran = verify(&run.path("manifest.json"))
+        .args(["--users", "fixtures/verify/users-done-graph.csv"])
+        .args(["--bc", "fixtures/verify/cronus-be-done.csv"])
+        .args(["--bc", "fixtures/bad/header-only.csv"])
+        .args(["--company", "cronus-be-done.csv=CRONUS BE"])
+        .args(["--company", "header-only.csv=CRONUS NL"])
+        .args(["--log", "fixtures/verify/assign-roles-log-done.csv"])
+        .report_json()
+        .run();
+    ran.assert_exit(1);
+    let people = people(&ran.json());
+    let sanne = &people["sanne.visser@cronus.com"];
+    assert_eq!(sanne.0, "missing");
+    let nl = &sanne.1["coupling CRONUS NL SV"];
+    assert_eq!(text(nl, "state"), "missing");
+    assert_eq!(
+        text(nl, "detail"),
+        "no salesperson SV in the export of CRONUS NL"
+    );
+    assert_eq!(people["koen.dierckx@cronus.com"].0, "done");
+}

@@ -89,10 +89,19 @@ impl BcExports {
         let coupled_column = columns
             .column(Field::CoupledToDataverse)
             .map(|c| c.index - 1);
+        // Without a Company column every row is the file's company, also when it has none.
+        let company_column = columns.column(Field::Company).is_some();
         let mut input = BcInput {
             file: table.file.clone(),
-            companies: Vec::new(),
+            companies: match company_column {
+                true => Vec::new(),
+                false => vec![default_company.clone()],
+            },
         };
+        if !company_column {
+            self.companies
+                .insert(crate::m365::existing::fold(&default_company));
+        }
         for row in table.rows {
             let row = row?;
             if row.is_empty() {
