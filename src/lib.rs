@@ -4,7 +4,8 @@
 //! recognise the Business Central columns (`bc`), [`normalize`] and `check` each salesperson, [`plan`]
 //! users, skips and rejections (each row once, kept in a store), then write the import CSVs ([`m365`]),
 //! the `manifest` and the [`report`], atomically ([`mod@write`]). [`diagnostic`] and [`error`] are what every
-//! stage reports with; `cmd` holds one module per command. `tests/structure.rs` keeps the order.
+//! stage reports with; `verify` reads a run's manifest back against what the tenant and Business Central
+//! show after the online steps; `cmd` holds one module per command. `tests/structure.rs` keeps the order.
 //!
 //! The library's API is [`run`] and [`parse_args`] (all `main.rs` calls) and the `pub` modules the tests
 //! and fuzz targets use; the rest is `pub(crate)`.
@@ -23,7 +24,7 @@ pub mod plan;
 pub(crate) mod progress;
 pub mod read;
 pub mod report;
-pub mod verify;
+pub(crate) mod verify;
 pub mod write;
 
 use std::ffi::OsStr;

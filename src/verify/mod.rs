@@ -600,7 +600,7 @@ fn coupling_check(coupling: &manifest::Coupling, evidence: &Evidence) -> Check {
         ),
         (Some(false), _) => (
             State::Missing,
-            format!("not coupled; E-Mail is {shown} ({})", found.at),
+            format!("not coupled; E-Mail is {shown}{} ({})", unchanged(email.as_deref(), coupling), found.at),
             format!("in {company}, import and apply {} in Configuration Packages, then run Match-Based Coupling on E-Mail; or Set Up Coupling by hand", coupling_workbook(company, evidence)),
         ),
     };
@@ -609,6 +609,15 @@ fn coupling_check(coupling: &manifest::Coupling, evidence: &Evidence) -> Check {
         State::Done => check,
         _ => check.next(next),
     })
+}
+
+/// ", as when the run was planned" when BC's E-Mail has not changed since: the coupling workbook, which
+/// sets it to the user name, was not applied.
+fn unchanged(email: Option<&str>, coupling: &manifest::Coupling) -> &'static str {
+    match email.is_some_and(|e| e.trim() == coupling.bc_email_now.trim()) {
+        true => ", as when the run was planned",
+        false => "",
+    }
 }
 
 /// The coupling workbook the run wrote for `company`, found among its outputs by name (however the name
