@@ -216,6 +216,19 @@ pub struct SettingsArgs {
     /// application user) or on-premises (a licensed, non-interactive integration user) [default: online]
     #[arg(long, value_enum)]
     pub deployment: Option<DeploymentArg>,
+
+    /// The file the new users go into: the Microsoft 365 admin center's import files, or Microsoft
+    /// Entra's bulk-create file with usage locations and initial passwords [default: m365]
+    #[arg(long, value_enum)]
+    pub target: Option<TargetArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    /// m365-users*.csv for Active users > Add multiple users (at most 249 users a file, one country each)
+    M365,
+    /// entra-users.csv for Microsoft Entra's Users > Bulk operations > Bulk create (holds passwords)
+    Entra,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -300,7 +313,8 @@ pub struct InputArgs {
     pub delimiter: Option<String>,
 
     /// Read FIELD from the column headed HEADER (repeatable); FIELD is one of: code, name, email, email2,
-    /// phone, job-title, commission, blocked, privacy-blocked, coupled, department, country, company
+    /// phone, job-title, commission, blocked, privacy-blocked, coupled, department, country, company,
+    /// password (initial passwords, with --target entra)
     #[arg(long = "map", value_name = "FIELD=HEADER")]
     pub map: Vec<String>,
 
