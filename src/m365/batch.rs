@@ -92,3 +92,46 @@ impl BatchCursor {
         Some(index)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_entra_file_holds_every_country_and_is_split_only_past_its_size() {
+        let by_country = BTreeMap::from([
+            (Some("BE".to_string()), 30_000),
+            (Some("NL".to_string()), 20_001),
+            (None, 1),
+        ]);
+        let files = batches(&by_country, Target::Entra);
+        let names: Vec<&str> = files.iter().map(|b| b.file_name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "entra-users-001.csv",
+                "entra-users-002.csv",
+                "entra-users-003.csv"
+            ]
+        );
+        let users: Vec<usize> = files.iter().map(|b| b.users).collect();
+        assert_eq!(users, [25_000, 25_000, 2]);
+        let mut cursor = BatchCursor::new(&files, Target::Entra);
+        for _ in 0..24_999 {
+            assert_eq!(cursor.assign(Some("BE".into())), Some(0));
+        }
+        assert_eq!(cursor.assign(Some("NL".into())), Some(0));
+        assert_eq!(cursor.assign(None), Some(1));
+        let one = batches(
+            &BTreeMap::from([(Some("BE".to_string()), 3), (None, 2)]),
+            Target::Entra,
+        );
+        assert_eq!(one.len(), 1);
+        assert_eq!(
+            (one[0].file_name.as_str(), one[0].users),
+            ("entra-users.csv", 5)
+        );
+        // The admin center's files stay one country each.
+        assert_eq!(batches(&by_country, Target::M365).len(), 121 + 81 + 1);
+    }
+}
