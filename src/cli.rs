@@ -98,8 +98,8 @@ pub enum Command {
 }
 
 const CONVERT_ABOUT: &str = "Convert salesperson exports into Microsoft 365 import files and a manifest.\n\n\
-Writes into --out: m365-users.csv (or m365-users-001.csv, -002.csv... past 249 users, and one file per country), \
-manifest.json, review.xlsx, role-assignments.csv, coupling.csv and next-steps.txt. Every row is written, \
+Writes into --out: m365-users.csv (or m365-users-001.csv, -002.csv... past 249 users, and one file per country; \
+with --target entra, entra-users.csv for Microsoft Entra's Bulk create instead), manifest.json, review.xlsx, role-assignments.csv, coupling.csv and next-steps.txt. Every row is written, \
 skipped or rejected, with the reason in the report on stderr. When an input has errors only review.xlsx is \
 written (exit code 1), unless --keep-going.";
 
