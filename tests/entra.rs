@@ -405,3 +405,38 @@ fn next_steps_says_where_to_upload_the_file_and_to_delete_it() {
     let steps = String::from_utf8(m365.read("next-steps.txt")).unwrap();
     assert!(!steps.contains("Bulk create"), "{steps}");
 }
+
+#[test]
+fn a_password_out_of_its_column_is_hidden_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("export.csv");
+    // Row 2: an unquoted comma moves the password past the header. Row 4: an unclosed quote swallows the
+    // lines after it, row 5's password with them.
+    std::fs::write(
+        &input,
+        "Code,Name,Password\r\nS1,An,Maes,Ragged-Pass1\r\nS2,Bo Maes,Good-Pass-22\r\n\
+         S3,\"Unclosed,Open-Pass3\r\nS4,Cy Maes,Later-Pass-44\r\n",
+    )
+    .unwrap();
+    let ran = Run::convert(&input)
+        .domain("contoso.com")
+        .args(["--target", "entra", "--map", "password=Password"])
+        .arg("--keep-going")
+        .report_json()
+        .run();
+    ran.assert_exit(1);
+    let codes = codes(&ran.json());
+    assert!(codes.contains(&"S004".to_string()), "{codes:?}");
+    assert!(codes.contains(&"S015".to_string()), "{codes:?}");
+    let rows = entra_rows(&entra_files(&ran)[0]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][2], "Good-Pass-22");
+    let passwords = [
+        "Ragged-Pass1",
+        "Good-Pass-22",
+        "Open-Pass3",
+        "Later-Pass-44",
+    ]
+    .map(String::from);
+    assert_nowhere_else(&ran, &[], &passwords);
+}

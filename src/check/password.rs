@@ -5,15 +5,35 @@ use crate::bc::{ColumnMap, Field};
 use crate::diagnostic::{rules, Diagnostic, Location};
 use crate::m365::entra::{password_problem, InitialPassword};
 use crate::normalize::text::needs_formula_guard;
+use crate::read::RawRow;
 
-/// Takes the Password cell out of a row's cells, leaving it empty as a privacy-blocked cell is: the
-/// review, rejected.csv, the reports and the stored rows never hold it. Empty when no column is mapped.
-pub fn take_password(cells: &mut [String], columns: &ColumnMap) -> String {
-    columns
-        .column(Field::Password)
-        .and_then(|c| cells.get_mut(c.index - 1))
+/// What stands in a cell that may hold a password out of its column.
+pub const HIDDEN: &str = "(hidden: the file has a Password column)";
+
+/// Takes the Password cell out of a row, leaving it empty as a privacy-blocked cell is: the review,
+/// rejected.csv, the reports and the stored rows never hold it. Empty when no column is mapped.
+///
+/// A row whose cells cannot be trusted may hold a password elsewhere: past the header's last column (a
+/// delimiter in an unquoted value moved the cells after it), or anywhere in a row read past an unclosed
+/// quote (it swallowed the lines after it). Those cells are hidden too; the row is rejected for its
+/// shape all the same (S004, S015).
+pub fn take_password(raw: &mut RawRow, columns: &ColumnMap, header_len: usize) -> String {
+    let Some(column) = columns.column(Field::Password) else {
+        return String::new();
+    };
+    let password = (raw.cells.get_mut(column.index - 1))
         .map(std::mem::take)
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let untrusted = match raw.unclosed_quote_until {
+        Some(_) => 0,
+        None => header_len,
+    };
+    for cell in raw.cells.iter_mut().skip(untrusted) {
+        if !cell.trim().is_empty() {
+            *cell = HIDDEN.to_string();
+        }
+    }
+    password
 }
 
 /// A password taken from a row, checked: the password, or the finding that names its cell (never its
@@ -70,9 +90,15 @@ mod tests {
 
     #[test]
     fn the_cell_is_emptied_and_a_refused_password_is_named_by_its_cell_only() {
-        let mut cells = vec!["S1".to_string(), "short1A".to_string()];
-        let value = take_password(&mut cells, &columns());
-        assert_eq!(cells, ["S1", ""]);
+        let mut raw = RawRow {
+            row: 7,
+            cells: vec!["S1".to_string(), "short1A".to_string()],
+            invalid_cells: Vec::new(),
+            unclosed_quote_until: None,
+            number_cells: Vec::new(),
+        };
+        let value = take_password(&mut raw, &columns(), 2);
+        assert_eq!(raw.cells, ["S1", ""]);
         let row = Location {
             row: Some(7),
             ..Location::file("export.csv")
@@ -89,5 +115,34 @@ mod tests {
         }
         let (given, none) = check_password("Abcdef12!".into(), &columns(), &row);
         assert!(given.is_some() && none.is_none());
+    }
+
+    #[test]
+    fn cells_that_may_hold_a_password_out_of_its_column_are_hidden() {
+        // "An,Maes" unquoted: the password moved past the header.
+        let mut ragged = RawRow {
+            row: 2,
+            cells: vec![
+                "S1".into(),
+                "An".into(),
+                "Maes".into(),
+                "Secret-Pass1".into(),
+            ],
+            invalid_cells: Vec::new(),
+            unclosed_quote_until: None,
+            number_cells: Vec::new(),
+        };
+        let value = take_password(&mut ragged, &columns(), 3);
+        assert_eq!(value, "An");
+        assert_eq!(ragged.cells, ["S1", "", "Maes", HIDDEN]);
+        let mut unclosed = RawRow {
+            row: 3,
+            cells: vec!["S2\nS3,Bo,Secret-Pass2".into(), "".into()],
+            unclosed_quote_until: Some(4),
+            invalid_cells: Vec::new(),
+            number_cells: Vec::new(),
+        };
+        take_password(&mut unclosed, &columns(), 3);
+        assert_eq!(unclosed.cells, [HIDDEN, ""]);
     }
 }

@@ -202,7 +202,7 @@ impl RowReader {
             return;
         }
         // Before anything else sees the row: a password goes no further than its check.
-        let password = take_password(&mut raw.cells, &self.columns);
+        let password = take_password(&mut raw, &self.columns, self.header.len());
         // Empty rows are rows, wherever they are: counted and reported like any other.
         self.rows += 1;
         if raw.is_empty() {
