@@ -106,7 +106,11 @@ fn say_what_was_written(
                 .map(|n| format!(" ({n} {})", if n == 1 { "user" } else { "users" }))
                 .unwrap_or_default();
             let path = args.out.join(&file.file);
-            let _ = writeln!(stderr, "wrote {}{users}", path.display());
+            let secret = match file.secret {
+                true => " holding initial passwords: delete it once it is uploaded",
+                false => "",
+            };
+            let _ = writeln!(stderr, "wrote {}{users}{secret}", path.display());
         }
     }
     let summary_line = |wrote| report::text::summary_line(&plan.summary, plan.inputs.len(), wrote);

@@ -155,10 +155,11 @@ const SYMBOLS: &[u8] = b"!#$%&*?_";
 /// kinds, so every password that does is as likely as any other.
 fn generate(length: usize) -> io::Result<String> {
     let alphabet: Vec<u8> = [LOWER, UPPER, DIGITS, SYMBOLS].concat();
+    let mut random = RandomBytes::default();
     loop {
         let mut password = String::with_capacity(length);
         while password.len() < length {
-            let index = unbiased_index(alphabet.len())?;
+            let index = random.index_below(alphabet.len())?;
             password.push(char::from(alphabet[index]));
         }
         if kinds_of(&password) == KINDS {
@@ -167,15 +168,33 @@ fn generate(length: usize) -> io::Result<String> {
     }
 }
 
-/// An index below `n` (at most 256), every one equally likely: random bytes at or past the largest
-/// multiple of `n` are drawn again (rejection sampling), so no index is favoured by the modulo.
-fn unbiased_index(n: usize) -> io::Result<usize> {
-    let limit = 256 - 256 % n;
-    loop {
-        let mut byte = [0u8; 1];
-        getrandom::fill(&mut byte).map_err(|e| io::Error::other(e.to_string()))?;
-        if usize::from(byte[0]) < limit {
-            return Ok(usize::from(byte[0]) % n);
+/// Bytes from the operating system's secure random source, asked for a block at a time.
+#[derive(Default)]
+struct RandomBytes {
+    block: [u8; 32],
+    /// The bytes of `block` used so far; a new block is asked for once all are.
+    used: usize,
+}
+
+impl RandomBytes {
+    fn next_byte(&mut self) -> io::Result<u8> {
+        if self.used == 0 || self.used == self.block.len() {
+            getrandom::fill(&mut self.block).map_err(|e| io::Error::other(e.to_string()))?;
+            self.used = 0;
+        }
+        self.used += 1;
+        Ok(self.block[self.used - 1])
+    }
+
+    /// An index below `n` (at most 256), every one equally likely: bytes at or past the largest multiple
+    /// of `n` are drawn again (rejection sampling), so no index is favoured by the modulo.
+    fn index_below(&mut self, n: usize) -> io::Result<usize> {
+        let limit = 256 - 256 % n;
+        loop {
+            let byte = usize::from(self.next_byte()?);
+            if byte < limit {
+                return Ok(byte % n);
+            }
         }
     }
 }
@@ -299,6 +318,21 @@ mod tests {
             assert!(seen.insert(password));
         }
         assert_eq!([LOWER, UPPER, DIGITS, SYMBOLS].concat().len(), 64);
+    }
+
+    #[test]
+    fn every_index_is_as_likely_as_any_other() {
+        // 10 does not divide 256: bytes 250 to 255 are drawn again, so each index has 25 bytes of 250.
+        let mut random = RandomBytes::default();
+        let mut counts = [0usize; 10];
+        for _ in 0..20_000 {
+            counts[random.index_below(10).unwrap()] += 1;
+        }
+        // Each is expected 2,000 times, with a standard deviation of about 42.
+        assert!(
+            counts.iter().all(|&c| (1_700..=2_300).contains(&c)),
+            "{counts:?}"
+        );
     }
 
     #[test]
