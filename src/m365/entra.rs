@@ -95,18 +95,21 @@ impl InitialPassword {
     }
 }
 
-/// The kinds of characters Microsoft Entra counts, of which a password needs three.
+/// The kinds of characters Microsoft Entra counts (lower case, upper case, digits, symbols).
 const KINDS: usize = 4;
-const MIN_CHARS: usize = 8;
-const MAX_CHARS: usize = 256;
+/// How many kinds a password needs.
+pub const MIN_PASSWORD_KINDS: usize = 3;
+/// A password's length in characters, at least and at most.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+pub const MAX_PASSWORD_CHARS: usize = 256;
 
 /// What is wrong with a password by Microsoft Entra's rules, in words that never repeat it; `None` when it
 /// meets them. The tenant's banned-password list may refuse more, which no offline check can know.
 pub fn password_problem(password: &str) -> Option<String> {
     let chars = password.chars().count();
-    if !(MIN_CHARS..=MAX_CHARS).contains(&chars) {
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars) {
         return Some(format!(
-            "the initial password has {chars} characters; Microsoft Entra needs {MIN_CHARS} to {MAX_CHARS}"
+            "the initial password has {chars} characters; Microsoft Entra needs {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS}"
         ));
     }
     // Letters, digits, the symbols of concept-sspr-policy.md and the blank: printable ASCII, all of it.
@@ -117,9 +120,9 @@ pub fn password_problem(password: &str) -> Option<String> {
         );
     }
     let kinds = kinds_of(password);
-    if kinds < 3 {
+    if kinds < MIN_PASSWORD_KINDS {
         return Some(format!(
-            "the initial password has {kinds} of the {KINDS} kinds of characters (lower case, upper case, digits, symbols); Microsoft Entra needs 3"
+            "the initial password has {kinds} of the {KINDS} kinds of characters (lower case, upper case, digits, symbols); Microsoft Entra needs {MIN_PASSWORD_KINDS}"
         ));
     }
     None
