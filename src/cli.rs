@@ -102,8 +102,8 @@ pub enum Command {
 }
 
 const CONVERT_ABOUT: &str = "Convert salesperson exports into Microsoft 365 import files and a manifest.\n\n\
-Writes into --out: m365-users.csv (or m365-users-001.csv, -002.csv... past 249 users, and one file per country), \
-manifest.json, review.xlsx, role-assignments.csv, coupling.csv and next-steps.txt. Every row is written, \
+Writes into --out: m365-users.csv (or m365-users-001.csv, -002.csv... past 249 users, and one file per country; \
+with --target entra, entra-users.csv for Microsoft Entra's Bulk create instead), manifest.json, review.xlsx, role-assignments.csv, coupling.csv and next-steps.txt. Every row is written, \
 skipped or rejected, with the reason in the report on stderr. When an input has errors only review.xlsx is \
 written (exit code 1), unless --keep-going.";
 
@@ -235,6 +235,19 @@ pub struct SettingsArgs {
     /// application user) or on-premises (a licensed, non-interactive integration user) [default: online]
     #[arg(long, value_enum)]
     pub deployment: Option<DeploymentArg>,
+
+    /// The file the new users go into: the Microsoft 365 admin center's import files, or Microsoft
+    /// Entra's bulk-create file with usage locations and initial passwords [default: m365]
+    #[arg(long, value_enum)]
+    pub target: Option<TargetArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    /// m365-users*.csv for Active users > Add multiple users (at most 249 users a file, one country each)
+    M365,
+    /// entra-users.csv for Microsoft Entra's Users > Bulk operations > Bulk create (holds passwords)
+    Entra,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -358,7 +371,8 @@ pub struct InputArgs {
     pub delimiter: Option<String>,
 
     /// Read FIELD from the column headed HEADER (repeatable); FIELD is one of: code, name, email, email2,
-    /// phone, job-title, commission, blocked, privacy-blocked, coupled, department, country, company
+    /// phone, job-title, commission, blocked, privacy-blocked, coupled, department, country, company,
+    /// password (initial passwords, with --target entra)
     #[arg(long = "map", value_name = "FIELD=HEADER")]
     pub map: Vec<String>,
 

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::cli::{DeploymentArg, SettingsArgs, TransliterationArg};
+use crate::cli::{DeploymentArg, SettingsArgs, TargetArg, TransliterationArg};
 use crate::error::{Error, Result};
+use crate::m365::entra::Target;
 use crate::normalize::{Transliteration, UserNamePattern};
 use crate::plan::accounts::{
     Account, AccountName, AccountPolicy, CountryCode, Deployment, Licence, RoleRule,
@@ -49,6 +50,8 @@ pub struct Config {
     /// Input file = its Business Central company, as `--company FILE=COMPANY`.
     #[serde(default)]
     pub companies: BTreeMap<String, String>,
+    /// The file the new users go into, as `--target`: "m365" or "entra".
+    pub target: Option<Target>,
 }
 
 /// The administrator or the integration user.
@@ -142,6 +145,8 @@ pub struct Settings {
     pub column_map: Vec<(String, String)>,
     /// FILE=COMPANY pairs from the `[companies]` table, before `--company`.
     pub companies: Vec<(String, String)>,
+    /// `--target` over `target`.
+    pub target: Target,
 }
 
 impl Settings {
@@ -172,6 +177,11 @@ impl Settings {
                 .iter()
                 .map(|(file, company)| (file.clone(), company.clone()))
                 .collect(),
+            target: match args.target {
+                Some(TargetArg::M365) => Target::M365,
+                Some(TargetArg::Entra) => Target::Entra,
+                None => config.target.unwrap_or_default(),
+            },
             config: path,
         })
     }

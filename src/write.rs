@@ -21,7 +21,8 @@ pub fn is_output_file_name(name: &str) -> bool {
             | "role-assignments.csv"
             | "coupling.csv"
             | "next-steps.txt"
-    ) || (name.starts_with("m365-users") && name.ends_with(".csv"))
+    ) || ((name.starts_with("m365-users") || name.starts_with("entra-users"))
+        && name.ends_with(".csv"))
 }
 
 /// Refuses an output folder that would lose something: one that holds other files, one that holds an

@@ -8,6 +8,7 @@ use crate::cli::ConvertArgs;
 use crate::cmd::{prepare, Ending, ReportSink};
 use crate::config::Settings;
 use crate::error::{Error, Result};
+use crate::m365::entra::{EntraFileWriter, GivenPasswords, Target};
 use crate::m365::format::ImportFileWriter;
 use crate::manifest::views::{self, Views};
 use crate::manifest::{self, has_record, Accounts, FileRecord, Manifest, RecordSpool};
@@ -38,7 +39,8 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
     // The report first, before any output is written.
     let mut report = ReportSink::new(&plan, args.report, !blocked, output, stderr)?;
     let accounts = Accounts::new(&options.accounts, options.existing.as_ref());
-    let mut writers = Writers::new(&plan, &staging, &accounts, blocked, &args.out)?;
+    let passwords = std::mem::take(&mut plan.passwords);
+    let mut writers = Writers::new(&plan, &staging, &accounts, blocked, (&args.out, passwords))?;
     let policy = &options.accounts;
     let mut progress = crate::progress::Progress::new(output.progress);
     progress.stage("writing the outputs:");
@@ -104,7 +106,11 @@ fn say_what_was_written(
                 .map(|n| format!(" ({n} {})", if n == 1 { "user" } else { "users" }))
                 .unwrap_or_default();
             let path = args.out.join(&file.file);
-            let _ = writeln!(stderr, "wrote {}{users}", path.display());
+            let secret = match file.secret {
+                true => " holding initial passwords: delete it once it is uploaded",
+                false => "",
+            };
+            let _ = writeln!(stderr, "wrote {}{users}{secret}", path.display());
         }
     }
     let summary_line = |wrote| report::text::summary_line(&plan.summary, plan.inputs.len(), wrote);
@@ -129,22 +135,40 @@ fn say_what_was_written(
 /// The import files, written as their users go by: one open file per country at a time.
 struct ImportFiles<'s> {
     staging: &'s Staging,
-    open: BTreeMap<usize, ImportFileWriter<StagedFile<'s>>>,
+    open: BTreeMap<usize, UsersFile<'s>>,
     written: BTreeMap<usize, FileRecord>,
+    target: Target,
+    /// The passwords a mapped column gave (Microsoft Entra's file).
+    passwords: GivenPasswords,
+}
+
+/// One file the new users go into, as `--target` has it.
+enum UsersFile<'s> {
+    M365(ImportFileWriter<StagedFile<'s>>),
+    Entra(EntraFileWriter<StagedFile<'s>>),
 }
 
 impl<'s> ImportFiles<'s> {
-    fn add(&mut self, entry: &Entry, batches: &[Batch]) -> Result<()> {
+    fn add(&mut self, entry: &Entry, batches: &[Batch], policy: &AccountPolicy) -> Result<()> {
         let (Some(index), Some(row)) = (entry.batch, entry.import()) else {
             return Ok(());
         };
         if !self.open.contains_key(&index) {
             self.open_file(index, batches)?;
         }
-        if let Some(writer) = self.open.get_mut(&index) {
-            writer
-                .add(&row)
-                .map_err(|e| Error::io(&batches[index].file_name, e))?;
+        let failed = |e| Error::io(&batches[index].file_name, e);
+        match self.open.get_mut(&index) {
+            Some(UsersFile::M365(writer)) => writer.add(&row).map_err(failed)?,
+            Some(UsersFile::Entra(writer)) => {
+                let row_number = entry.location.row.unwrap_or(0);
+                let password = (self.passwords)
+                    .for_row(entry.input, row_number)
+                    .map_err(failed)?;
+                // The usage location the manifest gives the new user.
+                let usage_location = policy.usage_location_for(&entry.salesperson);
+                (writer.add(&row, usage_location.as_deref(), &password)).map_err(failed)?;
+            }
+            None => {}
         }
         Ok(())
     }
@@ -161,22 +185,31 @@ impl<'s> ImportFiles<'s> {
             self.close(i, batches)?;
         }
         let file = self.staging.create(&batches[index].file_name)?;
-        let writer =
-            ImportFileWriter::new(file).map_err(|e| Error::io(&batches[index].file_name, e))?;
+        let failed = |e| Error::io(&batches[index].file_name, e);
+        let writer = match self.target {
+            Target::M365 => UsersFile::M365(ImportFileWriter::new(file).map_err(failed)?),
+            Target::Entra => UsersFile::Entra(EntraFileWriter::new(file).map_err(failed)?),
+        };
         self.open.insert(index, writer);
         Ok(())
     }
 
     fn close(&mut self, index: usize, batches: &[Batch]) -> Result<()> {
-        if let Some(writer) = self.open.remove(&index) {
-            let batch = &batches[index];
-            let file = writer
-                .finish()
-                .map_err(|e| Error::io(&batch.file_name, e))?;
-            let written = file.finish()?;
-            let record = FileRecord::output(written, Some(batch.users), batch.country.clone());
-            self.written.insert(index, record);
-        }
+        let batch = &batches[index];
+        let failed = |e| Error::io(&batch.file_name, e);
+        let record = match self.open.remove(&index) {
+            Some(UsersFile::M365(writer)) => {
+                let written = writer.finish().map_err(failed)?.finish()?;
+                FileRecord::output(written, Some(batch.users), batch.country.clone())
+            }
+            // Its passwords differ on every run: listed without a hash (see FileRecord::secret).
+            Some(UsersFile::Entra(writer)) => {
+                let written = writer.finish().map_err(failed)?.finish()?;
+                FileRecord::secret(written, batch.users)
+            }
+            None => return Ok(()),
+        };
+        self.written.insert(index, record);
         Ok(())
     }
 
@@ -214,7 +247,7 @@ impl<'s> Writers<'s> {
         staging: &'s Staging,
         accounts: &Accounts,
         blocked: bool,
-        out: &'s Path,
+        (out, passwords): (&'s Path, GivenPasswords),
     ) -> Result<Self> {
         let review = ReviewWriter::new(&plan.facts(), !blocked, Some(staging.dir()))
             .map_err(report::review::failed(out.join("review.xlsx")))?;
@@ -246,6 +279,8 @@ impl<'s> Writers<'s> {
             staging,
             open: BTreeMap::new(),
             written: BTreeMap::new(),
+            target: plan.target,
+            passwords,
         };
         Ok(Writers {
             out,
@@ -275,7 +310,7 @@ impl<'s> Writers<'s> {
         policy: &AccountPolicy,
     ) -> Result<()> {
         let out = self.out;
-        self.imports.add(entry, facts.batches)?;
+        self.imports.add(entry, facts.batches, policy)?;
         if let Some(rejected) = self.rejected.as_mut() {
             rejected
                 .add(entry, &facts.inputs[entry.input])
@@ -322,7 +357,8 @@ impl<'s> Writers<'s> {
         drop(review);
         if let Some(records) = self.records {
             let inputs = input_records(plan, settings, options)?;
-            let written = write_views(records.views, plan, staging, accounts)?;
+            let views = records.views.for_target(plan.target);
+            let written = write_views(views, plan, staging, accounts)?;
             let mut manifest = Manifest::new(
                 (records.people.finish(), records.salespeople.finish()),
                 &options.domains,
@@ -361,6 +397,7 @@ fn input_records(
             users: None,
             country: None,
             holds: None,
+            secret: false,
         });
     }
     let config = settings.config.iter().map(|p| (p, None));
@@ -379,6 +416,7 @@ fn input_records(
             users,
             country: None,
             holds,
+            secret: false,
         });
     }
     Ok(inputs)

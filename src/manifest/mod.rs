@@ -98,6 +98,8 @@ pub struct SalespeoplePolicy {
 #[derive(Debug, Clone, Serialize)]
 pub struct FileRecord {
     pub file: String,
+    /// Empty, and left out, for a file that holds secrets (see [`FileRecord::secret`]).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub sha256: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
@@ -111,6 +113,9 @@ pub struct FileRecord {
     /// What the file is, for the --existing file (e.g. "a Microsoft Entra Download users file").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holds: Option<String>,
+    /// The file holds initial passwords: delete it after the upload.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
 }
 
 impl FileRecord {
@@ -128,6 +133,18 @@ impl FileRecord {
             users,
             country,
             holds: None,
+            secret: false,
+        }
+    }
+
+    /// The record of an output that holds initial passwords (Microsoft Entra's file): listed with
+    /// `secret: true` and no SHA-256. Its passwords are new on every run, so a hash would change from run
+    /// to run and make the manifest differ; and a hash of a file of passwords is no thing to pass around.
+    pub fn secret(written: crate::write::WrittenFile, users: usize) -> Self {
+        FileRecord {
+            sha256: String::new(),
+            secret: true,
+            ..FileRecord::output(written, Some(users), None)
         }
     }
 }

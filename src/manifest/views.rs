@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::m365::entra::Target;
 use crate::manifest::{Accounts, PersonRecord, SalespersonRecord, SpecialAccount};
 
 pub const ROLE_ASSIGNMENTS: &str = "role-assignments.csv";
@@ -175,6 +176,8 @@ pub struct Views<W: Write> {
     /// Existing users who hold a Sales licence already.
     held: Spool,
     dir: PathBuf,
+    /// Which file the new users are imported from.
+    target: Target,
 }
 
 impl<W: Write> Views<W> {
@@ -253,7 +256,13 @@ impl<W: Write> Views<W> {
             left: Spool::new(dir)?,
             held: Spool::new(dir)?,
             dir: dir.to_path_buf(),
+            target: Target::default(),
         })
+    }
+
+    /// The views of a run whose new users go into `target`'s file (next-steps.txt's import step).
+    pub fn for_target(self, target: Target) -> Self {
+        Views { target, ..self }
     }
 
     /// Adds one salesperson's record, with the person it starts, if any.
@@ -417,6 +426,7 @@ impl<W: Write> Views<W> {
             coupled,
             left,
             held,
+            target,
             ..
         } = self;
         let failed = |e: io::Error| crate::error::Error::io(NEXT_STEPS, e);
@@ -432,6 +442,7 @@ impl<W: Write> Views<W> {
             couplings,
             coupled,
             left,
+            target,
         });
         write(NEXT_STEPS, &mut |out| match lists.take() {
             Some(lists) => next_steps(out, accounts, generator, import_files, lists),
@@ -468,6 +479,7 @@ struct Lists {
     couplings: BTreeMap<String, Spool>,
     coupled: Spool,
     left: Spool,
+    target: Target,
 }
 
 /// The documented steps in order, with this run's files and names filled in.
@@ -493,7 +505,10 @@ fn next_steps(
     writeln!(out, "Business Central {}.\n", deployment_words(accounts))?;
     administrator_step(out, accounts)?;
     integration_user_step(out, accounts)?;
-    import_step(out, import_files, lists.new_users, lists.existing)?;
+    match lists.target {
+        Target::M365 => import_step(out, import_files, lists.new_users, lists.existing)?,
+        Target::Entra => entra_import_step(out, import_files, lists.new_users, lists.existing)?,
+    }
     licence_step(out, lists.people, lists.licences, lists.held)?;
     roles_step(out, lists.roles)?;
     coupling_step(out, lists.couplings, lists.coupled, lists.left)
@@ -587,6 +602,37 @@ fn import_step(
     }
     if existing.count > 0 {
         writeln!(out, "   Already in the tenant, not imported again:")?;
+        let whole_list = "role-assignments.csv (User status \"existing\")";
+        existing.list_or_point(out, "existing users", whole_list)?;
+    }
+    writeln!(out)
+}
+
+/// The import step for Microsoft Entra's bulk-create file: where to upload it, and what to do with the
+/// passwords it holds.
+fn entra_import_step(
+    out: &mut dyn Write,
+    entra_files: &[&str],
+    new_users: Spool,
+    existing: Spool,
+) -> io::Result<()> {
+    writeln!(out, "3. Create the salespeople's users in Microsoft Entra")?;
+    if new_users.count == 0 {
+        writeln!(out, "   No new users in this run.")?;
+    } else {
+        writeln!(
+            out,
+            "   Entra admin center > Users > All users > Bulk operations > Bulk create; upload {}:",
+            entra_files.join(", then ")
+        )?;
+        new_users.list_or_point(out, "new users", "each Entra file")?;
+        writeln!(
+            out,
+            "   The file holds each new user's initial password, and nothing else this run wrote does. Give each\n   person theirs safely (in person, or by a channel apart from the user name; never the file itself),\n   and delete the file once the upload has succeeded.\n   This path assigns no licence and sends no invitation: the licences come in step 4."
+        )?;
+    }
+    if existing.count > 0 {
+        writeln!(out, "   Already in the tenant, not created again:")?;
         let whole_list = "role-assignments.csv (User status \"existing\")";
         existing.list_or_point(out, "existing users", whole_list)?;
     }
