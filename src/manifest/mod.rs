@@ -4,6 +4,7 @@
 //! The schema is versioned ([`SCHEMA_VERSION`]) and documented in README.md; a change that removes or
 //! renames a key raises the version.
 
+pub mod online;
 pub mod views;
 
 use std::io::Write;
@@ -352,7 +353,7 @@ pub fn record(
 
 /// The coupling of a salesperson with the Sales user `upn`, in the salesperson's company.
 fn coupling_of(sp: &crate::normalize::salesperson::Salesperson, upn: &str) -> Coupling {
-    Coupling {
+    let mut coupling = Coupling {
         bc_company: sp.company.clone(),
         bc_table: 13,
         bc_code: sp.code.clone(),
@@ -361,17 +362,20 @@ fn coupling_of(sp: &crate::normalize::salesperson::Salesperson, upn: &str) -> Co
         sales_user: upn.to_string(),
         bc_email_now: sp.email_in_bc.clone(),
         bc_email_after_sync: upn.to_string(),
-        note: (sp.email_in_bc != *upn).then(|| {
-            if sp.email_in_bc.is_empty() {
-                format!("BC's Email is empty; the first synchronisation fills it with {upn}")
-            } else {
-                format!(
-                    "BC's Email changes from {} to {upn} at the first synchronisation",
-                    sp.email_in_bc
-                )
-            }
-        }),
-    }
+        note: None,
+    };
+    coupling.note = match online::coupling_by_hand(&coupling) {
+        Some(reason) => Some(format!("Set Up Coupling by hand: {reason}")),
+        None if sp.email_in_bc.is_empty() => Some(format!(
+            "BC's Email is empty; the coupling package sets it to {upn}"
+        )),
+        None if sp.email_in_bc != *upn => Some(format!(
+            "BC's Email changes from {} to {upn} with the coupling package",
+            sp.email_in_bc
+        )),
+        None => None,
+    };
+    coupling
 }
 
 /// Writes the manifest's records (people or salespeople) to a spool as the rows go by, each as pretty JSON indented to its
