@@ -190,6 +190,9 @@ pub struct Coupling {
     pub bc_email_now: String,
     pub bc_email_after_sync: String,
     pub note: Option<String>,
+    /// Why the coupling package and Match-Based Coupling cannot couple this salesperson, who then needs
+    /// Set Up Coupling by hand; null when they can.
+    pub by_hand: Option<String>,
 }
 
 /// A salesperson record of a person, as the person's record lists it.
@@ -308,7 +311,7 @@ pub fn record(
     // Only a Business Central salesperson (with a Code) is coupled; users read from an import file are not.
     let coupling = (upn.as_ref())
         .filter(|_| coupled_here && !sp.code.is_empty())
-        .map(|upn| coupling_of(sp, upn));
+        .map(|upn| coupling_of(sp, upn, held.and_then(|h| h.primary_email.as_deref())));
     let private = entry.outcome == Outcome::Skipped(SkipReason::PrivacyBlocked);
     let personal = |value: &str| (!private).then(|| value.to_string());
     let usage_location = held
@@ -352,7 +355,14 @@ pub fn record(
 }
 
 /// The coupling of a salesperson with the Sales user `upn`, in the salesperson's company.
-fn coupling_of(sp: &crate::normalize::salesperson::Salesperson, upn: &str) -> Coupling {
+/// The coupling of a salesperson with the Sales user `upn`, in the salesperson's company; `primary_email`
+/// is the existing user's e-mail address when it is not its user name.
+fn coupling_of(
+    sp: &crate::normalize::salesperson::Salesperson,
+    upn: &str,
+    primary_email: Option<&str>,
+) -> Coupling {
+    let by_hand = online::coupling_by_hand(upn, primary_email);
     let mut coupling = Coupling {
         bc_company: sp.company.clone(),
         bc_table: 13,
@@ -363,8 +373,9 @@ fn coupling_of(sp: &crate::normalize::salesperson::Salesperson, upn: &str) -> Co
         bc_email_now: sp.email_in_bc.clone(),
         bc_email_after_sync: upn.to_string(),
         note: None,
+        by_hand,
     };
-    coupling.note = match online::coupling_by_hand(&coupling) {
+    coupling.note = match &coupling.by_hand {
         Some(reason) => Some(format!("Set Up Coupling by hand: {reason}")),
         None if sp.email_in_bc.is_empty() => Some(format!(
             "BC's Email is empty; the coupling package sets it to {upn}"

@@ -18,7 +18,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 use serde::Serialize;
 
 use crate::manifest::views::ExcelCsv;
-use crate::manifest::{Coupling, SalespersonRecord};
+use crate::manifest::SalespersonRecord;
 
 pub const SET_LICENCES: &str = "set-licences.ps1";
 pub const LICENCES: &str = "licences.csv";
@@ -72,11 +72,19 @@ pub fn is_guid(value: &str) -> bool {
             .all(|(group, len)| group.len() == len && group.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
-/// Why a salesperson cannot be coupled by the package and Match-Based Coupling, but needs Set Up
-/// Coupling by hand; `None` when the package and the match couple it.
-pub fn coupling_by_hand(coupling: &Coupling) -> Option<&'static str> {
-    (coupling.sales_user.chars().count() > BC_EMAIL_MAX)
-        .then_some("the user name is longer than the 80 characters Business Central's E-Mail holds")
+/// Why a salesperson cannot be coupled by the package (which sets E-Mail to the user name `upn`) and
+/// Match-Based Coupling (which compares E-Mail with the Sales user's primary email), but needs Set Up
+/// Coupling by hand; `None` when the package and the match couple it. `primary_email`: the existing
+/// user's e-mail address when it is not its user name.
+pub fn coupling_by_hand(upn: &str, primary_email: Option<&str>) -> Option<String> {
+    if upn.chars().count() > BC_EMAIL_MAX {
+        return Some(format!(
+            "the user name is longer than the {BC_EMAIL_MAX} characters Business Central's E-Mail holds"
+        ));
+    }
+    primary_email.map(|mail| {
+        format!("the user's primary email in Sales is {mail}, not its user name, so Match-Based Coupling on E-Mail finds no match")
+    })
 }
 
 /// The file-safe form of a company name for `coupling-<company>.xlsx`: characters Windows or a shell
@@ -154,11 +162,7 @@ impl<W: Write> OnlineSteps<W> {
                 self.roles.row(&[upn, name, role, unit])?;
             }
         }
-        if let Some(c) = s
-            .coupling
-            .as_ref()
-            .filter(|c| coupling_by_hand(c).is_none())
-        {
+        if let Some(c) = s.coupling.as_ref().filter(|c| c.by_hand.is_none()) {
             let spool = match self.couplings.entry(c.bc_company.clone()) {
                 std::collections::btree_map::Entry::Occupied(spool) => spool.into_mut(),
                 std::collections::btree_map::Entry::Vacant(slot) => {

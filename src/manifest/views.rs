@@ -354,10 +354,10 @@ impl<W: Write> Views<W> {
             if let Some(note) = &c.note {
                 spool.note(format_args!("     note: {note}"))?;
             }
-            if let Some(reason) = online::coupling_by_hand(c) {
+            if let Some(reason) = &c.by_hand {
                 let name = s.name.as_deref().unwrap_or_default();
                 self.by_hand.line(format_args!(
-                    "   - {name} (company {}, Code {}) -> {}: {reason}",
+                    "   - {name} (company {}, Code {}) -> {}\n     {reason}",
                     c.bc_company, c.bc_code, c.sales_user
                 ))?;
             }
