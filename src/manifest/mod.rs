@@ -4,6 +4,7 @@
 //! The schema is versioned ([`SCHEMA_VERSION`]) and documented in README.md; a change that removes or
 //! renames a key raises the version.
 
+pub mod excel_csv;
 pub mod online;
 pub mod views;
 

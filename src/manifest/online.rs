@@ -17,7 +17,7 @@ use std::path::Path;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 use serde::Serialize;
 
-use crate::manifest::views::ExcelCsv;
+use crate::manifest::excel_csv::ExcelCsv;
 use crate::manifest::SalespersonRecord;
 
 pub const SET_LICENCES: &str = "set-licences.ps1";

@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::m365::batch::Batch;
+use crate::manifest::excel_csv::ExcelCsv;
 use crate::manifest::online::{self, OnlineSettings};
 use crate::manifest::{Accounts, PersonRecord, SalespersonRecord, SpecialAccount};
 
@@ -103,33 +104,6 @@ impl Spool {
             "   {} {what}: {whole_list} lists each one.",
             self.count
         )
-    }
-}
-
-/// A CSV as Excel opens it without asking: UTF-8 with BOM, CRLF, quotes only where needed.
-pub(crate) struct ExcelCsv<W: Write> {
-    writer: csv::Writer<W>,
-}
-
-impl<W: Write> ExcelCsv<W> {
-    pub(crate) fn new(out: W, header: &[&str]) -> io::Result<Self> {
-        Ok(ExcelCsv {
-            writer: crate::m365::format::microsoft_csv_writer(out, header)?,
-        })
-    }
-
-    /// One row, every cell guarded: a value from the input or from the config file (a role, a business
-    /// unit) that a spreadsheet would run as a formula gets a leading apostrophe.
-    pub(crate) fn row(&mut self, row: &[&str]) -> io::Result<()> {
-        let safe = row
-            .iter()
-            .map(|cell| crate::normalize::text::spreadsheet_safe(cell));
-        self.writer.write_record(safe.map(|c| c.into_owned()))?;
-        Ok(())
-    }
-
-    pub(crate) fn finish(self) -> io::Result<W> {
-        self.writer.into_inner().map_err(|e| e.into_error())
     }
 }
 
