@@ -355,7 +355,11 @@ fn next_steps_cover_the_manifest(out: &Path) {
             Some(licence) => {
                 let heading = licences
                     .iter()
-                    .position(|l| *l == format!("   Licence {licence} to:"))
+                    // By the admin center's product name and the SKU, or the SKU alone.
+                    .position(|l| {
+                        l.ends_with(&format!(" ({licence}) to:"))
+                            || *l == format!("   Licence {licence} to:")
+                    })
                     .unwrap();
                 let location = match s["usage_location"].as_str() {
                     Some(code) => format!("usage location {code}"),

@@ -364,13 +364,15 @@ fn next_steps_names_the_wizard_choices_and_the_scripts_and_couples_after_licensi
     let ran = two_companies();
     let steps = text(&ran, "next-steps.txt");
     for file in ["m365-users-BE.csv", "m365-users-NL.csv"] {
-        let line = steps
-            .lines()
-            .find(|l| l.starts_with(&format!("   - {file} (")))
+        let at = steps
+            .find(&format!("   - {file}, "))
             .unwrap_or_else(|| panic!("no wizard line for {file}:\n{steps}"));
+        let choice = steps[at..].lines().take(2).collect::<Vec<_>>().join("\n");
         assert!(
-            line.contains("licence \"Dynamics 365 Sales Enterprise\" (DYN365_ENTERPRISE_SALES)"),
-            "{line}"
+            choice.ends_with(
+                ":\n     licence \"Dynamics 365 Sales Enterprise\" (DYN365_ENTERPRISE_SALES)"
+            ),
+            "{choice}"
         );
     }
     assert!(steps.contains("location Belgium (BE)"), "{steps}");
@@ -397,7 +399,9 @@ fn the_environment_licence_group_and_role_names_come_from_flags_and_the_config_f
     assert_eq!(settings["licence_group"], group);
     let steps = text(&ran, "next-steps.txt");
     assert!(steps.contains(&format!("adds the users to the group {group}")));
-    assert!(steps.contains("in the environment https://contoso.crm4.dynamics.com"));
+    assert!(
+        steps.contains("gives the roles in\n   the environment https://contoso.crm4.dynamics.com,")
+    );
 
     // Without an environment, the roles step says how to give one.
     let ran = Run::convert("fixtures/bc-salespeople-en.csv")

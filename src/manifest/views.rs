@@ -377,6 +377,9 @@ impl<W: Write> Views<W> {
             .as_deref()
             .map(|b| format!(" (business unit {b})"))
             .unwrap_or_default();
+        if !s.business_unit.as_deref().is_none_or(online::is_guid) {
+            self.roles.flagged += 1;
+        }
         let roles = s.roles.join(", ");
         self.roles
             .line(format_args!("   - {}: {roles}{unit}", upn(s)))
@@ -593,7 +596,7 @@ fn wizard_location(accounts: &Accounts, batch: &Batch) -> String {
             Some(name) => format!("location {name} ({code})"),
             None => format!("location {code}"),
         },
-        None => "the location most of them work in (no country known)".to_string(),
+        None => "the location where they work (no country known)".to_string(),
     }
 }
 
@@ -613,14 +616,23 @@ fn import_step(
             "   Admin center > Users > Active users > More > Add multiple users; upload each file in turn and pick\n   in the wizard:"
         )?;
         let licence = licence_words(&accounts.salespeople.licence);
-        for batch in batches {
-            let users = if batch.users == 1 { "user" } else { "users" };
+        // A country's files one after the other: one line for them all, so 40 files are not 80 lines.
+        for files in batches.chunk_by(|a, b| a.country == b.country) {
+            let users: usize = files.iter().map(|b| b.users).sum();
+            let users = if users == 1 {
+                "1 user".to_string()
+            } else {
+                format!("{users} users")
+            };
+            let (first, last) = (&files[0], &files[files.len() - 1]);
+            let names = match files.len() {
+                1 => first.file_name.clone(),
+                n => format!("{} to {} ({n} files)", first.file_name, last.file_name),
+            };
             writeln!(
                 out,
-                "   - {} ({} {users}): {}, licence {licence}",
-                batch.file_name,
-                batch.users,
-                wizard_location(accounts, batch)
+                "   - {names}, {users}: {},\n     licence {licence}",
+                wizard_location(accounts, first)
             )?;
         }
         writeln!(
@@ -690,15 +702,22 @@ fn roles_step(out: &mut dyn Write, online: &OnlineSettings, roles: Spool) -> io:
     writeln!(out, "5. Give the salespeople their security roles in Sales")?;
     if roles.count > 0 {
         let environment = match &online.environment {
-            Some(environment) => format!("in the environment {environment}"),
-            None => "with -Environment <URL> (no environment was set with --environment or in bc2m365.toml)"
+            Some(environment) => format!("the environment {environment}"),
+            None => "the environment given with -Environment <URL> (none was set with --environment\n   or in bc2m365.toml)"
                 .to_string(),
         };
         writeln!(
             out,
-            "   Once step 4 is done and the users appear in the environment, run {} (PowerShell 7, Power\n   Platform CLI pac) {environment}, with -WhatIf first:\n   it reads {} and logs each role to assign-roles-log.csv.",
+            "   Once step 4 is done and the users appear in the environment, run {} (PowerShell 7,\n   Power Platform CLI pac) with -WhatIf first, then without. It reads {}, gives the roles in\n   {environment}, and logs each role to assign-roles-log.csv.",
             online::ASSIGN_ROLES,
             online::ROLES
+        )?;
+    }
+    if roles.flagged > 0 {
+        writeln!(
+            out,
+            "   {} of them have a business unit given by name; pac takes its id: set business_unit in bc2m365.toml\n   (and in role_rules) to the id, or give their roles by hand.",
+            roles.flagged
         )?;
     }
     writeln!(
