@@ -370,7 +370,7 @@ fn next_steps_names_the_wizard_choices_and_the_scripts_and_couples_after_licensi
         let choice = steps[at..].lines().take(2).collect::<Vec<_>>().join("\n");
         assert!(
             choice.ends_with(
-                ":\n     licence \"Dynamics 365 Sales Enterprise\" (DYN365_ENTERPRISE_SALES)"
+                ",\n     licence \"Dynamics 365 Sales Enterprise\" (DYN365_ENTERPRISE_SALES)"
             ),
             "{choice}"
         );
