@@ -351,6 +351,11 @@ mod tests {
             config.columns.get("Email").map(String::as_str),
             Some("Courriel professionnel")
         );
+        assert_eq!(
+            config.role_names.get("Salesperson").map(String::as_str),
+            Some("Verkäufer")
+        );
+        assert!(config.licence_group.is_some() && config.environment.is_some());
     }
 
     #[test]
