@@ -95,6 +95,14 @@ if (-not (Get-Command pac -ErrorAction SilentlyContinue)) {
     throw 'The Power Platform CLI (pac) is not installed: dotnet tool install --global Microsoft.PowerApps.CLI.Tool'
 }
 
+# Runs pac with its arguments as an array, so a value is never read as code or as another option. What pac
+# writes to stderr is kept as text for the log, not raised as an error.
+function Invoke-Pac([string[]] $Arguments) {
+    $ErrorActionPreference = 'Continue'
+    $output = (& pac @Arguments 2>&1 | Out-String).Trim()
+    return [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
+}
+
 $Rows = @(Import-Csv -LiteralPath $DataPath -Encoding utf8)
 if ($Rows.Count -gt 0) {
     $missing = $Columns | Where-Object { $_ -notin $Rows[0].PSObject.Properties.Name }
@@ -107,7 +115,6 @@ foreach ($row in $Rows) {
     $role = Remove-FormulaGuard $row.Role
     $unit = Remove-FormulaGuard $row.BusinessUnit
     $shown = if ($RoleNames.ContainsKey($role)) { $RoleNames[$role] } else { $role }
-    # pac takes its arguments as an array: a value is never read as code or as another option.
     $arguments = @('admin', 'assign-user', '--environment', $Environment, '--user', $upn, '--role', $shown)
     if ($unit) {
         $unitId = [guid]::Empty
@@ -122,8 +129,9 @@ foreach ($row in $Rows) {
         Write-Step $upn 'role' 'whatif' $role
         continue
     }
-    $output = (& pac @arguments 2>&1 | Out-String).Trim()
-    if ($LASTEXITCODE -eq 0) {
+    $result = Invoke-Pac $arguments
+    $output = $result.Output
+    if ($result.ExitCode -eq 0) {
         Write-Step $upn 'role' 'done' $role
     }
     elseif ($output -match 'not found|does not exist|could not find') {

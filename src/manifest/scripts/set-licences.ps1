@@ -112,6 +112,8 @@ foreach ($user in $Users) {
         $Found[$user.Upn] = Get-MgUser -UserId $user.Upn -Property 'id,userPrincipalName,usageLocation'
     }
     catch {
+        # Only a user that is not there is "no such user": any other failure (sign-in, throttling) stops.
+        if ("$_" -notmatch 'Request_ResourceNotFound|does not exist') { throw }
         $Found[$user.Upn] = $null
     }
 }
