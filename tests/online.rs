@@ -113,6 +113,23 @@ fn every_script_parses_as_powershell_with_no_error_node() {
     assert!(!parse_errors("Write-Host \"open\nif ($true) {").is_empty());
 }
 
+/// PowerShell's variable names ignore case, so `$found` and `$Found` are one variable: a script that spells
+/// one name two ways is a script where one value silently overwrites another.
+#[test]
+fn every_variable_of_a_script_is_spelled_one_way() {
+    let ran = two_companies();
+    let variable = regex::Regex::new(r"\$[A-Za-z_][A-Za-z0-9_]*").unwrap();
+    for name in SCRIPTS {
+        let script = text(&ran, name);
+        let mut spellings: BTreeMap<String, std::collections::BTreeSet<&str>> = BTreeMap::new();
+        for found in variable.find_iter(&script) {
+            (spellings.entry(found.as_str().to_lowercase()).or_default()).insert(found.as_str());
+        }
+        let twice: Vec<_> = spellings.values().filter(|s| s.len() > 1).collect();
+        assert!(twice.is_empty(), "{name}: {twice:?}");
+    }
+}
+
 #[test]
 fn the_scripts_as_written() {
     let ran = two_companies();
@@ -417,6 +434,21 @@ fn the_environment_licence_group_and_role_names_come_from_flags_and_the_config_f
         .args(["--licence-group", "Sales licences"])
         .run()
         .assert_exit_saying(2, "\"Sales licences\" is not a group's object id");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bc2m365.toml");
+    std::fs::write(
+        &config,
+        "domains = [\"contoso.com\"]\nlicence_group = \"Sales\"\n",
+    )
+    .unwrap();
+    Run::convert("fixtures/bc-salespeople-en.csv")
+        .arg("--config")
+        .arg(&config)
+        .run()
+        .assert_exit_saying(
+            2,
+            &format!("licence_group in {}: \"Sales\"", config.display()),
+        );
 }
 
 #[test]

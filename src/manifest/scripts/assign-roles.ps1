@@ -64,19 +64,20 @@ function Remove-FormulaGuard([string] $Value) {
 }
 
 $Log = [System.Collections.Generic.List[object]]::new()
-function Write-Step([string] $User, [string] $Step, [string] $Result, [string] $Detail) {
+function Write-Step([string] $UserName, [string] $StepName, [string] $Outcome, [string] $Detail) {
     $Log.Add([pscustomobject]@{
             Time   = (Get-Date).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
-            User   = $User
-            Step   = $Step
-            Result = $Result
+            User   = $UserName
+            Step   = $StepName
+            Result = $Outcome
             Detail = $Detail
         })
-    Write-Host "$User  $Step  $Result  $Detail"
+    Write-Host "$UserName  $StepName  $Outcome  $Detail"
 }
 
+# The log is written under -WhatIf too: it is what -WhatIf is run for.
 function Save-Log {
-    $Log | Export-Csv -LiteralPath $LogPath -NoTypeInformation -Encoding utf8 -UseQuotes Always
+    $Log | Export-Csv -LiteralPath $LogPath -NoTypeInformation -Encoding utf8 -UseQuotes Always -WhatIf:$false
     Write-Host "Log written to $LogPath"
 }
 
@@ -97,9 +98,9 @@ if (-not (Get-Command pac -ErrorAction SilentlyContinue)) {
 
 # Runs pac with its arguments as an array, so a value is never read as code or as another option. What pac
 # writes to stderr is kept as text for the log, not raised as an error.
-function Invoke-Pac([string[]] $Arguments) {
+function Invoke-Pac([string[]] $PacArguments) {
     $ErrorActionPreference = 'Continue'
-    $output = (& pac @Arguments 2>&1 | Out-String).Trim()
+    $output = (& pac @PacArguments 2>&1 | Out-String).Trim()
     return [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
 }
 
@@ -115,7 +116,7 @@ foreach ($row in $Rows) {
     $role = Remove-FormulaGuard $row.Role
     $unit = Remove-FormulaGuard $row.BusinessUnit
     $shown = if ($RoleNames.ContainsKey($role)) { $RoleNames[$role] } else { $role }
-    $arguments = @('admin', 'assign-user', '--environment', $Environment, '--user', $upn, '--role', $shown)
+    $argumentList = @('admin', 'assign-user', '--environment', $Environment, '--user', $upn, '--role', $shown)
     if ($unit) {
         $unitId = [guid]::Empty
         if (-not [guid]::TryParse($unit, [ref] $unitId)) {
@@ -123,15 +124,15 @@ foreach ($row in $Rows) {
             Write-Step $upn 'role' 'failed' $role
             continue
         }
-        $arguments += @('--business-unit', $unit)
+        $argumentList += @('--business-unit', $unit)
     }
     if (-not $PSCmdlet.ShouldProcess($upn, "assign role $shown")) {
         Write-Step $upn 'role' 'whatif' $role
         continue
     }
-    $result = Invoke-Pac $arguments
-    $output = $result.Output
-    if ($result.ExitCode -eq 0) {
+    $ran = Invoke-Pac $argumentList
+    $output = $ran.Output
+    if ($ran.ExitCode -eq 0) {
         Write-Step $upn 'role' 'done' $role
     }
     elseif ($output -match 'not found|does not exist|could not find') {

@@ -58,19 +58,20 @@ function Remove-FormulaGuard([string] $Value) {
 }
 
 $Log = [System.Collections.Generic.List[object]]::new()
-function Write-Step([string] $User, [string] $Step, [string] $Result, [string] $Detail) {
+function Write-Step([string] $UserName, [string] $StepName, [string] $Outcome, [string] $Detail) {
     $Log.Add([pscustomobject]@{
             Time   = (Get-Date).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
-            User   = $User
-            Step   = $Step
-            Result = $Result
+            User   = $UserName
+            Step   = $StepName
+            Result = $Outcome
             Detail = $Detail
         })
-    Write-Host "$User  $Step  $Result  $Detail"
+    Write-Host "$UserName  $StepName  $Outcome  $Detail"
 }
 
+# The log is written under -WhatIf too: it is what -WhatIf is run for.
 function Save-Log {
-    $Log | Export-Csv -LiteralPath $LogPath -NoTypeInformation -Encoding utf8 -UseQuotes Always
+    $Log | Export-Csv -LiteralPath $LogPath -NoTypeInformation -Encoding utf8 -UseQuotes Always -WhatIf:$false
     Write-Host "Log written to $LogPath"
 }
 
@@ -106,25 +107,25 @@ Connect-MgGraph -Scopes $Scopes -NoWelcome
 $SubscribedSkus = @(Get-MgSubscribedSku -All)
 
 # Each user as found in the tenant, with the licences it holds: looked up once, before anything changes.
-$Found = @{}
+$InTenant = @{}
 foreach ($user in $Users) {
     try {
-        $Found[$user.Upn] = Get-MgUser -UserId $user.Upn -Property 'id,userPrincipalName,usageLocation'
+        $InTenant[$user.Upn] = Get-MgUser -UserId $user.Upn -Property 'id,userPrincipalName,usageLocation'
     }
     catch {
         # Only a user that is not there is "no such user": any other failure (sign-in, throttling) stops.
         if ("$_" -notmatch 'Request_ResourceNotFound|does not exist') { throw }
-        $Found[$user.Upn] = $null
+        $InTenant[$user.Upn] = $null
     }
 }
 
 # The licences each user holds, read once per user.
 $Held = @{}
-function Test-HoldsSku($User, [string] $SkuId) {
-    if (-not $Held.ContainsKey($User.Id)) {
-        $Held[$User.Id] = @(Get-MgUserLicenseDetail -UserId $User.Id | ForEach-Object SkuId)
+function Test-HoldsSku($Account, [string] $WantedSkuId) {
+    if (-not $Held.ContainsKey($Account.Id)) {
+        $Held[$Account.Id] = @(Get-MgUserLicenseDetail -UserId $Account.Id | ForEach-Object SkuId)
     }
-    return $SkuId -in $Held[$User.Id]
+    return $WantedSkuId -in $Held[$Account.Id]
 }
 
 # The licence group's members, read once.
@@ -143,7 +144,9 @@ foreach ($sku in @($Users.Sku | Sort-Object -Unique)) {
     $SkuIds[$sku] = $subscribed.SkuId
     $free = $subscribed.PrepaidUnits.Enabled - $subscribed.ConsumedUnits
     $needing = @($Users | Where-Object {
-            $_.Sku -eq $sku -and $Found[$_.Upn] -and -not (Test-HoldsSku $Found[$_.Upn] $subscribed.SkuId)
+            $tenantUser = $InTenant[$_.Upn]
+            $_.Sku -eq $sku -and $tenantUser -and -not (Test-HoldsSku $tenantUser $subscribed.SkuId) -and
+            -not ($LicenceGroup -and $GroupMembers.ContainsKey($tenantUser.Id))
         })
     # With group-based licensing the group assigns the licence, so its units must be free as well.
     if ($needing.Count -gt $free) {
@@ -156,54 +159,58 @@ foreach ($sku in @($Users.Sku | Sort-Object -Unique)) {
     }
 }
 
-function Add-GroupMember($Found, $User) {
+function Add-GroupMember {
+    [CmdletBinding(SupportsShouldProcess)]
+    param($Account, $Wanted)
     try {
-        if ($GroupMembers.ContainsKey($Found.Id)) {
-            Write-Step $User.Upn 'group-member' 'already' $LicenceGroup
+        if ($GroupMembers.ContainsKey($Account.Id)) {
+            Write-Step $Wanted.Upn 'group-member' 'already' $LicenceGroup
         }
-        elseif ($PSCmdlet.ShouldProcess($User.Upn, "add to group $LicenceGroup")) {
-            New-MgGroupMember -GroupId $LicenceGroup -DirectoryObjectId $Found.Id
-            Write-Step $User.Upn 'group-member' 'done' $LicenceGroup
+        elseif ($PSCmdlet.ShouldProcess($Wanted.Upn, "add to group $LicenceGroup")) {
+            New-MgGroupMember -GroupId $LicenceGroup -DirectoryObjectId $Account.Id
+            Write-Step $Wanted.Upn 'group-member' 'done' $LicenceGroup
         }
         else {
-            Write-Step $User.Upn 'group-member' 'whatif' $LicenceGroup
+            Write-Step $Wanted.Upn 'group-member' 'whatif' $LicenceGroup
         }
     }
     catch {
-        Write-Step $User.Upn 'group-member' 'failed' $_.Exception.Message
+        Write-Step $Wanted.Upn 'group-member' 'failed' $_.Exception.Message
     }
 }
 
-function Add-Licence($Found, $User) {
-    $skuId = $SkuIds[$User.Sku]
+function Add-Licence {
+    [CmdletBinding(SupportsShouldProcess)]
+    param($Account, $Wanted)
+    $skuId = $SkuIds[$Wanted.Sku]
     try {
-        if (Test-HoldsSku $Found $skuId) {
-            Write-Step $User.Upn 'licence' 'already' $User.Sku
+        if (Test-HoldsSku $Account $skuId) {
+            Write-Step $Wanted.Upn 'licence' 'already' $Wanted.Sku
         }
-        elseif ($PSCmdlet.ShouldProcess($User.Upn, "assign licence $($User.Sku)")) {
+        elseif ($PSCmdlet.ShouldProcess($Wanted.Upn, "assign licence $($Wanted.Sku)")) {
             # assignLicense with both lists in the body: Set-MgUserLicense of Graph PowerShell 2.26 and 2.27
             # sends neither and fails ("One or more parameters of the operation 'assignLicense' are missing").
             $body = @{
                 addLicenses    = @(@{ skuId = $skuId; disabledPlans = @() })
                 removeLicenses = @()
             }
-            $uri = "/v1.0/users/$($Found.Id)/assignLicense"
+            $uri = "/v1.0/users/$($Account.Id)/assignLicense"
             Invoke-MgGraphRequest -Method POST -Uri $uri -Body ($body | ConvertTo-Json -Depth 4) -ContentType 'application/json' | Out-Null
-            Write-Step $User.Upn 'licence' 'done' $User.Sku
+            Write-Step $Wanted.Upn 'licence' 'done' $Wanted.Sku
         }
         else {
-            Write-Step $User.Upn 'licence' 'whatif' $User.Sku
+            Write-Step $Wanted.Upn 'licence' 'whatif' $Wanted.Sku
         }
     }
     catch {
-        Write-Warning "$($User.Upn): $($_.Exception.Message)"
-        Write-Step $User.Upn 'licence' 'failed' $User.Sku
+        Write-Warning "$($Wanted.Upn): $($_.Exception.Message)"
+        Write-Step $Wanted.Upn 'licence' 'failed' $Wanted.Sku
     }
 }
 
 foreach ($user in $Users) {
-    $found = $Found[$user.Upn]
-    if (-not $found) {
+    $tenantUser = $InTenant[$user.Upn]
+    if (-not $tenantUser) {
         Write-Step $user.Upn 'usage-location' 'no-such-user' 'not created yet: upload the import file first'
         continue
     }
@@ -211,8 +218,8 @@ foreach ($user in $Users) {
         if (-not $user.Location) {
             # No country was known for this user: the licence needs a usage location; a group's member
             # without one inherits the tenant's.
-            if ($found.UsageLocation) {
-                Write-Step $user.Upn 'usage-location' 'already' $found.UsageLocation
+            if ($tenantUser.UsageLocation) {
+                Write-Step $user.Upn 'usage-location' 'already' $tenantUser.UsageLocation
             }
             elseif ($LicenceGroup) {
                 Write-Step $user.Upn 'usage-location' 'already' "none set: the tenant's usage location applies"
@@ -222,9 +229,9 @@ foreach ($user in $Users) {
                 continue
             }
         }
-        elseif ($found.UsageLocation -ne $user.Location) {
+        elseif ($tenantUser.UsageLocation -ne $user.Location) {
             if ($PSCmdlet.ShouldProcess($user.Upn, "set usage location $($user.Location)")) {
-                Update-MgUser -UserId $found.Id -UsageLocation $user.Location
+                Update-MgUser -UserId $tenantUser.Id -UsageLocation $user.Location
                 Write-Step $user.Upn 'usage-location' 'done' $user.Location
             }
             else {
@@ -240,10 +247,10 @@ foreach ($user in $Users) {
         continue
     }
     if ($LicenceGroup) {
-        Add-GroupMember $found $user
+        Add-GroupMember $tenantUser $user
     }
     else {
-        Add-Licence $found $user
+        Add-Licence $tenantUser $user
     }
 }
 
