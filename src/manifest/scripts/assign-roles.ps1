@@ -135,7 +135,7 @@ foreach ($row in $Rows) {
     if ($ran.ExitCode -eq 0) {
         Write-Step $upn 'role' 'done' $role
     }
-    elseif ($output -match 'not found|does not exist|could not find') {
+    elseif ($output -match 'user' -and $output -match 'not found|does not exist|could not be found|could not find') {
         Write-Warning "${upn}: not in the environment yet: upload the import file and license the user first. pac said: $output"
         Write-Step $upn 'role' 'no-such-user' $role
     }
