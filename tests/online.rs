@@ -130,6 +130,21 @@ fn every_variable_of_a_script_is_spelled_one_way() {
     }
 }
 
+/// In a double-quoted string `"$name: ..."` is a drive-qualified variable PowerShell refuses to parse
+/// ("':' was not followed by a valid variable name character"), which the grammar accepts: such a
+/// variable is written `${name}:`.
+#[test]
+fn no_variable_is_followed_by_a_colon_outside_braces() {
+    let ran = two_companies();
+    let qualified = regex::Regex::new(r"\$[A-Za-z_][A-Za-z0-9_]*:[^A-Za-z_:]").unwrap();
+    for name in SCRIPTS {
+        let script = text(&ran, name);
+        let found: Vec<&str> = qualified.find_iter(&script).map(|m| m.as_str()).collect();
+        assert!(found.is_empty(), "{name}: {found:?}");
+    }
+    assert!(qualified.is_match("\"No users in $DataPath: nothing\""));
+}
+
 #[test]
 fn the_scripts_as_written() {
     let ran = two_companies();
