@@ -240,6 +240,15 @@ pub struct SettingsArgs {
     /// Entra's bulk-create file with usage locations and initial passwords [default: m365]
     #[arg(long, value_enum)]
     pub target: Option<TargetArg>,
+
+    /// The Dataverse environment (URL or id) assign-roles.ps1 gives the security roles in
+    #[arg(long, value_name = "URL")]
+    pub environment: Option<String>,
+
+    /// Group-based licensing: the object id of the group that carries the licence; set-licences.ps1
+    /// adds the users to it instead of assigning the licence to each
+    #[arg(long, value_name = "GROUP_ID")]
+    pub licence_group: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -21,8 +21,14 @@ pub fn is_output_file_name(name: &str) -> bool {
             | "role-assignments.csv"
             | "coupling.csv"
             | "next-steps.txt"
+            | "set-licences.ps1"
+            | "licences.csv"
+            | "assign-roles.ps1"
+            | "roles.csv"
+            | "online-settings.json"
     ) || ((name.starts_with("m365-users") || name.starts_with("entra-users"))
         && name.ends_with(".csv"))
+        || (name.starts_with("coupling-") && name.ends_with(".xlsx"))
 }
 
 /// Refuses an output folder that would lose something: one that holds other files, one that holds an

@@ -355,13 +355,19 @@ fn keep_going_writes_the_valid_rows_and_lists_the_rejected_ones() {
     assert_eq!(
         ran.written(),
         [
+            "assign-roles.ps1",
+            "coupling-bc-salespeople-mistakes.xlsx",
             "coupling.csv",
+            "licences.csv",
             "m365-users.csv",
             "manifest.json",
             "next-steps.txt",
+            "online-settings.json",
             "rejected.csv",
             "review.xlsx",
-            "role-assignments.csv"
+            "role-assignments.csv",
+            "roles.csv",
+            "set-licences.ps1"
         ]
     );
     let expected = Path::new("fixtures/expected/bc-salespeople-mistakes.csv/keep-going");

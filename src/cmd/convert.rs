@@ -10,7 +10,8 @@ use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::m365::entra::{EntraFileWriter, GivenPasswords, Target};
 use crate::m365::format::ImportFileWriter;
-use crate::manifest::views::{self, Views};
+use crate::manifest::online::{self, OnlineSteps};
+use crate::manifest::views::{self, StepFiles, Views};
 use crate::manifest::{self, has_record, Accounts, FileRecord, Manifest, RecordSpool};
 use crate::plan::accounts::AccountPolicy;
 use crate::plan::run::Facts;
@@ -228,6 +229,7 @@ struct Records<'s> {
     people: RecordSpool,
     salespeople: RecordSpool,
     views: Views<StagedFile<'s>>,
+    online: OnlineSteps<StagedFile<'s>>,
 }
 
 /// Every output written as the rows go by.
@@ -270,6 +272,12 @@ impl<'s> Writers<'s> {
                     staging.dir(),
                     staging.create(views::ROLE_ASSIGNMENTS)?,
                     staging.create(views::COUPLING)?,
+                )
+                .map_err(spool_failed)?,
+                online: OnlineSteps::new(
+                    staging.dir(),
+                    staging.create(online::LICENCES)?,
+                    staging.create(online::ROLES)?,
                 )
                 .map_err(spool_failed)?,
             }),
@@ -325,6 +333,7 @@ impl<'s> Writers<'s> {
                     records.people.add(person).map_err(failed)?;
                 }
                 records.salespeople.add(&record).map_err(failed)?;
+                records.online.add(&record).map_err(failed)?;
                 records
                     .views
                     .add(&record, person.as_ref())
@@ -358,7 +367,13 @@ impl<'s> Writers<'s> {
         if let Some(records) = self.records {
             let inputs = input_records(plan, settings, options)?;
             let views = records.views.for_target(plan.target);
-            let written = write_views(views, plan, staging, accounts)?;
+            let written = write_views(
+                (views, records.online),
+                plan,
+                staging,
+                accounts,
+                settings,
+            )?;
             let mut manifest = Manifest::new(
                 (records.people.finish(), records.salespeople.finish()),
                 &options.domains,
@@ -422,33 +437,48 @@ fn input_records(
     Ok(inputs)
 }
 
-/// The views made from the manifest's records (role assignments, coupling, next steps), listed in the
-/// manifest with their hashes.
+/// The views made from the manifest's records (role assignments, coupling, next steps) and the online
+/// steps (the scripts, their data and settings, the coupling packages), listed in the manifest with
+/// their hashes.
 fn write_views(
-    views: Views<StagedFile<'_>>,
+    (views, online): (Views<StagedFile<'_>>, OnlineSteps<StagedFile<'_>>),
     plan: &Plan,
     staging: &Staging,
     accounts: &Accounts,
+    settings: &Settings,
 ) -> Result<Vec<FileRecord>> {
-    let import_files: Vec<&str> = plan.batches.iter().map(|b| b.file_name.as_str()).collect();
+    let generator = manifest::generator();
+    let mut packages = Vec::new();
+    let (licences, roles, coupling_files) = online.finish(&mut |name, bytes| {
+        packages.push(staging.write(name, bytes)?);
+        Ok(())
+    })?;
+    let files = StepFiles {
+        batches: &plan.batches,
+        online: &settings.online,
+        coupling_files: &coupling_files,
+    };
     let mut next_steps = None;
-    let (role_assignments, coupling) = views.finish(
-        accounts,
-        &manifest::generator(),
-        &import_files,
-        &mut |name, write| {
+    let (role_assignments, coupling) =
+        views.finish(accounts, &generator, &files, &mut |name, write| {
             next_steps = Some(staging.write_with(name, |out| write(out))?);
             Ok(())
-        },
-    )?;
+        })?;
+    let settings_json = online::settings_json(&settings.online, &generator);
     let written = [
         Some(role_assignments.finish()?),
         Some(coupling.finish()?),
         next_steps,
+        Some(staging.write(online::SET_LICENCES, online::SET_LICENCES_SCRIPT.as_bytes())?),
+        Some(licences.finish()?),
+        Some(staging.write(online::ASSIGN_ROLES, online::ASSIGN_ROLES_SCRIPT.as_bytes())?),
+        Some(roles.finish()?),
+        Some(staging.write(online::ONLINE_SETTINGS, &settings_json)?),
     ];
     Ok(written
         .into_iter()
         .flatten()
+        .chain(packages)
         .map(|file| FileRecord::output(file, None, None))
         .collect())
 }

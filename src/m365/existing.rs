@@ -21,6 +21,9 @@ pub struct Held {
     pub sales_licence: Option<String>,
     /// The user's usage location, an ISO 3166 alpha-2 code.
     pub usage_location: Option<String>,
+    /// The user's e-mail address (`mail`, lower-cased) when it is not the user name: the Sales user's
+    /// primary email, which Match-Based Coupling compares with Business Central's E-Mail.
+    pub primary_email: Option<String>,
 }
 
 /// One existing user.
@@ -404,6 +407,8 @@ impl ExistingUsers {
 fn user_of(upn: &str, columns: &Columns, cell: &dyn Fn(Option<usize>) -> String) -> ExistingUser {
     let mut addresses = Vec::new();
     let mail = cell(columns.mail).to_lowercase();
+    let primary_email =
+        Some(mail.clone()).filter(|m| m.contains('@') && !m.eq_ignore_ascii_case(upn));
     if !mail.is_empty() {
         addresses.push(mail);
     }
@@ -434,6 +439,7 @@ fn user_of(upn: &str, columns: &Columns, cell: &dyn Fn(Option<usize>) -> String)
         held: Held {
             sales_licence,
             usage_location,
+            primary_email,
         },
         sales_licences,
     }
