@@ -367,13 +367,7 @@ impl<'s> Writers<'s> {
         if let Some(records) = self.records {
             let inputs = input_records(plan, settings, options)?;
             let views = records.views.for_target(plan.target);
-            let written = write_views(
-                (views, records.online),
-                plan,
-                staging,
-                accounts,
-                settings,
-            )?;
+            let written = write_views((views, records.online), plan, staging, accounts, settings)?;
             let mut manifest = Manifest::new(
                 (records.people.finish(), records.salespeople.finish()),
                 &options.domains,
