@@ -95,11 +95,15 @@ pub enum Command {
 
     /// Show what is detected in each input: format, encoding, delimiter, sheet, header, columns, rows
     Inspect(InspectArgs),
+
+    /// After the online steps: check what is done and what is missing, from a run's manifest and exports
+    #[command(long_about = VERIFY_ABOUT, after_long_help = VERIFY_EXAMPLES)]
+    Verify(VerifyArgs),
 }
 
 const CONVERT_ABOUT: &str = "Convert salesperson exports into Microsoft 365 import files and a manifest.\n\n\
-Writes into --out: m365-users.csv (or m365-users-001.csv, -002.csv... past 249 users, and one file per country), \
-manifest.json, review.xlsx, role-assignments.csv, coupling.csv and next-steps.txt. Every row is written, \
+Writes into --out: m365-users.csv (or m365-users-001.csv, -002.csv... past 249 users, and one file per country; \
+with --target entra, entra-users.csv for Microsoft Entra's Bulk create instead), manifest.json, review.xlsx, role-assignments.csv, coupling.csv and next-steps.txt. Every row is written, \
 skipped or rejected, with the reason in the report on stderr. When an input has errors only review.xlsx is \
 written (exit code 1), unless --keep-going.";
 
@@ -108,6 +112,21 @@ const CONVERT_EXAMPLES: &str = "Examples:\n  \
     bc2m365 convert salespeople.xlsx --sheet \"Salespersons-Purchasers\" --domain contoso.com --out upload\n  \
     bc2m365 convert export-be.csv export-nl.csv --domain contoso.com --domain contoso.be --force\n  \
     bc2m365 convert - --domain contoso.com < salespeople.csv";
+
+const VERIFY_ABOUT: &str = "After the online steps: check what is done and what is missing.\n\n\
+Reads a run's manifest.json and what the tenant and Business Central show now: the users export (with licences \
+and usage locations), each company's salespeople export (with Coupled to Dataverse and E-Mail) and, optionally, \
+the logs the scripts wrote. For every person it reports the user, usage location, licence, roles (from the logs \
+only) and the coupling in each company: done, missing (with what to do next) or unknown. Nothing goes online. \
+Exit code 0: every step is done; 1: a step is missing or unknown (the JSON report tells which); 2: an input \
+cannot be read.";
+
+const VERIFY_EXAMPLES: &str = "Examples:\n  \
+    bc2m365 verify m365-import/manifest.json --users users.csv --bc salespeople.xlsx\n  \
+    bc2m365 verify cronus/manifest.json --users users.csv --bc be.xlsx --bc nl.csv \\\n      \
+    --company \"be.xlsx=CRONUS BE\" --company \"nl.csv=CRONUS NL\" \\\n      \
+    --log cronus/set-licences-log.csv --log cronus/assign-roles-log.csv\n  \
+    bc2m365 verify m365-import/manifest.json --users users.csv --bc salespeople.xlsx --report json";
 
 const TEMPLATE_EXAMPLES: &str = "Examples:\n  \
     bc2m365 template > m365-users.csv            the current 16-column header\n  \
@@ -216,6 +235,28 @@ pub struct SettingsArgs {
     /// application user) or on-premises (a licensed, non-interactive integration user) [default: online]
     #[arg(long, value_enum)]
     pub deployment: Option<DeploymentArg>,
+
+    /// The file the new users go into: the Microsoft 365 admin center's import files, or Microsoft
+    /// Entra's bulk-create file with usage locations and initial passwords [default: m365]
+    #[arg(long, value_enum)]
+    pub target: Option<TargetArg>,
+
+    /// The Dataverse environment (URL or id) assign-roles.ps1 gives the security roles in
+    #[arg(long, value_name = "URL")]
+    pub environment: Option<String>,
+
+    /// Group-based licensing: the object id of the group that carries the licence; set-licences.ps1
+    /// adds the users to it instead of assigning the licence to each
+    #[arg(long, value_name = "GROUP_ID")]
+    pub licence_group: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    /// m365-users*.csv for Active users > Add multiple users (at most 249 users a file, one country each)
+    M365,
+    /// entra-users.csv for Microsoft Entra's Users > Bulk operations > Bulk create (holds passwords)
+    Entra,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -278,6 +319,45 @@ pub struct InspectArgs {
     pub report: InspectReport,
 }
 
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The manifest.json of the convert run whose steps are checked
+    #[arg(value_name = "MANIFEST")]
+    pub manifest: PathBuf,
+
+    /// The tenant's users now: an admin center Active users export, an Entra Download users file or a
+    /// Graph PowerShell Get-MgUser export (licences and usage locations are read from it)
+    #[arg(long, value_name = "FILE")]
+    pub users: PathBuf,
+
+    /// A Business Central salespeople export now (CSV, XLSX or JSON, any language), one per company or one
+    /// with a Company column; repeatable
+    #[arg(long = "bc", value_name = "FILE", required = true, num_args = 1..)]
+    pub bc: Vec<PathBuf>,
+
+    /// A log the scripts wrote (set-licences-log.csv, assign-roles-log.csv); repeatable. Roles are known
+    /// only from a log
+    #[arg(long = "log", value_name = "FILE", num_args = 1..)]
+    pub logs: Vec<PathBuf>,
+
+    /// The Business Central company of the --bc FILE (repeatable; FILE as given, or its file name).
+    /// Default: the row's Company column, else the file name without its extension
+    #[arg(long = "company", value_name = "FILE=COMPANY")]
+    pub companies: Vec<String>,
+
+    /// How to print what was found
+    #[arg(long, value_enum, default_value_t = VerifyReport::Text)]
+    pub report: VerifyReport,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifyReport {
+    /// People grouped by done, missing and not fully checked, on stdout
+    Text,
+    /// One JSON document on stdout (schema bc2m365-verify, README.md)
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InspectReport {
     Text,
@@ -300,7 +380,8 @@ pub struct InputArgs {
     pub delimiter: Option<String>,
 
     /// Read FIELD from the column headed HEADER (repeatable); FIELD is one of: code, name, email, email2,
-    /// phone, job-title, commission, blocked, privacy-blocked, coupled, department, country, company
+    /// phone, job-title, commission, blocked, privacy-blocked, coupled, department, country, company,
+    /// password (initial passwords, with --target entra)
     #[arg(long = "map", value_name = "FIELD=HEADER")]
     pub map: Vec<String>,
 

@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::cli::{DeploymentArg, SettingsArgs, TransliterationArg};
+use crate::cli::{DeploymentArg, SettingsArgs, TargetArg, TransliterationArg};
 use crate::error::{Error, Result};
+use crate::m365::entra::Target;
+use crate::manifest::online::{is_guid, OnlineSettings};
 use crate::normalize::{Transliteration, UserNamePattern};
 use crate::plan::accounts::{
     Account, AccountName, AccountPolicy, CountryCode, Deployment, Licence, RoleRule,
@@ -49,6 +51,15 @@ pub struct Config {
     /// Input file = its Business Central company, as `--company FILE=COMPANY`.
     #[serde(default)]
     pub companies: BTreeMap<String, String>,
+    /// The file the new users go into, as `--target`: "m365" or "entra".
+    pub target: Option<Target>,
+    /// The Dataverse environment assign-roles.ps1 assigns roles in, as `--environment`.
+    pub environment: Option<String>,
+    /// Group-based licensing: the object id of the group that carries the licence, as `--licence-group`.
+    pub licence_group: Option<String>,
+    /// Security role names as planned = their names in the environment's language.
+    #[serde(default)]
+    pub role_names: BTreeMap<String, String>,
 }
 
 /// The administrator or the integration user.
@@ -142,6 +153,10 @@ pub struct Settings {
     pub column_map: Vec<(String, String)>,
     /// FILE=COMPANY pairs from the `[companies]` table, before `--company`.
     pub companies: Vec<(String, String)>,
+    /// `--target` over `target`.
+    pub target: Target,
+    /// What the online steps' scripts read from online-settings.json.
+    pub online: OnlineSettings,
 }
 
 impl Settings {
@@ -152,6 +167,7 @@ impl Settings {
             None => (None, Config::default()),
         };
         let accounts = account_policy(args, &config, path.as_deref());
+        let online = online_settings(args, &config, path.as_deref())?;
         Ok(Settings {
             domains: if args.domains.is_empty() {
                 config.domains.clone()
@@ -172,9 +188,46 @@ impl Settings {
                 .iter()
                 .map(|(file, company)| (file.clone(), company.clone()))
                 .collect(),
+            target: match args.target {
+                Some(TargetArg::M365) => Target::M365,
+                Some(TargetArg::Entra) => Target::Entra,
+                None => config.target.unwrap_or_default(),
+            },
             config: path,
+            online,
         })
     }
+}
+
+/// The online steps' settings: each flag over the config file's value. The licence group must be a
+/// group's object id, which is what Microsoft Graph takes.
+fn online_settings(
+    args: &SettingsArgs,
+    config: &Config,
+    path: Option<&Path>,
+) -> Result<OnlineSettings> {
+    let licence_group = args
+        .licence_group
+        .clone()
+        .or_else(|| config.licence_group.clone());
+    if let Some(group) = licence_group.as_deref().filter(|g| !is_guid(g)) {
+        let named_in = match (&args.licence_group, path) {
+            (None, Some(path)) => format!("licence_group in {}", path.display()),
+            _ => "--licence-group".to_string(),
+        };
+        return Err(Error::Usage(format!(
+            "{named_in}: \"{group}\" is not a group's object id; give the id (such as \
+             0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9) that Entra admin center > Groups > the group shows as Object ID"
+        )));
+    }
+    Ok(OnlineSettings {
+        environment: args
+            .environment
+            .clone()
+            .or_else(|| config.environment.clone()),
+        licence_group,
+        role_names: config.role_names.clone(),
+    })
 }
 
 /// The special accounts, the licence and the roles: each flag over the config file's value.
@@ -308,6 +361,11 @@ mod tests {
             config.columns.get("Email").map(String::as_str),
             Some("Courriel professionnel")
         );
+        assert_eq!(
+            config.role_names.get("Salesperson").map(String::as_str),
+            Some("Verkäufer")
+        );
+        assert!(config.licence_group.is_some() && config.environment.is_some());
     }
 
     #[test]

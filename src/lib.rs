@@ -4,7 +4,8 @@
 //! recognise the Business Central columns (`bc`), [`normalize`] and `check` each salesperson, [`plan`]
 //! users, skips and rejections (each row once, kept in a store), then write the import CSVs ([`m365`]),
 //! the `manifest` and the [`report`], atomically ([`mod@write`]). [`diagnostic`] and [`error`] are what every
-//! stage reports with; `cmd` holds one module per command. `tests/structure.rs` keeps the order.
+//! stage reports with; `verify` reads a run's manifest back against what the tenant and Business Central
+//! show after the online steps; `cmd` holds one module per command. `tests/structure.rs` keeps the order.
 //!
 //! The library's API is [`run`] and [`parse_args`] (all `main.rs` calls) and the `pub` modules the tests
 //! and fuzz targets use; the rest is `pub(crate)`.
@@ -23,6 +24,7 @@ pub mod plan;
 pub(crate) mod progress;
 pub mod read;
 pub mod report;
+pub(crate) mod verify;
 pub mod write;
 
 use std::ffi::OsStr;
@@ -50,6 +52,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Completions(args) => cmd::completions::run_completions(&args),
         Command::Man => cmd::completions::run_man(),
         Command::Inspect(args) => cmd::inspect::run(&args),
+        Command::Verify(args) => cmd::verify::run(&args),
     };
     if let Err(error) = &result {
         let label = report::text::paint("error", Severity::Error, output.color);

@@ -21,7 +21,14 @@ pub fn is_output_file_name(name: &str) -> bool {
             | "role-assignments.csv"
             | "coupling.csv"
             | "next-steps.txt"
-    ) || (name.starts_with("m365-users") && name.ends_with(".csv"))
+            | "set-licences.ps1"
+            | "licences.csv"
+            | "assign-roles.ps1"
+            | "roles.csv"
+            | "online-settings.json"
+    ) || ((name.starts_with("m365-users") || name.starts_with("entra-users"))
+        && name.ends_with(".csv"))
+        || (name.starts_with("coupling-") && name.ends_with(".xlsx"))
 }
 
 /// A file in a folder as messages show it: joined with the separator the person typed the folder with, so
@@ -635,6 +642,55 @@ fn is_held_open_code(code: Option<i32>) -> bool {
     matches!(code, Some(5 | 32 | 33))
 }
 
+/// The zip writer under rust_xlsxwriter records the system it ran on in each entry of a workbook's
+/// central directory ("version made by": Unix on Linux and macOS, DOS on Windows), and nothing else about
+/// it: every entry is marked Unix, so each workbook written (review.xlsx, the coupling packages), and the
+/// manifest's hash of it, are the same bytes on every system. The entries' permissions (0o600) are Unix
+/// ones on every system already. A workbook whose directory is not where its end record says is left as
+/// it is.
+pub fn made_on_one_system(zip: &mut [u8]) {
+    const UNIX: u8 = 3;
+    let Some(mut at) = central_directory_start(zip) else {
+        return;
+    };
+    while zip.get(at..at + 4) == Some(b"PK\x01\x02") {
+        let Some(header) = zip.get_mut(at..at + 46) else {
+            return;
+        };
+        header[5] = UNIX;
+        let length = |i: usize| usize::from(u16::from_le_bytes([header[i], header[i + 1]]));
+        at += 46 + length(28) + length(30) + length(32);
+    }
+}
+
+/// Where a zip's central directory starts, from its end record (and its Zip64 end record, where the
+/// offset did not fit in 32 bits).
+fn central_directory_start(zip: &[u8]) -> Option<usize> {
+    const END: &[u8] = b"PK\x05\x06";
+    let search_from = zip.len().saturating_sub(22 + usize::from(u16::MAX));
+    let end = search_from + zip.get(search_from..)?.windows(4).rposition(|w| w == END)?;
+    let le32 = |at: usize| -> Option<u64> {
+        Some(u32::from_le_bytes(zip.get(at..at + 4)?.try_into().ok()?).into())
+    };
+    let le64 = |at: usize| -> Option<u64> {
+        Some(u64::from_le_bytes(zip.get(at..at + 8)?.try_into().ok()?))
+    };
+    let mut offset = le32(end + 16)?;
+    if offset == u64::from(u32::MAX) {
+        // The Zip64 end locator sits just before the end record and gives where the Zip64 end record is.
+        let locator = end.checked_sub(20)?;
+        if zip.get(locator..locator + 4)? != b"PK\x06\x07" {
+            return None;
+        }
+        let record = usize::try_from(le64(locator + 8)?).ok()?;
+        if zip.get(record..record + 4)? != b"PK\x06\x06" {
+            return None;
+        }
+        offset = le64(record + 48)?;
+    }
+    usize::try_from(offset).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -770,5 +826,77 @@ mod replacing {
             "new"
         );
         assert_eq!(names(tmp.path()), ["out"]);
+    }
+}
+
+#[cfg(test)]
+mod workbooks {
+    use super::*;
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
+
+    /// The "version made by" system byte of every central directory entry.
+    fn systems(zip: &[u8]) -> Vec<u8> {
+        let mut at = central_directory_start(zip).unwrap();
+        let mut found = Vec::new();
+        while zip[at..at + 4] == *b"PK\x01\x02" {
+            found.push(zip[at + 5]);
+            let length = |i: usize| usize::from(u16::from_le_bytes([zip[at + i], zip[at + i + 1]]));
+            at += 46 + length(28) + length(30) + length(32);
+        }
+        found
+    }
+
+    /// A one-cell workbook, dated so that two are the same bytes.
+    fn tiny_workbook() -> Vec<u8> {
+        let mut book = Workbook::new();
+        let date = ExcelDateTime::from_ymd(2026, 1, 1).unwrap();
+        book.set_properties(&DocProperties::new().set_creation_datetime(&date));
+        book.add_worksheet().write_string(0, 0, "Zoë").unwrap();
+        book.save_to_buffer().unwrap()
+    }
+
+    /// A workbook as Windows writes it: every entry made on DOS (system 0).
+    fn workbook_made_on_dos() -> Vec<u8> {
+        let mut zip = tiny_workbook();
+        let mut at = central_directory_start(&zip).unwrap();
+        while zip[at..at + 4] == *b"PK\x01\x02" {
+            zip[at + 5] = 0;
+            let length = |i: usize| usize::from(u16::from_le_bytes([zip[at + i], zip[at + i + 1]]));
+            at += 46 + length(28) + length(30) + length(32);
+        }
+        zip
+    }
+
+    #[test]
+    fn every_entry_of_the_workbook_is_marked_made_on_unix() {
+        let mut zip = workbook_made_on_dos();
+        let entries = systems(&zip).len();
+        assert!(entries >= 5, "{entries} entries");
+        assert!(systems(&zip).iter().all(|&s| s == 0));
+        made_on_one_system(&mut zip);
+        assert_eq!(systems(&zip), vec![3; entries]);
+        // Still a workbook, with its cell.
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(zip)).unwrap();
+        let range = calamine::Reader::worksheet_range(&mut book, "Sheet1").unwrap();
+        assert_eq!(range.get_value((0, 0)).unwrap().to_string(), "Zoë");
+    }
+
+    #[test]
+    fn the_same_workbook_made_on_dos_or_unix_is_the_same_bytes() {
+        let mut from_dos = workbook_made_on_dos();
+        let mut from_here = tiny_workbook();
+        made_on_one_system(&mut from_dos);
+        made_on_one_system(&mut from_here);
+        assert_eq!(from_dos, from_here);
+    }
+
+    #[test]
+    fn bytes_that_are_no_zip_are_left_as_they_are() {
+        for mut bytes in [Vec::new(), b"PK\x05\x06".to_vec(), vec![0xFF; 100]] {
+            let before = bytes.clone();
+            made_on_one_system(&mut bytes);
+            assert_eq!(bytes, before);
+        }
     }
 }

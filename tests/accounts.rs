@@ -355,7 +355,11 @@ fn next_steps_cover_the_manifest(out: &Path) {
             Some(licence) => {
                 let heading = licences
                     .iter()
-                    .position(|l| *l == format!("   Licence {licence} to:"))
+                    // By the admin center's product name and the SKU, or the SKU alone.
+                    .position(|l| {
+                        l.ends_with(&format!(" ({licence}) to:"))
+                            || *l == format!("   Licence {licence} to:")
+                    })
                     .unwrap();
                 let location = match s["usage_location"].as_str() {
                     Some(code) => format!("usage location {code}"),
@@ -481,7 +485,7 @@ fn the_special_accounts_roles_follow_the_documentation() {
 #[test]
 fn each_flag_and_its_config_key_give_the_same_files() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&[&str], &str); 10] = [
+    let cases: [(&[&str], &str); 12] = [
         (
             &["--deployment", "on-premises"],
             "deployment = \"on-premises\"",
@@ -512,6 +516,14 @@ fn each_flag_and_its_config_key_give_the_same_files() {
         (
             &["--domain", "fabrikam.com"],
             "domains = [\"contoso.com\", \"fabrikam.com\"]",
+        ),
+        (
+            &["--environment", "https://contoso.crm4.dynamics.com"],
+            "environment = \"https://contoso.crm4.dynamics.com\"",
+        ),
+        (
+            &["--licence-group", "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"],
+            "licence_group = \"0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9\"",
         ),
     ];
     for (n, (flag, key)) in cases.iter().enumerate() {

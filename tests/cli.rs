@@ -618,6 +618,8 @@ fn a_dash_reads_the_csv_from_stdin() {
         from_file
             .report()
             .replace("fixtures/bc-salespeople-en.csv", "<stdin>")
+            // The company is named after the input file, "stdin" for stdin.
+            .replace("coupling-bc-salespeople-en.xlsx", "coupling-stdin.xlsx")
     );
     assert_eq!(
         ran.read("m365-users.csv"),

@@ -104,7 +104,9 @@ fn one_person_in_two_companies_is_one_user_coupled_in_each() {
         let roles = std::fs::read_to_string(ran.path("role-assignments.csv")).unwrap();
         assert!(roles.contains("salesperson,CRONUS BE; CRONUS NL,AP; ANNA,anna.peeters@cronus.com"));
         let steps = std::fs::read_to_string(ran.path("next-steps.txt")).unwrap();
-        let nl = steps.find("   Company CRONUS NL:").unwrap();
+        let nl = steps
+            .find("   Company CRONUS NL (coupling-CRONUS_NL.xlsx):")
+            .unwrap();
         assert!(steps[nl..].contains("   - ANNA -> anna.peeters@cronus.com"));
         let same = m["salespeople"]
             .as_array()

@@ -22,12 +22,18 @@ fn converts_a_csv_utf8_export() {
     assert_eq!(
         ran.written(),
         [
+            "assign-roles.ps1",
+            "coupling-bc-salespeople-en.xlsx",
             "coupling.csv",
+            "licences.csv",
             "m365-users.csv",
             "manifest.json",
             "next-steps.txt",
+            "online-settings.json",
             "review.xlsx",
-            "role-assignments.csv"
+            "role-assignments.csv",
+            "roles.csv",
+            "set-licences.ps1"
         ]
     );
     let report = m365check(&["contoso.com"], &[ran.path("m365-users.csv")]);
@@ -126,7 +132,7 @@ fn a_second_run_into_the_same_folder_needs_force() {
     en().run()
         .assert_exit_saying(
             2,
-            "already holds the outputs of an earlier run (coupling.csv, m365-users.csv, manifest.json, next-steps.txt, review.xlsx, role-assignments.csv)",
+            "already holds the outputs of an earlier run (assign-roles.ps1, coupling-bc-salespeople-en.xlsx, coupling.csv, licences.csv, m365-users.csv, manifest.json, next-steps.txt, online-settings.json, review.xlsx, role-assignments.csv, roles.csv, set-licences.ps1)",
         )
         .assert_exit_saying(2, "--force");
     assert_eq!(
@@ -238,17 +244,23 @@ fn more_than_249_users_are_split_into_numbered_files() {
     assert_eq!(
         names,
         [
+            "assign-roles.ps1",
+            "coupling-many.xlsx",
             "coupling.csv",
+            "licences.csv",
             "m365-users-001.csv",
             "m365-users-002.csv",
             "m365-users-003.csv",
             "manifest.json",
             "next-steps.txt",
+            "online-settings.json",
             "review.xlsx",
-            "role-assignments.csv"
+            "role-assignments.csv",
+            "roles.csv",
+            "set-licences.ps1"
         ]
     );
-    let files: Vec<PathBuf> = names[1..4].iter().map(|n| ran.path(n)).collect();
+    let files: Vec<PathBuf> = names[4..7].iter().map(|n| ran.path(n)).collect();
     let counts: Vec<usize> = files.iter().map(|f| read_import(f).len()).collect();
     assert_eq!(counts, [249, 249, 102]);
     // Unique user names across all files, and every file within Microsoft's rules.

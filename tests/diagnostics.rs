@@ -91,6 +91,16 @@ fn every_rule_is_triggered_by_a_fixture_and_explained() {
         .report_json()
         .run();
     seen.extend(codes(&ran.json()));
+    // F018 needs a mapped Password column, read for Microsoft Entra's file.
+    let dir = tempfile::tempdir().unwrap();
+    let passwords = dir.path().join("passwords.csv");
+    std::fs::write(&passwords, "Code,Name,Password\nS1,An Maes,welcome1\n").unwrap();
+    let ran = Run::validate(&passwords)
+        .domain("contoso.com")
+        .args(["--target", "entra", "--map", "password=Password"])
+        .report_json()
+        .run();
+    seen.extend(codes(&ran.json()));
     // S012 and S016 are what convert (not validate) says of a legacy or misspelt import file.
     for input in [
         "fixtures/m365-import-header-case.csv",
@@ -345,13 +355,19 @@ fn keep_going_writes_the_valid_rows_and_lists_the_rejected_ones() {
     assert_eq!(
         ran.written(),
         [
+            "assign-roles.ps1",
+            "coupling-bc-salespeople-mistakes.xlsx",
             "coupling.csv",
+            "licences.csv",
             "m365-users.csv",
             "manifest.json",
             "next-steps.txt",
+            "online-settings.json",
             "rejected.csv",
             "review.xlsx",
-            "role-assignments.csv"
+            "role-assignments.csv",
+            "roles.csv",
+            "set-licences.ps1"
         ]
     );
     let expected = Path::new("fixtures/expected/bc-salespeople-mistakes.csv/keep-going");

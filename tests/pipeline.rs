@@ -152,8 +152,8 @@ fn a_run_too_big_for_memory_gives_every_row_once_in_order() {
     assert!(next_steps.len() < 8 * 1024, "{} bytes", next_steps.len());
     for pointer in [
         "9000 new users: each import file lists each one.",
-        "9000 users: role-assignments.csv (columns Licence and Usage location) lists each one.",
-        "9000 users: role-assignments.csv (column Security roles) lists each one.",
+        "9000 users: licences.csv lists each one.",
+        "9000 users: roles.csv lists each one.",
         "9000 salespeople to couple: coupling.csv lists each one.",
     ] {
         assert!(next_steps.contains(pointer), "{pointer}\n{next_steps}");

@@ -4,6 +4,9 @@
 
 use bc2m365::bc::fields::Field;
 use bc2m365::diagnostic::rules;
+use bc2m365::m365::entra::{
+    password_problem, GENERATED_LENGTH, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, MIN_PASSWORD_KINDS,
+};
 use bc2m365::m365::format::ImportColumn;
 use bc2m365::m365::upn::{is_alias_char, MAX_ALIAS_CHARS, MAX_DOMAIN_CHARS, MAX_UPN_CHARS};
 use bc2m365::read::limits::{Limits, MIB};
@@ -177,6 +180,27 @@ fn the_safety_limits_are_the_documented_defaults() {
         thousands(limits.cell_chars as u64)
     );
     assert!(f014.contains(&stated), "F014 lacks {stated:?}: {f014}");
+}
+
+#[test]
+fn f018_states_entras_password_rules() {
+    let f018 = prose(&rules::PASSWORD_REFUSED);
+    let words = ["", "", "", "three", "four"];
+    for stated in [
+        format!("{MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"),
+        format!("at least {} of the four kinds", words[MIN_PASSWORD_KINDS]),
+        format!(
+            "{MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} ASCII characters with {} of",
+            words[MIN_PASSWORD_KINDS]
+        ),
+    ] {
+        assert!(f018.contains(&stated), "F018 lacks {stated:?}: {f018}");
+    }
+    // The explanation's examples are what the check says of them.
+    assert!(password_problem("welcome1").is_some());
+    assert_eq!(password_problem("Welcome-2026"), None);
+    assert!(f018.contains("`welcome1` has two kinds") && f018.contains("`Welcome-2026` has three"));
+    const { assert!(GENERATED_LENGTH >= 16) };
 }
 
 #[test]

@@ -22,6 +22,7 @@ const LAYERS: &[&str] = &[
     "write",
     "manifest",
     "report",
+    "verify",
     "cli",
     "config",
     "cmd",

@@ -91,6 +91,9 @@ pub fn check_row(
     });
     let mut salesperson = Salesperson::default();
     for (field, column) in columns.fields() {
+        if field.is_mapped_only() {
+            continue;
+        }
         let raw_value = raw
             .cells
             .get(column.index - 1)
@@ -291,6 +294,8 @@ fn store_value(
                 return invalid(&rules::UNKNOWN_COUNTRY, message, value);
             }
         },
+        // Taken out of the row before it is checked (check::password).
+        Field::Password => {}
         Field::Blocked | Field::PrivacyBlocked | Field::CoupledToDataverse => {}
     }
     None

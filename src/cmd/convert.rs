@@ -8,8 +8,10 @@ use crate::cli::ConvertArgs;
 use crate::cmd::{prepare, Ending, ReportSink};
 use crate::config::Settings;
 use crate::error::{Error, Result};
+use crate::m365::entra::{EntraFileWriter, GivenPasswords, Target};
 use crate::m365::format::ImportFileWriter;
-use crate::manifest::views::{self, Views};
+use crate::manifest::online::{self, OnlineSteps};
+use crate::manifest::views::{self, StepFiles, Views};
 use crate::manifest::{self, has_record, Accounts, FileRecord, Manifest, RecordSpool};
 use crate::plan::accounts::AccountPolicy;
 use crate::plan::run::Facts;
@@ -38,7 +40,8 @@ pub fn run(args: &ConvertArgs, output: &OutputSettings, stderr: &mut dyn Write) 
     // The report first, before any output is written.
     let mut report = ReportSink::new(&plan, args.report, !blocked, output, stderr)?;
     let accounts = Accounts::new(&options.accounts, options.existing.as_ref());
-    let mut writers = Writers::new(&plan, &staging, &accounts, blocked, &args.out)?;
+    let passwords = std::mem::take(&mut plan.passwords);
+    let mut writers = Writers::new(&plan, &staging, &accounts, blocked, (&args.out, passwords))?;
     let policy = &options.accounts;
     let mut progress = crate::progress::Progress::new(output.progress);
     progress.stage("writing the outputs:");
@@ -104,7 +107,11 @@ fn say_what_was_written(
                 .map(|n| format!(" ({n} {})", if n == 1 { "user" } else { "users" }))
                 .unwrap_or_default();
             let path = in_folder(&args.out, &file.file);
-            let _ = writeln!(stderr, "wrote {}{users}", path.display());
+            let secret = match file.secret {
+                true => " holding initial passwords: delete it once it is uploaded",
+                false => "",
+            };
+            let _ = writeln!(stderr, "wrote {}{users}{secret}", path.display());
         }
     }
     let summary_line = |wrote| report::text::summary_line(&plan.summary, plan.inputs.len(), wrote);
@@ -129,22 +136,40 @@ fn say_what_was_written(
 /// The import files, written as their users go by: one open file per country at a time.
 struct ImportFiles<'s> {
     staging: &'s Staging,
-    open: BTreeMap<usize, ImportFileWriter<StagedFile<'s>>>,
+    open: BTreeMap<usize, UsersFile<'s>>,
     written: BTreeMap<usize, FileRecord>,
+    target: Target,
+    /// The passwords a mapped column gave (Microsoft Entra's file).
+    passwords: GivenPasswords,
+}
+
+/// One file the new users go into, as `--target` has it.
+enum UsersFile<'s> {
+    M365(ImportFileWriter<StagedFile<'s>>),
+    Entra(EntraFileWriter<StagedFile<'s>>),
 }
 
 impl<'s> ImportFiles<'s> {
-    fn add(&mut self, entry: &Entry, batches: &[Batch]) -> Result<()> {
+    fn add(&mut self, entry: &Entry, batches: &[Batch], policy: &AccountPolicy) -> Result<()> {
         let (Some(index), Some(row)) = (entry.batch, entry.import()) else {
             return Ok(());
         };
         if !self.open.contains_key(&index) {
             self.open_file(index, batches)?;
         }
-        if let Some(writer) = self.open.get_mut(&index) {
-            writer
-                .add(&row)
-                .map_err(|e| Error::io(&batches[index].file_name, e))?;
+        let failed = |e| Error::io(&batches[index].file_name, e);
+        match self.open.get_mut(&index) {
+            Some(UsersFile::M365(writer)) => writer.add(&row).map_err(failed)?,
+            Some(UsersFile::Entra(writer)) => {
+                let row_number = entry.location.row.unwrap_or(0);
+                let password = (self.passwords)
+                    .for_row(entry.input, row_number)
+                    .map_err(failed)?;
+                // The usage location the manifest gives the new user.
+                let usage_location = policy.usage_location_for(&entry.salesperson);
+                (writer.add(&row, usage_location.as_deref(), &password)).map_err(failed)?;
+            }
+            None => {}
         }
         Ok(())
     }
@@ -161,22 +186,31 @@ impl<'s> ImportFiles<'s> {
             self.close(i, batches)?;
         }
         let file = self.staging.create(&batches[index].file_name)?;
-        let writer =
-            ImportFileWriter::new(file).map_err(|e| Error::io(&batches[index].file_name, e))?;
+        let failed = |e| Error::io(&batches[index].file_name, e);
+        let writer = match self.target {
+            Target::M365 => UsersFile::M365(ImportFileWriter::new(file).map_err(failed)?),
+            Target::Entra => UsersFile::Entra(EntraFileWriter::new(file).map_err(failed)?),
+        };
         self.open.insert(index, writer);
         Ok(())
     }
 
     fn close(&mut self, index: usize, batches: &[Batch]) -> Result<()> {
-        if let Some(writer) = self.open.remove(&index) {
-            let batch = &batches[index];
-            let file = writer
-                .finish()
-                .map_err(|e| Error::io(&batch.file_name, e))?;
-            let written = file.finish()?;
-            let record = FileRecord::output(written, Some(batch.users), batch.country.clone());
-            self.written.insert(index, record);
-        }
+        let batch = &batches[index];
+        let failed = |e| Error::io(&batch.file_name, e);
+        let record = match self.open.remove(&index) {
+            Some(UsersFile::M365(writer)) => {
+                let written = writer.finish().map_err(failed)?.finish()?;
+                FileRecord::output(written, Some(batch.users), batch.country.clone())
+            }
+            // Its passwords differ on every run: listed without a hash (see FileRecord::secret).
+            Some(UsersFile::Entra(writer)) => {
+                let written = writer.finish().map_err(failed)?.finish()?;
+                FileRecord::secret(written, batch.users)
+            }
+            None => return Ok(()),
+        };
+        self.written.insert(index, record);
         Ok(())
     }
 
@@ -195,6 +229,7 @@ struct Records<'s> {
     people: RecordSpool,
     salespeople: RecordSpool,
     views: Views<StagedFile<'s>>,
+    online: OnlineSteps<StagedFile<'s>>,
 }
 
 /// Every output written as the rows go by.
@@ -214,7 +249,7 @@ impl<'s> Writers<'s> {
         staging: &'s Staging,
         accounts: &Accounts,
         blocked: bool,
-        out: &'s Path,
+        (out, passwords): (&'s Path, GivenPasswords),
     ) -> Result<Self> {
         let review = ReviewWriter::new(&plan.facts(), !blocked, Some(staging.dir()))
             .map_err(report::review::failed(in_folder(out, "review.xlsx")))?;
@@ -239,6 +274,12 @@ impl<'s> Writers<'s> {
                     staging.create(views::COUPLING)?,
                 )
                 .map_err(spool_failed)?,
+                online: OnlineSteps::new(
+                    staging.dir(),
+                    staging.create(online::LICENCES)?,
+                    staging.create(online::ROLES)?,
+                )
+                .map_err(spool_failed)?,
             }),
             true => None,
         };
@@ -246,6 +287,8 @@ impl<'s> Writers<'s> {
             staging,
             open: BTreeMap::new(),
             written: BTreeMap::new(),
+            target: plan.target,
+            passwords,
         };
         Ok(Writers {
             out,
@@ -275,7 +318,7 @@ impl<'s> Writers<'s> {
         policy: &AccountPolicy,
     ) -> Result<()> {
         let out = self.out;
-        self.imports.add(entry, facts.batches)?;
+        self.imports.add(entry, facts.batches, policy)?;
         if let Some(rejected) = self.rejected.as_mut() {
             rejected
                 .add(entry, &facts.inputs[entry.input])
@@ -290,6 +333,7 @@ impl<'s> Writers<'s> {
                     records.people.add(person).map_err(failed)?;
                 }
                 records.salespeople.add(&record).map_err(failed)?;
+                records.online.add(&record).map_err(failed)?;
                 records
                     .views
                     .add(&record, person.as_ref())
@@ -322,7 +366,8 @@ impl<'s> Writers<'s> {
         drop(review);
         if let Some(records) = self.records {
             let inputs = input_records(plan, settings, options)?;
-            let written = write_views(records.views, plan, staging, accounts)?;
+            let views = records.views.for_target(plan.target);
+            let written = write_views((views, records.online), plan, staging, accounts, settings)?;
             let mut manifest = Manifest::new(
                 (records.people.finish(), records.salespeople.finish()),
                 &options.domains,
@@ -361,6 +406,7 @@ fn input_records(
             users: None,
             country: None,
             holds: None,
+            secret: false,
         });
     }
     let config = settings.config.iter().map(|p| (p, None));
@@ -379,38 +425,54 @@ fn input_records(
             users,
             country: None,
             holds,
+            secret: false,
         });
     }
     Ok(inputs)
 }
 
-/// The views made from the manifest's records (role assignments, coupling, next steps), listed in the
-/// manifest with their hashes.
+/// The views made from the manifest's records (role assignments, coupling, next steps) and the online
+/// steps (the scripts, their data and settings, the coupling packages), listed in the manifest with
+/// their hashes.
 fn write_views(
-    views: Views<StagedFile<'_>>,
+    (views, online): (Views<StagedFile<'_>>, OnlineSteps<StagedFile<'_>>),
     plan: &Plan,
     staging: &Staging,
     accounts: &Accounts,
+    settings: &Settings,
 ) -> Result<Vec<FileRecord>> {
-    let import_files: Vec<&str> = plan.batches.iter().map(|b| b.file_name.as_str()).collect();
+    let generator = manifest::generator();
+    let mut packages = Vec::new();
+    let (licences, roles, coupling_files) = online.finish(&mut |name, bytes| {
+        packages.push(staging.write(name, bytes)?);
+        Ok(())
+    })?;
+    let files = StepFiles {
+        batches: &plan.batches,
+        online: &settings.online,
+        coupling_files: &coupling_files,
+    };
     let mut next_steps = None;
-    let (role_assignments, coupling) = views.finish(
-        accounts,
-        &manifest::generator(),
-        &import_files,
-        &mut |name, write| {
+    let (role_assignments, coupling) =
+        views.finish(accounts, &generator, &files, &mut |name, write| {
             next_steps = Some(staging.write_with(name, |out| write(out))?);
             Ok(())
-        },
-    )?;
+        })?;
+    let settings_json = online::settings_json(&settings.online, &generator);
     let written = [
         Some(role_assignments.finish()?),
         Some(coupling.finish()?),
         next_steps,
+        Some(staging.write(online::SET_LICENCES, online::SET_LICENCES_SCRIPT.as_bytes())?),
+        Some(licences.finish()?),
+        Some(staging.write(online::ASSIGN_ROLES, online::ASSIGN_ROLES_SCRIPT.as_bytes())?),
+        Some(roles.finish()?),
+        Some(staging.write(online::ONLINE_SETTINGS, &settings_json)?),
     ];
     Ok(written
         .into_iter()
         .flatten()
+        .chain(packages)
         .map(|file| FileRecord::output(file, None, None))
         .collect())
 }

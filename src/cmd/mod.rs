@@ -7,13 +7,15 @@ pub mod explain;
 pub mod inspect;
 pub mod template;
 pub mod validate;
+pub mod verify;
 
 use std::io::Write;
 
-use crate::bc::HeaderMap;
+use crate::bc::{Field, HeaderMap};
 use crate::cli::{InputArgs, ReportFormat, SettingsArgs};
 use crate::config::Settings;
 use crate::error::{Error, Result};
+use crate::m365::entra::Target;
 use crate::m365::existing::ExistingUsers;
 use crate::plan::accounts::CountryCode;
 use crate::plan::input::{Companies, InputSettings};
@@ -32,6 +34,8 @@ pub enum Ending {
     InputErrors,
     /// An input could not be read at all.
     InputUnreadable,
+    /// `verify`: a step is still missing, or no input shows that it is done.
+    StepsLeft,
 }
 
 impl Ending {
@@ -53,7 +57,7 @@ impl Ending {
 pub fn exit_code(result: &Result<Ending>) -> u8 {
     match result {
         Ok(Ending::Done) => 0,
-        Ok(Ending::InputErrors) => 1,
+        Ok(Ending::InputErrors | Ending::StepsLeft) => 1,
         Ok(Ending::InputUnreadable) | Err(_) => 2,
     }
 }
@@ -174,8 +178,10 @@ pub fn prepare(
         existing,
         accounts: settings.accounts.clone(),
         strict,
+        target: settings.target,
     };
     let mut input_settings = input_settings(input, &settings)?;
+    passwords_need_entra(&input_settings, settings.target)?;
     // `--country` over `country`: the country of every row that names none, and so its usage location.
     match &input_settings.country {
         Some(code) => {
@@ -191,6 +197,23 @@ pub fn prepare(
         }
     }
     Ok((settings, options, input_settings))
+}
+
+/// A mapped Password column is read only for Microsoft Entra's file: under the admin center's import
+/// files, which carry no password, the column would be read for nothing.
+fn passwords_need_entra(input: &InputSettings, target: Target) -> Result<()> {
+    let mapped = input
+        .map
+        .entries()
+        .iter()
+        .find(|(f, _)| *f == Field::Password);
+    match (mapped, target) {
+        (Some((_, header)), Target::M365) => Err(Error::Usage(format!(
+            "--map password={header}: initial passwords are written only into Microsoft Entra's file; add --target entra (or target = \"entra\" in {})",
+            crate::config::FILE_NAME
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// How inputs are read: the flags, with the config file's `[columns]` before `--map` and `[companies]`

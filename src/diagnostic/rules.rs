@@ -260,6 +260,17 @@ Example: a Name `4` (an Excel total row's count), `1234`, `TRUE` or `#N/A`.";
 `0475998877` is kept as 475998877. The value is written as it is, so check it.\n\n\
 Example: a workbook cell holding the number 475998877 in Phone No.";
 
+    PASSWORD_REFUSED = "F018", Error, "an initial password breaks Microsoft Entra's rules",
+        "give a password of 8 to 256 ASCII characters with three of lower case, upper case, digits and symbols, or empty the cell for a generated one",
+        "A column named with `--map password=HEADER` gives each user's initial password for Microsoft Entra's \
+bulk-create file (`--target entra`). Microsoft Entra takes 8 to 256 characters, ASCII only (letters, digits, \
+symbols and the blank), with at least three of the four kinds: lower case, upper case, digits, symbols. The \
+file is opened in spreadsheets, so a password that starts with = + - @ or an apostrophe, or starts or ends \
+with a blank, is refused too: it would not reach Microsoft Entra unchanged. The finding names the cell, never \
+the password; the row is rejected, and rejected.csv holds the row with the password left out. An empty cell \
+gets a generated password. The tenant's banned-password list may refuse more than this check can know.\n\n\
+Example: `welcome1` has two kinds (lower case, digits) and is refused; `Welcome-2026` has three.";
+
     INVALID_USER_NAME = "U001", Error, "the user name breaks Microsoft's rules",
         "user names may hold A-Z a-z 0-9 ' . - _ ! # ^ ~ before \"@\", with no leading, trailing or doubled dot",
         "Microsoft accepts only A-Z a-z 0-9 ' . - _ ! # ^ ~ before the \"@\" of a user name, no dot at its start \

@@ -21,6 +21,9 @@ pub struct Held {
     pub sales_licence: Option<String>,
     /// The user's usage location, an ISO 3166 alpha-2 code.
     pub usage_location: Option<String>,
+    /// The user's e-mail address (`mail`, lower-cased) when it is not the user name: the Sales user's
+    /// primary email, which Match-Based Coupling compares with Business Central's E-Mail.
+    pub primary_email: Option<String>,
 }
 
 /// One existing user.
@@ -35,6 +38,9 @@ pub struct ExistingUser {
     /// The user's other addresses, lower-cased: primary mail, SMTP proxy addresses, other mails.
     pub addresses: Vec<String>,
     pub held: Held,
+    /// Every licence the user holds that includes Sales, as skuPartNumbers, in the export's order
+    /// (`held` keeps the first): what `verify` compares the planned licence with.
+    pub sales_licences: Vec<String>,
 }
 
 impl ExistingUser {
@@ -86,6 +92,11 @@ pub struct ExistingUsers {
     pub codes: BTreeMap<(String, String), String>,
     /// Read from an earlier run's manifest.
     pub earlier_run: bool,
+    /// Whether the export has a licence column (an Entra Download users file has none): without one, a
+    /// user's missing licence is unknown, not missing.
+    pub lists_licences: bool,
+    /// Whether the export has a usage location column.
+    pub lists_usage_location: bool,
 }
 
 const UPN_HEADERS: [&str; 2] = ["userprincipalname", "upn"];
@@ -225,6 +236,8 @@ impl ExistingUsers {
         let mut users = ExistingUsers {
             file: table.file.clone(),
             kind: columns.kind(&table.header),
+            lists_licences: columns.admin_licences.is_some() || columns.graph_licences.is_some(),
+            lists_usage_location: columns.usage_location.is_some(),
             ..ExistingUsers::default()
         };
         for row in table.rows {
@@ -335,6 +348,7 @@ impl ExistingUsers {
                 codes: vec![(company, code)],
                 addresses: Vec::new(),
                 held: Held::default(),
+                sales_licences: Vec::new(),
             });
         }
         for (upn, code) in same_person {
@@ -393,6 +407,8 @@ impl ExistingUsers {
 fn user_of(upn: &str, columns: &Columns, cell: &dyn Fn(Option<usize>) -> String) -> ExistingUser {
     let mut addresses = Vec::new();
     let mail = cell(columns.mail).to_lowercase();
+    let primary_email =
+        Some(mail.clone()).filter(|m| m.contains('@') && !m.eq_ignore_ascii_case(upn));
     if !mail.is_empty() {
         addresses.push(mail);
     }
@@ -407,9 +423,12 @@ fn user_of(upn: &str, columns: &Columns, cell: &dyn Fn(Option<usize>) -> String)
     let mut licences = admin_licences(&cell(columns.admin_licences));
     licences.extend(list_items(&cell(columns.graph_licences)));
     // The skuPartNumber, whichever form the export names the licence in.
-    let sales_licence = (licences.iter())
-        .find_map(|l| crate::m365::licences::sales_licence(l))
-        .map(|known| known.sku.to_string());
+    let mut sales_licences: Vec<String> = (licences.iter())
+        .filter_map(|l| crate::m365::licences::sales_licence(l))
+        .map(|known| known.sku.to_string())
+        .collect();
+    sales_licences.dedup();
+    let sales_licence = sales_licences.first().cloned();
     let usage_location =
         crate::m365::countries::country_code(&cell(columns.usage_location)).map(str::to_string);
     ExistingUser {
@@ -420,7 +439,9 @@ fn user_of(upn: &str, columns: &Columns, cell: &dyn Fn(Option<usize>) -> String)
         held: Held {
             sales_licence,
             usage_location,
+            primary_email,
         },
+        sales_licences,
     }
 }
 

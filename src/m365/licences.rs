@@ -136,6 +136,15 @@ pub fn sales_licence(entry: &str) -> Option<&'static SalesLicence> {
     })
 }
 
+/// The product name the admin center shows for a Sales licence (skuPartNumber): the current, shortest
+/// of its names ("Dynamics 365 Sales Enterprise" for DYN365_ENTERPRISE_SALES).
+pub fn product_name(sku: &str) -> Option<&'static str> {
+    let licence = SALES_LICENCES
+        .iter()
+        .find(|l| l.sku.eq_ignore_ascii_case(sku))?;
+    licence.names.iter().copied().min_by_key(|n| n.len())
+}
+
 /// Whether a licence (skuPartNumber) named on the command line is one that includes Sales.
 pub fn is_sales_sku(sku: &str) -> bool {
     SALES_LICENCES
@@ -166,5 +175,13 @@ mod tests {
         assert_eq!(sku("DYN365_TEAM_MEMBERS"), None);
         assert_eq!(sku("Microsoft 365 E5"), None);
         assert!(is_sales_sku("dyn365_enterprise_sales"));
+        assert_eq!(
+            product_name("DYN365_ENTERPRISE_SALES"),
+            Some("Dynamics 365 Sales Enterprise")
+        );
+        assert_eq!(
+            product_name("D365_SALES_PRO"),
+            Some("Dynamics 365 Sales Professional")
+        );
     }
 }

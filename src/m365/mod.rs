@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod countries;
+pub mod entra;
 pub mod existing;
 pub mod format;
 pub mod licences;

@@ -4,6 +4,8 @@
 //! The schema is versioned ([`SCHEMA_VERSION`]) and documented in README.md; a change that removes or
 //! renames a key raises the version.
 
+pub mod excel_csv;
+pub mod online;
 pub mod views;
 
 use std::io::Write;
@@ -98,6 +100,8 @@ pub struct SalespeoplePolicy {
 #[derive(Debug, Clone, Serialize)]
 pub struct FileRecord {
     pub file: String,
+    /// Empty, and left out, for a file that holds secrets (see [`FileRecord::secret`]).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub sha256: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
@@ -111,6 +115,9 @@ pub struct FileRecord {
     /// What the file is, for the --existing file (e.g. "a Microsoft Entra Download users file").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holds: Option<String>,
+    /// The file holds initial passwords: delete it after the upload.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
 }
 
 impl FileRecord {
@@ -128,6 +135,18 @@ impl FileRecord {
             users,
             country,
             holds: None,
+            secret: false,
+        }
+    }
+
+    /// The record of an output that holds initial passwords (Microsoft Entra's file): listed with
+    /// `secret: true` and no SHA-256. Its passwords are new on every run, so a hash would change from run
+    /// to run and make the manifest differ; and a hash of a file of passwords is no thing to pass around.
+    pub fn secret(written: crate::write::WrittenFile, users: usize) -> Self {
+        FileRecord {
+            sha256: String::new(),
+            secret: true,
+            ..FileRecord::output(written, Some(users), None)
         }
     }
 }
@@ -189,6 +208,9 @@ pub struct Coupling {
     pub bc_email_now: String,
     pub bc_email_after_sync: String,
     pub note: Option<String>,
+    /// Why the coupling package and Match-Based Coupling cannot couple this salesperson, who then needs
+    /// Set Up Coupling by hand; null when they can.
+    pub by_hand: Option<String>,
 }
 
 /// A salesperson record of a person, as the person's record lists it.
@@ -307,7 +329,7 @@ pub fn record(
     // Only a Business Central salesperson (with a Code) is coupled; users read from an import file are not.
     let coupling = (upn.as_ref())
         .filter(|_| coupled_here && !sp.code.is_empty())
-        .map(|upn| coupling_of(sp, upn));
+        .map(|upn| coupling_of(sp, upn, held.and_then(|h| h.primary_email.as_deref())));
     let private = entry.outcome == Outcome::Skipped(SkipReason::PrivacyBlocked);
     let personal = |value: &str| (!private).then(|| value.to_string());
     let usage_location = held
@@ -351,8 +373,15 @@ pub fn record(
 }
 
 /// The coupling of a salesperson with the Sales user `upn`, in the salesperson's company.
-fn coupling_of(sp: &crate::normalize::salesperson::Salesperson, upn: &str) -> Coupling {
-    Coupling {
+/// The coupling of a salesperson with the Sales user `upn`, in the salesperson's company; `primary_email`
+/// is the existing user's e-mail address when it is not its user name.
+fn coupling_of(
+    sp: &crate::normalize::salesperson::Salesperson,
+    upn: &str,
+    primary_email: Option<&str>,
+) -> Coupling {
+    let by_hand = online::coupling_by_hand(upn, primary_email);
+    let mut coupling = Coupling {
         bc_company: sp.company.clone(),
         bc_table: 13,
         bc_code: sp.code.clone(),
@@ -361,17 +390,21 @@ fn coupling_of(sp: &crate::normalize::salesperson::Salesperson, upn: &str) -> Co
         sales_user: upn.to_string(),
         bc_email_now: sp.email_in_bc.clone(),
         bc_email_after_sync: upn.to_string(),
-        note: (sp.email_in_bc != *upn).then(|| {
-            if sp.email_in_bc.is_empty() {
-                format!("BC's Email is empty; the first synchronisation fills it with {upn}")
-            } else {
-                format!(
-                    "BC's Email changes from {} to {upn} at the first synchronisation",
-                    sp.email_in_bc
-                )
-            }
-        }),
-    }
+        note: None,
+        by_hand,
+    };
+    coupling.note = match &coupling.by_hand {
+        Some(reason) => Some(format!("Set Up Coupling by hand: {reason}")),
+        None if sp.email_in_bc.is_empty() => Some(format!(
+            "BC's Email is empty; the coupling package sets it to {upn}"
+        )),
+        None if sp.email_in_bc != *upn => Some(format!(
+            "BC's Email changes from {} to {upn} with the coupling package",
+            sp.email_in_bc
+        )),
+        None => None,
+    };
+    coupling
 }
 
 /// Writes the manifest's records (people or salespeople) to a spool as the rows go by, each as pretty JSON indented to its

@@ -7,6 +7,10 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::m365::batch::Batch;
+use crate::m365::entra::Target;
+use crate::manifest::excel_csv::ExcelCsv;
+use crate::manifest::online::{self, OnlineSettings};
 use crate::manifest::{Accounts, PersonRecord, SalespersonRecord, SpecialAccount};
 
 pub const ROLE_ASSIGNMENTS: &str = "role-assignments.csv";
@@ -104,33 +108,6 @@ impl Spool {
     }
 }
 
-/// A CSV as Excel opens it without asking: UTF-8 with BOM, CRLF, quotes only where needed.
-struct ExcelCsv<W: Write> {
-    writer: csv::Writer<W>,
-}
-
-impl<W: Write> ExcelCsv<W> {
-    fn new(out: W, header: &[&str]) -> io::Result<Self> {
-        Ok(ExcelCsv {
-            writer: crate::m365::format::microsoft_csv_writer(out, header)?,
-        })
-    }
-
-    /// One row, every cell guarded: a value from the input or from the config file (a role, a business
-    /// unit) that a spreadsheet would run as a formula gets a leading apostrophe.
-    fn row(&mut self, row: &[&str]) -> io::Result<()> {
-        let safe = row
-            .iter()
-            .map(|cell| crate::normalize::text::spreadsheet_safe(cell));
-        self.writer.write_record(safe.map(|c| c.into_owned()))?;
-        Ok(())
-    }
-
-    fn finish(self) -> io::Result<W> {
-        self.writer.into_inner().map_err(|e| e.into_error())
-    }
-}
-
 /// The list of `key` in `lists` (a licence's users, a company's couplings), started when first asked for.
 fn spool_for<'m>(
     lists: &'m mut BTreeMap<String, Spool>,
@@ -171,10 +148,14 @@ pub struct Views<W: Write> {
     /// Couplings per company: each company is coupled on its own.
     couplings: BTreeMap<String, Spool>,
     coupled: Spool,
+    /// Salespeople the coupling package cannot couple, with the reason.
+    by_hand: Spool,
     left: Spool,
     /// Existing users who hold a Sales licence already.
     held: Spool,
     dir: PathBuf,
+    /// Which file the new users are imported from.
+    target: Target,
 }
 
 impl<W: Write> Views<W> {
@@ -250,10 +231,17 @@ impl<W: Write> Views<W> {
             roles: Spool::new(dir)?,
             couplings: BTreeMap::new(),
             coupled: Spool::new(dir)?,
+            by_hand: Spool::new(dir)?,
             left: Spool::new(dir)?,
             held: Spool::new(dir)?,
             dir: dir.to_path_buf(),
+            target: Target::default(),
         })
+    }
+
+    /// The views of a run whose new users go into `target`'s file (next-steps.txt's import step).
+    pub fn for_target(self, target: Target) -> Self {
+        Views { target, ..self }
     }
 
     /// Adds one salesperson's record, with the person it starts, if any.
@@ -349,6 +337,13 @@ impl<W: Write> Views<W> {
             if let Some(note) = &c.note {
                 spool.note(format_args!("     note: {note}"))?;
             }
+            if let Some(reason) = &c.by_hand {
+                let name = s.name.as_deref().unwrap_or_default();
+                self.by_hand.line(format_args!(
+                    "   - {name} (company {}, Code {}) -> {}\n     {reason}",
+                    c.bc_company, c.bc_code, c.sales_user
+                ))?;
+            }
         }
         Ok(())
     }
@@ -391,18 +386,21 @@ impl<W: Write> Views<W> {
             .as_deref()
             .map(|b| format!(" (business unit {b})"))
             .unwrap_or_default();
+        if !s.business_unit.as_deref().is_none_or(online::is_guid) {
+            self.roles.flagged += 1;
+        }
         let roles = s.roles.join(", ");
         self.roles
             .line(format_args!("   - {}: {roles}{unit}", upn(s)))
     }
 
     /// Finishes the views: gives back role-assignments.csv's and coupling.csv's outputs, and writes
-    /// next-steps.txt with `write`. `import_files` are the import files' names, in upload order.
+    /// next-steps.txt with `write`.
     pub fn finish(
         self,
         accounts: &Accounts,
         generator: &str,
-        import_files: &[&str],
+        files: &StepFiles<'_>,
         write: &mut WriteView<'_>,
     ) -> crate::error::Result<(W, W)> {
         let Views {
@@ -415,8 +413,10 @@ impl<W: Write> Views<W> {
             roles,
             couplings,
             coupled,
+            by_hand,
             left,
             held,
+            target,
             ..
         } = self;
         let failed = |e: io::Error| crate::error::Error::io(NEXT_STEPS, e);
@@ -431,10 +431,12 @@ impl<W: Write> Views<W> {
             roles,
             couplings,
             coupled,
+            by_hand,
             left,
+            target,
         });
         write(NEXT_STEPS, &mut |out| match lists.take() {
-            Some(lists) => next_steps(out, accounts, generator, import_files, lists),
+            Some(lists) => next_steps(out, accounts, generator, files, lists),
             None => Ok(()),
         })?;
         Ok((role_assignments, coupling))
@@ -457,6 +459,14 @@ fn special_line(out: &mut dyn Write, a: &SpecialAccount) -> io::Result<()> {
     writeln!(out, "   Security roles in Sales: {}", a.roles.join(", "))
 }
 
+/// What next-steps.txt says about the run's files besides the lists: the import files in upload order,
+/// the online steps' settings, and each company's coupling package.
+pub struct StepFiles<'a> {
+    pub batches: &'a [Batch],
+    pub online: &'a OnlineSettings,
+    pub coupling_files: &'a BTreeMap<String, String>,
+}
+
 /// next-steps.txt's lists, as spooled.
 struct Lists {
     new_users: Spool,
@@ -467,7 +477,9 @@ struct Lists {
     roles: Spool,
     couplings: BTreeMap<String, Spool>,
     coupled: Spool,
+    by_hand: Spool,
     left: Spool,
+    target: Target,
 }
 
 /// The documented steps in order, with this run's files and names filled in.
@@ -475,7 +487,7 @@ fn next_steps(
     out: &mut dyn Write,
     accounts: &Accounts,
     generator: &str,
-    import_files: &[&str],
+    files: &StepFiles<'_>,
     lists: Lists,
 ) -> io::Result<()> {
     writeln!(
@@ -493,10 +505,19 @@ fn next_steps(
     writeln!(out, "Business Central {}.\n", deployment_words(accounts))?;
     administrator_step(out, accounts)?;
     integration_user_step(out, accounts)?;
-    import_step(out, import_files, lists.new_users, lists.existing)?;
-    licence_step(out, lists.people, lists.licences, lists.held)?;
-    roles_step(out, lists.roles)?;
-    coupling_step(out, lists.couplings, lists.coupled, lists.left)
+    let (batches, new_users, existing) = (files.batches, lists.new_users, lists.existing);
+    match lists.target {
+        Target::M365 => import_step(out, accounts, batches, new_users, existing)?,
+        Target::Entra => entra_import_step(out, batches, new_users, existing)?,
+    }
+    licence_step(out, files.online, lists.people, lists.licences, lists.held)?;
+    roles_step(out, files.online, lists.roles)?;
+    let couplings = Couplings {
+        lists: lists.couplings,
+        files: files.coupling_files,
+        by_hand: lists.by_hand,
+    };
+    coupling_step(out, couplings, lists.coupled, lists.left)
 }
 
 fn deployment_words(accounts: &Accounts) -> &'static str {
@@ -568,9 +589,31 @@ fn integration_user_step(out: &mut dyn Write, accounts: &Accounts) -> io::Result
     writeln!(out)
 }
 
+/// A licence as the admin center names it, with its skuPartNumber.
+fn licence_words(sku: &str) -> String {
+    match crate::m365::licences::product_name(sku) {
+        Some(name) => format!("\"{name}\" ({sku})"),
+        None => sku.to_string(),
+    }
+}
+
+/// The location to pick in the import wizard for a file's users: one usage location for everyone, else
+/// the file's country.
+fn wizard_location(accounts: &Accounts, batch: &Batch) -> String {
+    let code = (accounts.salespeople.usage_location.as_deref()).or(batch.country.as_deref());
+    match code {
+        Some(code) => match crate::m365::countries::country_name(code) {
+            Some(name) => format!("location {name} ({code})"),
+            None => format!("location {code}"),
+        },
+        None => "the location where they work (no country known)".to_string(),
+    }
+}
+
 fn import_step(
     out: &mut dyn Write,
-    import_files: &[&str],
+    accounts: &Accounts,
+    batches: &[Batch],
     new_users: Spool,
     existing: Spool,
 ) -> io::Result<()> {
@@ -580,8 +623,31 @@ fn import_step(
     } else {
         writeln!(
             out,
-            "   Admin center > Users > Active users > More > Add multiple users; upload {}:",
-            import_files.join(", then ")
+            "   Admin center > Users > Active users > More > Add multiple users; upload each file in turn and pick\n   in the wizard:"
+        )?;
+        let licence = licence_words(&accounts.salespeople.licence);
+        // A country's files one after the other: one line for them all, so 40 files are not 80 lines.
+        for files in batches.chunk_by(|a, b| a.country == b.country) {
+            let users: usize = files.iter().map(|b| b.users).sum();
+            let users = if users == 1 {
+                "1 user".to_string()
+            } else {
+                format!("{users} users")
+            };
+            let (first, last) = (&files[0], &files[files.len() - 1]);
+            let names = match files.len() {
+                1 => first.file_name.clone(),
+                n => format!("{} to {} ({n} files)", first.file_name, last.file_name),
+            };
+            writeln!(
+                out,
+                "   - {names}, {users}: {},\n     licence {licence}",
+                wizard_location(accounts, first)
+            )?;
+        }
+        writeln!(
+            out,
+            "   (or \"Create user without product license\", and step 4 sets the location and licence)"
         )?;
         new_users.list_or_point(out, "new users", "each import file")?;
     }
@@ -593,8 +659,44 @@ fn import_step(
     writeln!(out)
 }
 
+/// The import step for Microsoft Entra's bulk-create file: where to upload it, and what to do with the
+/// passwords it holds.
+fn entra_import_step(
+    out: &mut dyn Write,
+    batches: &[Batch],
+    new_users: Spool,
+    existing: Spool,
+) -> io::Result<()> {
+    writeln!(out, "3. Create the salespeople's users in Microsoft Entra")?;
+    if new_users.count == 0 {
+        writeln!(out, "   No new users in this run.")?;
+    } else {
+        writeln!(
+            out,
+            "   Entra admin center > Users > All users > Bulk operations > Bulk create; upload {}:",
+            batches
+                .iter()
+                .map(|b| b.file_name.as_str())
+                .collect::<Vec<_>>()
+                .join(", then ")
+        )?;
+        new_users.list_or_point(out, "new users", "each Entra file")?;
+        writeln!(
+            out,
+            "   The file holds each new user's initial password, and nothing else this run wrote does. Give each\n   person theirs safely (in person, or by a channel apart from the user name; never the file itself),\n   and delete the file once the upload has succeeded.\n   This path assigns no licence and sends no invitation: the licences come in step 4."
+        )?;
+    }
+    if existing.count > 0 {
+        writeln!(out, "   Already in the tenant, not created again:")?;
+        let whole_list = "role-assignments.csv (User status \"existing\")";
+        existing.list_or_point(out, "existing users", whole_list)?;
+    }
+    writeln!(out)
+}
+
 fn licence_step(
     out: &mut dyn Write,
+    online: &OnlineSettings,
     people: usize,
     licences: BTreeMap<String, Spool>,
     held: Spool,
@@ -606,8 +708,21 @@ fn licence_step(
     if people == 0 {
         writeln!(out, "   No salespeople to license in this run.")?;
     }
+    if !licences.is_empty() {
+        let (script, data) = (online::SET_LICENCES, online::LICENCES);
+        let how = match &online.licence_group {
+            Some(group) => format!(
+                "sets each usage location and adds the users to the group {group}, which carries the licence"
+            ),
+            None => "sets each usage location and assigns the licence".to_string(),
+        };
+        writeln!(
+            out,
+            "   Run {script} (PowerShell 7, Microsoft Graph PowerShell) with -WhatIf first, then without.\n   It reads {data}, {how};\n   it skips what is done already and logs each user to set-licences-log.csv.\n   By hand: admin center > Users > Active users > the user > Licenses and apps (usage location first)."
+        )?;
+    }
     for (licence, spool) in licences {
-        writeln!(out, "   Licence {licence} to:")?;
+        writeln!(out, "   Licence {} to:", licence_words(&licence))?;
         if spool.count > MAX_LISTED && spool.flagged > 0 {
             writeln!(
                 out,
@@ -615,7 +730,7 @@ fn licence_step(
                 spool.flagged
             )?;
         }
-        let whole_list = "role-assignments.csv (columns Licence and Usage location)";
+        let whole_list = "licences.csv";
         spool.list_or_point(out, "users", whole_list)?;
     }
     if held.count > 0 {
@@ -628,25 +743,51 @@ fn licence_step(
     writeln!(out)
 }
 
-fn roles_step(out: &mut dyn Write, roles: Spool) -> io::Result<()> {
+fn roles_step(out: &mut dyn Write, online: &OnlineSettings, roles: Spool) -> io::Result<()> {
     writeln!(out, "5. Give the salespeople their security roles in Sales")?;
+    if roles.count > 0 {
+        let environment = match &online.environment {
+            Some(environment) => format!("the environment {environment}"),
+            None => "the environment given with -Environment <URL> (none was set with --environment\n   or in bc2m365.toml)"
+                .to_string(),
+        };
+        writeln!(
+            out,
+            "   Once step 4 is done and the users appear in the environment, run {} (PowerShell 7,\n   Power Platform CLI pac) with -WhatIf first, then without. It reads {}, gives the roles in\n   {environment}, and logs each role to assign-roles-log.csv.",
+            online::ASSIGN_ROLES,
+            online::ROLES
+        )?;
+    }
+    if roles.flagged > 0 {
+        writeln!(
+            out,
+            "   {} of them have a business unit given by name; pac takes its id: set business_unit in bc2m365.toml\n   (and in role_rules) to the id, or give their roles by hand.",
+            roles.flagged
+        )?;
+    }
     writeln!(
         out,
-        "   Power Platform admin center > your environment > Users > Manage security roles:"
+        "   By hand: Power Platform admin center > your environment > Users > Manage security roles:"
     )?;
-    let whole_list = "role-assignments.csv (column Security roles)";
-    roles.list_or_point(out, "users", whole_list)?;
+    roles.list_or_point(out, "users", online::ROLES)?;
     writeln!(out)
+}
+
+/// Each company's couplings, its package, and the salespeople no package couples.
+struct Couplings<'a> {
+    lists: BTreeMap<String, Spool>,
+    files: &'a BTreeMap<String, String>,
+    by_hand: Spool,
 }
 
 fn coupling_step(
     out: &mut dyn Write,
-    couplings: BTreeMap<String, Spool>,
+    couplings: Couplings<'_>,
     coupled: Spool,
     left: Spool,
 ) -> io::Result<()> {
     writeln!(out, "6. Couple the salespeople in Business Central")?;
-    if couplings.is_empty() {
+    if couplings.lists.is_empty() {
         // A Microsoft 365 import file as input, say: its users are no Business Central salespeople.
         writeln!(
             out,
@@ -655,12 +796,28 @@ fn coupling_step(
     } else {
         writeln!(
             out,
-            "   In each company: Salespeople page > Dynamics 365 Sales > Couple (or match-based coupling on E-Mail = primary email):"
+            "   When the users are licensed and present in Dataverse (steps 4 and 5), in each company:\n   a. Configuration Packages > Import from Excel: the company's coupling package below; then Apply Data.\n      It sets each salesperson's E-Mail to their new user name (table 13, fields Code and E-Mail only).\n   b. Salespeople/Purchasers > Dynamics 365 Sales > Match-Based Coupling, once: E-Mail = Primary Email."
         )?;
     }
-    for (company, spool) in couplings {
-        writeln!(out, "   Company {company}:")?;
+    for (company, spool) in couplings.lists {
+        match couplings.files.get(&company) {
+            Some(file) => writeln!(out, "   Company {company} ({file}):")?,
+            None => writeln!(
+                out,
+                "   Company {company} (no package: each is coupled by hand):"
+            )?,
+        }
         spool.list_or_point(out, "salespeople to couple", COUPLING)?;
+    }
+    if couplings.by_hand.count > 0 {
+        writeln!(
+            out,
+            "   Set Up Coupling by hand (Salespeople/Purchasers > the salesperson > Dynamics 365 Sales > Set Up Coupling):"
+        )?;
+        let whole_list = "coupling.csv (Note \"Set Up Coupling by hand\")";
+        couplings
+            .by_hand
+            .list_or_point(out, "salespeople", whole_list)?;
     }
     let coupled_count = "(status \"coupled\" in manifest.json)";
     coupled.codes_or_count(

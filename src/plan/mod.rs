@@ -66,6 +66,8 @@ pub struct PlanOptions {
     pub accounts: AccountPolicy,
     /// `--strict`: warnings reject rows as errors do.
     pub strict: bool,
+    /// Which file the new users are written into (`--target`).
+    pub target: crate::m365::entra::Target,
 }
 
 impl PlanOptions {
@@ -181,6 +183,9 @@ pub struct RowInput {
     pub cells: Vec<String>,
     pub salesperson: Salesperson,
     pub diagnostics: Vec<Diagnostic>,
+    /// The initial password a mapped Password column gave, taken out of `cells` as the row was read:
+    /// kept apart from the row ([`crate::m365::entra::GivenPasswords`]), never stored with it.
+    pub password: Option<crate::m365::entra::InitialPassword>,
 }
 
 /// One salesperson after planning.

@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 
 use crate::bc::{recognise_header, ColumnMap};
+use crate::check::password::{check_password, take_password};
 use crate::check::row::{
     check_import_row, check_row, import_file_columns, private_cells, says_privacy_blocked,
 };
@@ -187,7 +188,7 @@ impl RowReader {
     }
 
     fn read_one(&mut self, diagnostics: &mut Vec<Diagnostic>) {
-        let Some(raw) = self.next_raw(diagnostics) else {
+        let Some(mut raw) = self.next_raw(diagnostics) else {
             self.done = true;
             return;
         };
@@ -200,6 +201,8 @@ impl RowReader {
             self.done = true;
             return;
         }
+        // Before anything else sees the row: a password goes no further than its check.
+        let password = take_password(&mut raw, &self.columns, self.header.len());
         // Empty rows are rows, wherever they are: counted and reported like any other.
         self.rows += 1;
         if raw.is_empty() {
@@ -225,6 +228,7 @@ impl RowReader {
                     cells,
                     salesperson: Salesperson::default(),
                     diagnostics: vec![diagnostic],
+                    password: None,
                 });
                 return;
             }
@@ -237,8 +241,9 @@ impl RowReader {
                 cells: raw.cells,
                 salesperson: Salesperson::default(),
                 diagnostics: Vec::new(),
+                password: None,
             },
-            None => self.data_row(raw, location),
+            None => self.data_row(raw, location, password),
         };
         self.ready.push_back(row);
     }
@@ -291,7 +296,7 @@ impl RowReader {
     }
 
     /// A salesperson's row, checked on its own, its unnumbered user name built ahead.
-    fn data_row(&self, mut raw: read::RawRow, location: Location) -> RowInput {
+    fn data_row(&self, mut raw: read::RawRow, location: Location, password: String) -> RowInput {
         let before = self.rerun.then(|| restore_rejected(&mut raw));
         let country = self.country.as_deref();
         let (mut salesperson, mut diagnostics) = match self.kind {
@@ -308,10 +313,14 @@ impl RowReader {
         self.ahead.fill(&mut salesperson);
         let max_chars = self.limits.cell_chars;
         let mut cells = raw.cells;
+        let mut given = None;
         if salesperson.privacy_blocked {
             private_cells(&mut cells, &self.columns);
         } else {
             diagnostics.extend(long_cells(&cells, &self.header, &location, max_chars));
+            let (password, found) = check_password(password, &self.columns, &location);
+            diagnostics.extend(found);
+            given = password;
         }
         RowInput {
             input: self.index,
@@ -320,6 +329,7 @@ impl RowReader {
             cells,
             salesperson,
             diagnostics,
+            password: given,
         }
     }
 }
@@ -361,6 +371,7 @@ fn empty_row(input: usize, location: Location, cells: Vec<String>) -> RowInput {
         kind: RowKind::Empty,
         cells,
         salesperson: Salesperson::default(),
+        password: None,
     }
 }
 

@@ -12,6 +12,7 @@ use crate::check::set::{Source, Sources, MAX_INPUTS};
 use crate::diagnostic::{rules, Diagnostic};
 use crate::error::{Error, Result};
 use crate::m365::batch::{batches, Batch, BatchCursor};
+use crate::m365::entra::{GivenPasswords, Target};
 use crate::plan::guard::last_checks;
 use crate::plan::input::{open_input, InputKind, InputSettings};
 use crate::plan::keys::starts_a_person;
@@ -100,6 +101,10 @@ pub struct Plan {
     pub report: ReportSample,
     /// The people of a run of several companies, with their salesperson records.
     pub people: People,
+    /// Which file the new users are written into.
+    pub target: Target,
+    /// The initial passwords a mapped Password column gave, by row.
+    pub passwords: GivenPasswords,
     rows: Option<PlannedRows>,
 }
 
@@ -179,7 +184,7 @@ impl Plan {
             peeked: None,
             queues,
             current: 0,
-            cursor: BatchCursor::new(&self.batches),
+            cursor: BatchCursor::new(&self.batches, self.target),
         }
     }
 }
@@ -334,6 +339,8 @@ struct FirstSteps<'a> {
     keys: KeySets,
     /// The people of a run whose rows can be of several companies.
     people: People,
+    /// The initial passwords of a mapped Password column, taken from the rows as they arrive.
+    passwords: GivenPasswords,
     rows: RowStore<Stored>,
     progress: Progress,
 }
@@ -359,6 +366,7 @@ impl<'a> FirstSteps<'a> {
             sources: Sources::default(),
             keys: KeySets::default(),
             people: People::default(),
+            passwords: GivenPasswords::default(),
             rows: RowStore::new(spill_dir),
             progress: Progress::new(settings.progress),
         }
@@ -442,10 +450,14 @@ impl<'a> FirstSteps<'a> {
             progress,
             file_diagnostics,
             people,
+            passwords,
             ..
         } = self;
         let mut seen = 0;
-        read_beside(reader, file_diagnostics, &mut |row| {
+        read_beside(reader, file_diagnostics, &mut |mut row| {
+            if let Some(password) = row.password.take() {
+                passwords.insert(row.input, row.location.row.unwrap_or(0), password);
+            }
             let mut entry = keys.first_step(row, options, sources, people);
             seen += 1;
             progress.rows(seen);
@@ -534,7 +546,7 @@ impl<'a> FirstSteps<'a> {
             sample.add_file(input_of(&self.inputs, d).unwrap_or(0), k, d);
         }
         counts.add_diagnostics(&self.file_diagnostics);
-        let batches = batches(&counts.written_by_country);
+        let batches = batches(&counts.written_by_country, self.options.target);
         Ok(Plan {
             summary: counts.summary(batches.len()),
             inputs: self.inputs,
@@ -544,6 +556,8 @@ impl<'a> FirstSteps<'a> {
             rejected_extra_cells: counts.rejected_extra,
             report: sample.finish(),
             people: std::mem::take(&mut self.people),
+            target: self.options.target,
+            passwords: std::mem::take(&mut self.passwords),
             rows: Some(PlannedRows {
                 rows: std::mem::replace(&mut self.rows, RowStore::new(self.spill_dir))
                     .into_rows()?,

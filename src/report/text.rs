@@ -247,6 +247,8 @@ pub fn input_line(info: &InputInfo) -> String {
                     column.header
                 );
             }
+            // A field read only when mapped is no column an export lacks.
+            None if field.is_mapped_only() => {}
             None => {
                 let _ = writeln!(out, "  {caption:<20} not in this file");
             }
