@@ -223,6 +223,7 @@ fn mapped_passwords_are_written_as_given_with_each_users_usage_location() {
         .args(["--target", "entra"])
         .args(MAP_PASSWORDS)
         .run();
+    ran.record_case("entra-mapped-passwords");
     ran.assert_exit(0);
     let files = entra_files(&ran);
     let expected = Path::new("fixtures/expected/entra-mapped-passwords");

@@ -148,6 +148,7 @@ fn no_variable_is_followed_by_a_colon_outside_braces() {
 #[test]
 fn the_scripts_as_written() {
     let ran = two_companies();
+    ran.record_case("the online steps' scripts");
     for name in SCRIPTS {
         insta::assert_snapshot!(name, text(&ran, name));
     }
