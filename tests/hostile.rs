@@ -385,3 +385,147 @@ fn invisible_characters_of_every_kind_are_refused_in_names() {
     let f008 = codes(&report).iter().filter(|c| *c == "F008").count();
     assert_eq!(f008, hidden.len());
 }
+
+/// The address space a run on a hostile input may take: past it an allocation fails, so a reader that
+/// expands what a file claims fails its test instead of taking the machine.
+const HOSTILE_MEMORY_MIB: u64 = 256;
+
+/// A hostile input of `fixtures/bad/` (made by `fixtures/make/hostile_fixtures.py`), converted under the
+/// memory cap.
+fn hostile(name: &str) -> Run {
+    Run::convert(format!("fixtures/bad/{name}"))
+        .domain("contoso.com")
+        .memory_cap(HOSTILE_MEMORY_MIB)
+}
+
+/// The input is refused whole (exit 2) with `code` saying `says`, nothing is written, and validate agrees.
+fn refused(name: &str, extra: &[&str], code: &str, says: &str) {
+    let ran = hostile(name).args(extra).run();
+    ran.assert_exit(2);
+    let stderr = &ran.stderr;
+    assert!(
+        stderr.contains(&format!("error[{code}]: {says}")),
+        "{name}: {stderr}"
+    );
+    assert!(ran.written().is_empty(), "{name}: {:?}", ran.written());
+    Run::validate(format!("fixtures/bad/{name}"))
+        .domain("contoso.com")
+        .args(extra)
+        .memory_cap(HOSTILE_MEMORY_MIB)
+        .run()
+        .assert_exit_saying(2, says);
+}
+
+#[test]
+fn a_workbook_cell_past_a_limit_stops_the_read_at_that_cell() {
+    refused(
+        "sparse-last-cell.xlsx",
+        &[],
+        "S014",
+        "sheet \"Salespeople\", cell XFD1048576 is in column 16384, past the 1000 column limit",
+    );
+    refused(
+        "sparse-wide-header.xlsx",
+        &[],
+        "S014",
+        "sheet \"Salespeople\", cell XFD1 is in column 16384, past the 1000 column limit",
+    );
+    refused(
+        "sparse-inside-limits.xlsx",
+        &["--max-rows", "10"],
+        "S014",
+        "sheet \"Salespeople\", cell ALL1048576 is 1048575 rows after the header, past the 10 row limit",
+    );
+    // One long shared text used by 2,000 rows: refused at its first use, never copied.
+    refused(
+        "shared-string-too-long.xlsx",
+        &[],
+        "S014",
+        "sheet \"Salespeople\", cell B2 has 99999 characters, more than the 32767 limit",
+    );
+}
+
+#[test]
+fn a_far_cell_inside_every_limit_is_read_as_the_empty_rows_before_it() {
+    // validate, as convert's review of a million skipped rows takes a while in a debug build.
+    let ran = Run::validate("fixtures/bad/sparse-inside-limits.xlsx")
+        .domain("contoso.com")
+        .memory_cap(HOSTILE_MEMORY_MIB)
+        .run();
+    ran.assert_exit_saying(
+        0,
+        "1048575 rows in 1 file: 1 valid, 1048574 skipped (1048573 of them empty, 1 not salespeople)",
+    );
+}
+
+#[test]
+fn repeat_counts_of_an_opendocument_sheet_are_added_up_before_they_are_expanded() {
+    refused(
+        "ods-rows-repeated.ods",
+        &[],
+        "S014",
+        "sheet \"Salespeople\" has 1000000002 filled rows, more than the 2000000 row limit",
+    );
+    refused(
+        "ods-columns-repeated.ods",
+        &[],
+        "S014",
+        "sheet \"Salespeople\" has a filled cell in column 1000000001, past the 1000 column limit",
+    );
+    refused(
+        "ods-grid-repeated.ods",
+        &[],
+        "S008",
+        "cannot be read as a workbook: up to sheet \"Salespeople\", its repeated rows and columns would make more than 2000000 cells",
+    );
+}
+
+#[test]
+fn a_workbook_part_is_counted_as_it_inflates_not_as_its_directory_says() {
+    refused(
+        "zip-declares-small.xlsx",
+        &[],
+        "S008",
+        "cannot be read as a workbook: xl/worksheets/sheet1.xml does not unpack: File is larger than its declared uncompressed size",
+    );
+    refused(
+        "zip-bomb.xlsx",
+        &["--max-sheet-size", "1M"],
+        "S014",
+        "xl/worksheets/sheet1.xml unpacks to",
+    );
+}
+
+#[test]
+fn salespeople_on_several_sheets_are_all_read_each_row_located_by_its_sheet() {
+    let ran = Run::validate("fixtures/bad/two-sheets.xlsx")
+        .domain("contoso.com")
+        .report_json()
+        .memory_cap(HOSTILE_MEMORY_MIB)
+        .run();
+    ran.assert_exit(1);
+    let report = ran.json();
+    assert_eq!(report["summary"]["rows"], 5, "{report}");
+    let cells: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["cell"].as_str().unwrap()))
+        .collect();
+    assert_eq!(cells, [("F005", "Belgium!C2"), ("F003", "Netherlands!C4")]);
+}
+
+#[test]
+fn salespeople_on_sheets_with_different_columns_stop_the_run_naming_the_sheets() {
+    refused(
+        "two-sheets-different-columns.xlsx",
+        &[],
+        "S008",
+        "cannot be read as a workbook: salespeople are on several sheets whose columns differ: \"Belgium\" would be read, \"Netherlands\" not",
+    );
+    let ran = hostile("two-sheets-different-columns.xlsx")
+        .args(["--sheet", "Netherlands"])
+        .run();
+    ran.assert_exit(0);
+    assert_eq!(ran.import("m365-users.csv").len(), 1);
+}

@@ -42,6 +42,7 @@ pub fn open(path: &Path) -> Result<InputTable> {
                 .collect(),
             invalid_cells: Vec::new(),
             unclosed_quote_until: None,
+            sheet: None,
             number_cells: (header.iter().enumerate())
                 .filter(|(_, key)| object.get(*key).is_some_and(Value::is_number))
                 .map(|(i, _)| i)
