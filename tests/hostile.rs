@@ -529,3 +529,34 @@ fn salespeople_on_sheets_with_different_columns_stop_the_run_naming_the_sheets()
     ran.assert_exit(0);
     assert_eq!(ran.import("m365-users.csv").len(), 1);
 }
+
+#[test]
+fn a_csv_of_two_encodings_is_refused_at_the_first_line_where_they_disagree() {
+    refused(
+        "mixed-encodings.csv",
+        &[],
+        "S008",
+        "cannot be read as CSV: line 2 holds \"ë\" in UTF-8, but the file reads as windows-1252: two encodings in one file",
+    );
+    // Read as UTF-8, the Windows-1252 row is the one refused.
+    hostile("mixed-encodings.csv")
+        .args(["--encoding", "utf-8"])
+        .run()
+        .assert_exit_saying(1, "error[S007]")
+        .assert_exit_saying(1, "fixtures/bad/mixed-encodings.csv:3:2");
+    // Past the first bytes, where the encoding was decided: the read stops there, and nothing is written.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("late.csv");
+    let mut bytes = b"Code;Name\r\nJW;J\xfcrgen Wouters\r\n".to_vec();
+    for i in 0..5_000 {
+        bytes.extend(format!("S{i};Verkoper {i}\r\n").as_bytes());
+    }
+    bytes.extend(b"ZP;Zo\xc3\xab Peeters\r\n");
+    std::fs::write(&path, bytes).unwrap();
+    let ran = Run::convert(&path)
+        .domain("contoso.com")
+        .memory_cap(HOSTILE_MEMORY_MIB)
+        .run();
+    ran.assert_exit_saying(2, "line 5003 holds \"ë\" in UTF-8");
+    assert!(ran.written().is_empty(), "{:?}", ran.written());
+}

@@ -3,6 +3,7 @@
 pub mod csv;
 pub mod json;
 pub mod limits;
+pub mod mixed;
 pub mod repeats;
 pub mod stream;
 pub mod xlsx;
