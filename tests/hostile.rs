@@ -560,3 +560,25 @@ fn a_csv_of_two_encodings_is_refused_at_the_first_line_where_they_disagree() {
     ran.assert_exit_saying(2, "line 5003 holds \"ë\" in UTF-8");
     assert!(ran.written().is_empty(), "{:?}", ran.written());
 }
+
+#[test]
+fn json_is_read_object_by_object_within_the_limits() {
+    refused(
+        "json-duplicate-keys.json",
+        &[],
+        "S008",
+        "cannot be read as JSON: element 2: \"displayName\" is given twice (which value holds?)",
+    );
+    refused(
+        "json-a-key-per-object.json",
+        &[],
+        "S014",
+        "element 1000 brings the property names to 1001, more than the 1000 column limit",
+    );
+    refused(
+        "json-many-empty-objects.json",
+        &["--max-rows", "1000"],
+        "S014",
+        "the array has more than 1000 salespeople",
+    );
+}

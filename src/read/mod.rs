@@ -234,7 +234,7 @@ pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Re
     if is_zip || is_ole || workbook_extension {
         xlsx::open(path, options, is_header)
     } else if extension == "json" || matches!(first_text_byte, Some(b'[' | b'{')) {
-        json::open(path)
+        json::open(path, &options.limits)
     } else {
         csv::open(path, options, is_header)
     }
