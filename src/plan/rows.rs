@@ -193,7 +193,7 @@ impl RowReader {
         };
         let location = Location {
             row: Some(raw.row),
-            ..self.row_base(&raw)
+            ..self.base.clone()
         };
         if let Some(found) = self.over_a_limit(&raw) {
             diagnostics.push(found);
@@ -209,9 +209,9 @@ impl RowReader {
             return;
         }
         if self.unusable.is_none() && self.kind == InputKind::Salespeople {
-            let found =
-                self.shape
-                    .no_person(&raw, &self.columns, &self.header, &self.row_base(&raw));
+            let found = self
+                .shape
+                .no_person(&raw, &self.columns, &self.header, &self.base);
             if let Some((reason, diagnostic)) = found {
                 let mut cells = raw.cells;
                 // Not read as a salesperson, but perhaps one who asked not to be processed.
@@ -276,18 +276,6 @@ impl RowReader {
         }
     }
 
-    /// Where a row's findings point: the input, and the row's own sheet when a workbook's salespeople
-    /// are on several sheets.
-    fn row_base(&self, raw: &read::RawRow) -> Location {
-        match &raw.sheet {
-            Some(sheet) => Location {
-                sheet: Some(sheet.clone()),
-                ..self.base.clone()
-            },
-            None => self.base.clone(),
-        }
-    }
-
     /// The row limit (`--max-rows`) and the cell limit of a row (`--max-columns`), counted as rows arrive.
     fn over_a_limit(&self, raw: &read::RawRow) -> Option<Diagnostic> {
         let file = &*self.base.file;
@@ -311,12 +299,11 @@ impl RowReader {
     fn data_row(&self, mut raw: read::RawRow, location: Location) -> RowInput {
         let before = self.rerun.then(|| restore_rejected(&mut raw));
         let country = self.country.as_deref();
-        let base = self.row_base(&raw);
         let (mut salesperson, mut diagnostics) = match self.kind {
             InputKind::Salespeople => {
-                check_row(&raw, &self.columns, self.header.len(), &base, country)
+                check_row(&raw, &self.columns, self.header.len(), &self.base, country)
             }
-            InputKind::M365Import(header) => check_import_row(&raw, header, &base, country),
+            InputKind::M365Import(header) => check_import_row(&raw, header, &self.base, country),
         };
         salesperson.rejected_before = before;
         // A Microsoft 365 import file's users are no Business Central salespeople: no company.

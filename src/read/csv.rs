@@ -485,7 +485,6 @@ fn decode_record(record: &csv::ByteRecord, line: u64, has_malformed: bool) -> Ra
         cells,
         invalid_cells,
         unclosed_quote_until: None,
-        sheet: None,
         number_cells: Vec::new(),
     }
 }

@@ -143,7 +143,6 @@ fn raw_row(index: u64, header: &[String], object: Object) -> RawRow {
             .filter(|(_, key)| matches!(value_of(key), Some(Scalar::Number(_))))
             .map(|(i, _)| i)
             .collect(),
-        sheet: None,
     }
 }
 

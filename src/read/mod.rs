@@ -28,8 +28,6 @@ pub struct RawRow {
     /// For a workbook or JSON: cells (0-based) that held a number rather than text, whose leading zero or
     /// "+" the spreadsheet may have dropped.
     pub number_cells: Vec<usize>,
-    /// For a workbook whose salespeople are on several sheets: the sheet of a row not on the table's.
-    pub sheet: Option<String>,
 }
 
 impl RawRow {

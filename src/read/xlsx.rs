@@ -101,8 +101,8 @@ fn open_unguarded(
     let Some(first) = found.first().or(fallback.as_ref()) else {
         return Err(Error::EmptyInput { path: path.into() });
     };
-    let sheets = sheets_to_read(path, first, &found)?;
-    Ok(stream_table(path, workbook, first, sheets, options.limits))
+    several_sheets(path, &found)?;
+    Ok(stream_table(path, workbook, first, options.limits))
 }
 
 /// The sheets to look at for a header: the one `--sheet` names, or every sheet (up to [`MAX_SHEETS`]).
@@ -136,34 +136,24 @@ fn candidate_sheets(
     Ok(names)
 }
 
-/// Every sheet with salespeople is read: the later ones must have the first one's header, since one
-/// input has one set of columns; otherwise the run stops and says which sheets it would leave out.
-fn sheets_to_read(path: &Path, first: &SheetHead, found: &[SheetHead]) -> Result<Vec<SheetStart>> {
-    let (same, different): (Vec<&SheetHead>, Vec<&SheetHead>) = found
-        .iter()
-        .partition(|head| head.header() == first.header());
-    if !different.is_empty() {
-        let quoted = |heads: &[&SheetHead]| {
-            let names: Vec<String> = heads.iter().map(|h| format!("\"{}\"", h.sheet)).collect();
+/// Salespeople on more than one sheet: one input is one table (its rows numbered, and checked against
+/// each other, by their row), so the run stops and names the sheets, rather than leave some unread.
+fn several_sheets(path: &Path, found: &[SheetHead]) -> Result<()> {
+    if found.len() < 2 {
+        return Ok(());
+    }
+    let names: Vec<String> = found.iter().map(|h| format!("\"{}\"", h.sheet)).collect();
+    Err(Error::Unreadable {
+        path: path.into(),
+        format: "a workbook",
+        reason: format!(
+            "salespeople are on {} sheets ({}), and one run reads one sheet of a workbook",
+            found.len(),
             names.join(", ")
-        };
-        return Err(Error::Unreadable {
-            path: path.into(),
-            format: "a workbook",
-            reason: format!(
-                "salespeople are on several sheets whose columns differ: {} would be read, {} not",
-                quoted(&same),
-                quoted(&different)
-            ),
-            help:
-                "name one sheet with --sheet (once per run), or give the sheets the same header row",
-        });
-    }
-    let mut sheets: Vec<SheetStart> = same.iter().map(|head| head.start()).collect();
-    if sheets.is_empty() {
-        sheets.push(first.start());
-    }
-    Ok(sheets)
+        ),
+        help: "name the sheet with --sheet; convert the others in later runs (--sheet, with --existing \
+               and the earlier run's manifest.json), or move the salespeople onto one sheet",
+    })
 }
 
 /// The first rows of a sheet, as far as the header may be.
@@ -171,13 +161,6 @@ struct SheetHead {
     sheet: String,
     rows: Vec<RawRow>,
     header_index: usize,
-}
-
-/// Where a sheet's rows begin: the rows after its header.
-struct SheetStart {
-    sheet: String,
-    /// 0-based index of the first row after the header.
-    first_data_row: u32,
 }
 
 impl SheetHead {
@@ -210,13 +193,6 @@ impl SheetHead {
 
     fn header_row(&self) -> u64 {
         self.rows.get(self.header_index).map_or(0, |row| row.row)
-    }
-
-    fn start(&self) -> SheetStart {
-        SheetStart {
-            sheet: self.sheet.clone(),
-            first_data_row: self.header_row() as u32,
-        }
     }
 }
 
@@ -251,20 +227,15 @@ fn read_head(
 }
 
 /// The table of a workbook: its header found, its rows read by a thread as the pipeline takes them.
-fn stream_table(
-    path: &Path,
-    workbook: Workbook,
-    first: &SheetHead,
-    sheets: Vec<SheetStart>,
-    limits: Limits,
-) -> InputTable {
+fn stream_table(path: &Path, workbook: Workbook, first: &SheetHead, limits: Limits) -> InputTable {
     let (sender, receiver) = sync_channel(ROWS_IN_FLIGHT);
     let owned_path = path.to_path_buf();
+    let start = (first.sheet.clone(), first.header_row() as u32);
     let spawned = std::thread::Builder::new()
         .name("workbook-reader".into())
         .spawn(move || {
             let failed = sender.clone();
-            let read = contained(|| stream_rows(&owned_path, workbook, &sheets, &limits, &sender));
+            let read = contained(|| stream_rows(&owned_path, workbook, &start, &limits, &sender));
             let error = match read {
                 Some(Ok(())) => return,
                 Some(Err(error)) => error,
@@ -301,47 +272,32 @@ impl Iterator for ReceivedRows {
     }
 }
 
-/// The reader thread's work: every sheet's rows after its header, in order, each located by its sheet
-/// from the second sheet on.
+/// The reader thread's work: the sheet's rows after its header (`start`: the sheet, and the 0-based
+/// index of the row after its header), in order.
 fn stream_rows(
     path: &Path,
     mut workbook: Workbook,
-    sheets: &[SheetStart],
+    (sheet, first_data_row): &(String, u32),
     limits: &Limits,
     sender: &SyncSender<Result<RawRow>>,
 ) -> Result<()> {
-    let mut data_rows = 0u64;
-    for (i, start) in sheets.iter().enumerate() {
-        let located = (i > 0).then(|| start.sheet.clone());
-        let mut send = |mut row: RawRow| {
-            row.sheet.clone_from(&located);
-            match sender.send(Ok(row)) {
-                Ok(()) => Flow::Go,
-                Err(_) => Flow::Stop,
-            }
-        };
-        let limit = limits.rows.saturating_sub(data_rows);
-        let mut assembler = RowAssembler::new(path, &start.sheet, limits, Some(limit));
-        assembler.first_row = Some(start.first_data_row);
-        let mut stopped = false;
-        for_each_cell(
-            path,
-            &mut workbook,
-            &start.sheet,
-            limits,
-            |position, value| {
-                if position.0 < start.first_data_row {
-                    return Ok(Flow::Go);
-                }
-                let flow = assembler.push(position, value, &mut send)?;
-                stopped = flow == Flow::Stop;
-                Ok(flow)
-            },
-        )?;
-        if stopped || assembler.finish(&mut send) == Flow::Stop {
-            return Ok(());
+    let mut send = |row: RawRow| match sender.send(Ok(row)) {
+        Ok(()) => Flow::Go,
+        Err(_) => Flow::Stop,
+    };
+    let mut assembler = RowAssembler::new(path, sheet, limits, Some(limits.rows));
+    assembler.first_row = Some(*first_data_row);
+    let mut stopped = false;
+    for_each_cell(path, &mut workbook, sheet, limits, |position, value| {
+        if position.0 < *first_data_row {
+            return Ok(Flow::Go);
         }
-        data_rows += assembler.rows_sent;
+        let flow = assembler.push(position, value, &mut send)?;
+        stopped = flow == Flow::Stop;
+        Ok(flow)
+    })?;
+    if !stopped {
+        assembler.finish(&mut send);
     }
     Ok(())
 }
@@ -441,7 +397,6 @@ struct RowAssembler<'a> {
     first_row: Option<u32>,
     /// How many rows may still be sent, for `--max-rows`; `None` while looking for the header.
     rows_left: Option<u64>,
-    rows_sent: u64,
     /// The row being filled: its 0-based index, cells and number cells.
     current: Option<(u32, Vec<String>, Vec<usize>)>,
 }
@@ -454,7 +409,6 @@ impl<'a> RowAssembler<'a> {
             limits,
             first_row: None,
             rows_left,
-            rows_sent: 0,
             current: None,
         }
     }
@@ -516,14 +470,12 @@ impl<'a> RowAssembler<'a> {
         number_cells: Vec<usize>,
         send: &mut dyn FnMut(RawRow) -> Flow,
     ) -> Flow {
-        self.rows_sent += 1;
         send(RawRow {
             row: u64::from(row) + 1,
             cells,
             invalid_cells: Vec::new(),
             unclosed_quote_until: None,
             number_cells,
-            sheet: None,
         })
     }
 
