@@ -563,3 +563,27 @@ fn json_is_read_object_by_object_within_the_limits() {
         "the array has more than 1000 salespeople",
     );
 }
+
+#[test]
+fn look_alike_names_and_domains_are_found_by_their_skeleton() {
+    let ran = Run::convert("fixtures/bad/look-alikes.csv")
+        .domain("cronus.be")
+        .report_json()
+        .memory_cap(HOSTILE_MEMORY_MIB)
+        .run();
+    ran.assert_exit(1);
+    let report = ran.json();
+    let found: Vec<(String, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| matches!(d["code"].as_str(), Some("D005" | "F018")))
+        .map(|d| (d["code"].as_str().unwrap().to_string(), d["row"].as_u64().unwrap()))
+        .collect();
+    // The Cyrillic "А" of row 3 and the Cyrillic "о" of row 4; Ben Srnith (Latin letters only) is no spoof.
+    assert_eq!(found, [("D005".to_string(), 3), ("F018".to_string(), 4)]);
+    let messages = report.to_string();
+    assert!(messages.contains("written with other letters: \\\"А\\\" (U+0410)"), "{messages}");
+    assert!(messages.contains("which only looks like the verified cronus.be"), "{messages}");
+    assert_eq!(ran.written(), ["review.xlsx"], "only the review after errors");
+}

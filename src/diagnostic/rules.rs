@@ -260,6 +260,13 @@ Example: a Name `4` (an Excel total row's count), `1234`, `TRUE` or `#N/A`.";
 `0475998877` is kept as 475998877. The value is written as it is, so check it.\n\n\
 Example: a workbook cell holding the number 475998877 in Phone No.";
 
+    EMAIL_LOOKALIKE_DOMAIN = "F018", Error, "the Email is on a look-alike of a verified domain",
+        "correct the address in Business Central: its domain is written with characters that only look like the verified one's",
+        "The Email's domain is not a verified domain, but reads as one: it has the same Unicode confusables \
+skeleton (UTS #39), as when a Cyrillic letter stands for a Latin one. Such an address would become the user's \
+recovery address and pass for the company's own, so the row is rejected.\n\n\
+Example: `anna.peeters@cr\u{043e}nus.be` (with a Cyrillic \u{043e}) when cronus.be is verified.";
+
     INVALID_USER_NAME = "U001", Error, "the user name breaks Microsoft's rules",
         "user names may hold A-Z a-z 0-9 ' . - _ ! # ^ ~ before \"@\", with no leading, trailing or doubled dot",
         "Microsoft accepts only A-Z a-z 0-9 ' . - _ ! # ^ ~ before the \"@\" of a user name, no dot at its start \
@@ -306,6 +313,14 @@ valid, and the note points at it.";
         "nothing to do if these are two people; if it is one person twice, delete one row",
         "Two salespeople have the same Name. That happens (two Jan Peeters), and it also happens when one person \
 was entered twice under two codes.";
+
+    NAME_LOOKS_ALIKE = "D005", Warning, "two salespeople's names look alike but differ",
+        "check both rows: write each name in one alphabet, so that no two people show as the same name",
+        "Two Names read as the same (they have the same Unicode confusables skeleton, UTS #39) but are written \
+with different characters, one of them with a letter of another alphabet that looks like a Latin one. Two \
+users would show with the same display name, one of them a possible impersonation. Names that differ only in \
+the Latin letters that look alike (rn and m) are not reported.\n\n\
+Example: `Anna Peeters` and `\u{0410}nna Peeters`, whose first letter is the Cyrillic \u{0410}.";
 
     SKIPPED_BLOCKED = "R001", Info, "a blocked salesperson is skipped",
         "nothing to do; unblock the salesperson in Business Central to give them an account",
