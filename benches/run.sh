@@ -184,6 +184,8 @@ for case in \
   "ods-rows-repeated.ods|$DOMAIN|" \
   "ods-columns-repeated.ods|$DOMAIN|" \
   "ods-grid-repeated.ods|$DOMAIN|" \
+  "xls-far-cell.xls|$DOMAIN|" \
+  "xls-far-cell-small.xls|$DOMAIN|" \
   "zip-declares-small.xlsx|$DOMAIN|" \
   "zip-bomb.xlsx|$DOMAIN|--max-sheet-size 1M" \
   "two-sheets.xlsx|$DOMAIN|" \

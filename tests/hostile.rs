@@ -578,12 +578,45 @@ fn look_alike_names_and_domains_are_found_by_their_skeleton() {
         .unwrap()
         .iter()
         .filter(|d| matches!(d["code"].as_str(), Some("D005" | "F018")))
-        .map(|d| (d["code"].as_str().unwrap().to_string(), d["row"].as_u64().unwrap()))
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["row"].as_u64().unwrap(),
+            )
+        })
         .collect();
     // The Cyrillic "А" of row 3 and the Cyrillic "о" of row 4; Ben Srnith (Latin letters only) is no spoof.
     assert_eq!(found, [("D005".to_string(), 3), ("F018".to_string(), 4)]);
     let messages = report.to_string();
-    assert!(messages.contains("written with other letters: \\\"А\\\" (U+0410)"), "{messages}");
-    assert!(messages.contains("which only looks like the verified cronus.be"), "{messages}");
-    assert_eq!(ran.written(), ["review.xlsx"], "only the review after errors");
+    assert!(
+        messages.contains("written with other letters: \\\"А\\\" (U+0410)"),
+        "{messages}"
+    );
+    assert!(
+        messages.contains("which only looks like the verified cronus.be"),
+        "{messages}"
+    );
+    assert_eq!(
+        ran.written(),
+        ["review.xlsx"],
+        "only the review after errors"
+    );
+}
+
+#[test]
+fn an_excel_97_workbook_is_refused_before_its_sheets_are_built_whole() {
+    for name in ["xls-far-cell.xls", "xls-far-cell-small.xls"] {
+        refused(
+            name,
+            &[],
+            "S008",
+            "cannot be read as a workbook: up to sheet \"Salespeople\", its cells span grids of more than 2000000 cells",
+        );
+    }
+    refused(
+        "xls-far-cell.xls",
+        &["--max-rows", "10"],
+        "S014",
+        "sheet \"Salespeople\" spans 65536 rows, more than the 10 row limit",
+    );
 }

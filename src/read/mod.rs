@@ -1,5 +1,6 @@
 //! Reading an input file into a header and rows of text cells, whatever its format.
 
+pub mod biff;
 pub mod csv;
 pub mod json;
 pub mod limits;
@@ -228,6 +229,9 @@ pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Re
     }
     if is_zip {
         limits::check_workbook(path, &options.limits)?;
+    }
+    if is_ole {
+        biff::check_workbook(path, &options.limits)?;
     }
     if is_zip || is_ole || workbook_extension {
         xlsx::open(path, options, is_header)
