@@ -189,6 +189,7 @@ for case in \
   "zip-declares-small.xlsx|$DOMAIN|" \
   "zip-bomb.xlsx|$DOMAIN|--max-sheet-size 1M" \
   "two-sheets.xlsx|$DOMAIN|" \
+  "many-sheets.xlsx|$DOMAIN|" \
   "mixed-encodings.csv|$DOMAIN|" \
   "json-duplicate-keys.json|$DOMAIN|" \
   "json-a-key-per-object.json|$DOMAIN|" \

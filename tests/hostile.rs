@@ -620,3 +620,18 @@ fn an_excel_97_workbook_is_refused_before_its_sheets_are_built_whole() {
         "sheet \"Salespeople\" spans 65536 rows, more than the 10 row limit",
     );
 }
+
+#[test]
+fn more_sheets_than_are_looked_at_need_the_sheet_named() {
+    refused(
+        "many-sheets.xlsx",
+        &[],
+        "S008",
+        "cannot be read as a workbook: it has 1001 sheets, more than the 1000 looked at for salespeople",
+    );
+    let ran = hostile("many-sheets.xlsx")
+        .args(["--sheet", "Salespeople"])
+        .run();
+    ran.assert_exit(0);
+    assert_eq!(ran.import("m365-users.csv").len(), 1);
+}
