@@ -10,7 +10,6 @@ use std::path::Path;
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::limits::exceeded;
 use super::Limits;
 use crate::error::{Error, Result};
 
@@ -144,6 +143,15 @@ pub fn check_content(path: &Path, content: impl BufRead, limits: &Limits) -> Res
             Event::Eof => return Ok(()),
             _ => {}
         }
+    }
+}
+
+/// A limit's error, as `limits::exceeded` makes it (which reads this module, so it is not used here).
+fn exceeded(path: &Path, what: String, flag: &'static str) -> Error {
+    Error::LimitExceeded {
+        path: path.into(),
+        what,
+        flag,
     }
 }
 
