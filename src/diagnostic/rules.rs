@@ -236,7 +236,8 @@ Example: `UK` (the code is GB) or `NLD` (three letters).";
         "shorten the value, or raise the limit with --max-cell-chars if it is what you expect",
         "No salesperson field needs more than a few hundred characters, and Excel holds at most 32,767 in a cell. \
 A longer cell is usually a broken file (an unclosed quote, binary data), so its row is rejected rather than \
-cut. The limit is 32,767 characters (--max-cell-chars).";
+cut. The limit is 32,767 characters (--max-cell-chars). In a workbook, such a cell stops the reading \
+instead (S014, naming its sheet and cell), before its text is copied: a workbook holds no longer cell.";
 
     PRIVACY_UNREADABLE = "F015", Warning, "a Privacy Blocked value cannot be read, so the salesperson is treated as privacy blocked",
         "write Yes or No in Privacy Blocked; until then the salesperson is treated as privacy blocked and nothing of theirs is exported",

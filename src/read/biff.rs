@@ -287,3 +287,79 @@ fn too_many_cells(path: &Path, sheet: &str) -> Error {
         help: "save the workbook as .xlsx (read cell by cell) or export it as CSV",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(records: &[(u16, Vec<u8>)]) -> Box<dyn Read> {
+        let mut bytes = Vec::new();
+        for (kind, data) in records {
+            bytes.extend(kind.to_le_bytes());
+            bytes.extend((data.len() as u16).to_le_bytes());
+            bytes.extend(data);
+        }
+        Box::new(Cursor::new(bytes))
+    }
+
+    fn cell(row: u16, column: u16) -> (u16, Vec<u8>) {
+        let mut data = row.to_le_bytes().to_vec();
+        data.extend(column.to_le_bytes());
+        data.extend([0u8; 10]);
+        (0x0203, data)
+    }
+
+    fn sheet(cells: &[(u16, u16)]) -> Vec<(u16, Vec<u8>)> {
+        let mut sheet = vec![(0x0809, vec![0u8; 16])];
+        sheet.extend(cells.iter().map(|&(r, c)| cell(r, c)));
+        sheet.push((0x000A, Vec::new()));
+        sheet
+    }
+
+    fn check(sheets: &[&[(u16, u16)]], limits: &Limits) -> Result<()> {
+        let mut all = vec![(0x0809, vec![0u8; 16])];
+        for (i, _) in sheets.iter().enumerate() {
+            let name = format!("Blad{}", i + 1);
+            let mut data = vec![0, 0, 0, 0, 0, 0, name.len() as u8, 0];
+            data.extend(name.as_bytes());
+            all.push((0x0085, data));
+        }
+        all.push((0x000A, Vec::new()));
+        for cells in sheets {
+            all.extend(sheet(cells));
+        }
+        check_records(Path::new("x.xls"), records(&all), limits)
+    }
+
+    #[test]
+    fn each_sheet_is_counted_from_its_first_cell_to_its_last() {
+        let limits = Limits::default();
+        assert!(check(&[&[(0, 0), (999, 19)], &[(0, 0), (99, 5)]], &limits).is_ok());
+        let error = check(&[&[(0, 0)], &[(0, 0), (65535, 255)]], &limits).unwrap_err();
+        assert!(
+            error.to_string().contains("up to sheet \"Blad2\""),
+            "{error}"
+        );
+        let few_rows = Limits {
+            rows: 10,
+            ..Limits::default()
+        };
+        let error = check(&[&[(5, 0), (500, 1)]], &few_rows).unwrap_err();
+        assert!(
+            error.to_string().contains("sheet \"Blad1\" spans 496 rows"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_chart_inside_a_sheet_keeps_the_sheet_counted() {
+        let mut all = vec![(0x0809, vec![0u8; 16]), (0x000A, Vec::new())];
+        all.push((0x0809, vec![0u8; 16]));
+        all.push(cell(0, 0));
+        all.extend(sheet(&[]));
+        all.push(cell(65535, 255));
+        all.push((0x000A, Vec::new()));
+        let error = check_records(Path::new("x.xls"), records(&all), &Limits::default());
+        assert!(error.is_err());
+    }
+}
