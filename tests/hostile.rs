@@ -502,7 +502,7 @@ fn salespeople_on_several_sheets_stop_the_run_naming_the_sheets_and_the_choice()
         "two-sheets.xlsx",
         &[],
         "S008",
-        "cannot be read as a workbook: salespeople are on 2 sheets (\"Belgium\", \"Netherlands\"), and one run reads one sheet of a workbook",
+        "cannot be read as a workbook: 2 sheets have a salesperson header (\"Belgium\", \"Netherlands\"), and one run reads one sheet of a workbook",
     );
     for (sheet, people) in [("Belgium", 2), ("Netherlands", 3)] {
         let ran = hostile("two-sheets.xlsx").args(["--sheet", sheet]).run();

@@ -147,7 +147,7 @@ fn several_sheets(path: &Path, found: &[SheetHead]) -> Result<()> {
         path: path.into(),
         format: "a workbook",
         reason: format!(
-            "salespeople are on {} sheets ({}), and one run reads one sheet of a workbook",
+            "{} sheets have a salesperson header ({}), and one run reads one sheet of a workbook",
             found.len(),
             names.join(", ")
         ),
