@@ -91,7 +91,7 @@ fn every_rule_is_triggered_by_a_fixture_and_explained() {
         .report_json()
         .run();
     seen.extend(codes(&ran.json()));
-    // The look-alikes (D005, F018) need the domain they imitate.
+    // The look-alikes (D005, F019) need the domain they imitate.
     let ran = Run::validate("fixtures/bad/look-alikes.csv")
         .domain("cronus.be")
         .report_json()

@@ -261,7 +261,7 @@ Example: a Name `4` (an Excel total row's count), `1234`, `TRUE` or `#N/A`.";
 `0475998877` is kept as 475998877. The value is written as it is, so check it.\n\n\
 Example: a workbook cell holding the number 475998877 in Phone No.";
 
-    EMAIL_LOOKALIKE_DOMAIN = "F018", Error, "the Email is on a look-alike of a verified domain",
+    EMAIL_LOOKALIKE_DOMAIN = "F019", Error, "the Email is on a look-alike of a verified domain",
         "correct the address in Business Central: its domain is written with characters that only look like the verified one's",
         "The Email's domain is not a verified domain, but reads as one: it has the same Unicode confusables \
 skeleton (UTS #39), as when a Cyrillic letter stands for a Latin one. Such an address would become the user's \
