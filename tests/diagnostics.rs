@@ -101,6 +101,12 @@ fn every_rule_is_triggered_by_a_fixture_and_explained() {
         .report_json()
         .run();
     seen.extend(codes(&ran.json()));
+    // The look-alikes (D005, F019) need the domain they imitate.
+    let ran = Run::validate("fixtures/bad/look-alikes.csv")
+        .domain("cronus.be")
+        .report_json()
+        .run();
+    seen.extend(codes(&ran.json()));
     // S012 and S016 are what convert (not validate) says of a legacy or misspelt import file.
     for input in [
         "fixtures/m365-import-header-case.csv",

@@ -385,3 +385,253 @@ fn invisible_characters_of_every_kind_are_refused_in_names() {
     let f008 = codes(&report).iter().filter(|c| *c == "F008").count();
     assert_eq!(f008, hidden.len());
 }
+
+/// The address space a run on a hostile input may take: past it an allocation fails, so a reader that
+/// expands what a file claims fails its test instead of taking the machine.
+const HOSTILE_MEMORY_MIB: u64 = 256;
+
+/// A hostile input of `fixtures/bad/` (made by `fixtures/make/hostile_fixtures.py`), converted under the
+/// memory cap.
+fn hostile(name: &str) -> Run {
+    Run::convert(format!("fixtures/bad/{name}"))
+        .domain("contoso.com")
+        .memory_cap(HOSTILE_MEMORY_MIB)
+}
+
+/// The input is refused whole (exit 2) with `code` saying `says`, nothing is written, and validate agrees.
+fn refused(name: &str, extra: &[&str], code: &str, says: &str) {
+    let ran = hostile(name).args(extra).run();
+    ran.assert_exit(2);
+    let stderr = &ran.stderr;
+    assert!(
+        stderr.contains(&format!("error[{code}]: {says}")),
+        "{name}: {stderr}"
+    );
+    assert!(ran.written().is_empty(), "{name}: {:?}", ran.written());
+    Run::validate(format!("fixtures/bad/{name}"))
+        .domain("contoso.com")
+        .args(extra)
+        .memory_cap(HOSTILE_MEMORY_MIB)
+        .run()
+        .assert_exit_saying(2, says);
+}
+
+#[test]
+fn a_workbook_cell_past_a_limit_stops_the_read_at_that_cell() {
+    refused(
+        "sparse-last-cell.xlsx",
+        &[],
+        "S014",
+        "sheet \"Salespeople\", cell XFD1048576 is in column 16384, past the 1000 column limit",
+    );
+    refused(
+        "sparse-wide-header.xlsx",
+        &[],
+        "S014",
+        "sheet \"Salespeople\", cell XFD1 is in column 16384, past the 1000 column limit",
+    );
+    refused(
+        "sparse-inside-limits.xlsx",
+        &["--max-rows", "10"],
+        "S014",
+        "sheet \"Salespeople\", cell ALL1048576 is 1048575 rows after the header, past the 10 row limit",
+    );
+    // One long shared text used by 2,000 rows: refused at its first use, never copied.
+    refused(
+        "shared-string-too-long.xlsx",
+        &[],
+        "S014",
+        "sheet \"Salespeople\", cell B2 has 99999 characters, more than the 32767 limit",
+    );
+}
+
+#[test]
+fn a_far_cell_inside_every_limit_is_read_as_the_empty_rows_before_it() {
+    // validate, as convert's review of a million skipped rows takes a while in a debug build.
+    let ran = Run::validate("fixtures/bad/sparse-inside-limits.xlsx")
+        .domain("contoso.com")
+        .memory_cap(HOSTILE_MEMORY_MIB)
+        .run();
+    ran.assert_exit_saying(
+        0,
+        "1048575 rows in 1 file: 1 valid, 1048574 skipped (1048573 of them empty, 1 not salespeople)",
+    );
+}
+
+#[test]
+fn repeat_counts_of_an_opendocument_sheet_are_added_up_before_they_are_expanded() {
+    refused(
+        "ods-rows-repeated.ods",
+        &[],
+        "S014",
+        "sheet \"Salespeople\" has 1000000002 filled rows, more than the 2000000 row limit",
+    );
+    refused(
+        "ods-columns-repeated.ods",
+        &[],
+        "S014",
+        "sheet \"Salespeople\" has a filled cell in column 1000000001, past the 1000 column limit",
+    );
+    refused(
+        "ods-grid-repeated.ods",
+        &[],
+        "S008",
+        "cannot be read as a workbook: up to sheet \"Salespeople\", its repeated rows and columns would make more than 2000000 cells",
+    );
+}
+
+#[test]
+fn a_workbook_part_is_counted_as_it_inflates_not_as_its_directory_says() {
+    refused(
+        "zip-declares-small.xlsx",
+        &[],
+        "S008",
+        "cannot be read as a workbook: xl/worksheets/sheet1.xml does not unpack: File is larger than its declared uncompressed size",
+    );
+    refused(
+        "zip-bomb.xlsx",
+        &["--max-sheet-size", "1M"],
+        "S014",
+        "xl/worksheets/sheet1.xml unpacks to",
+    );
+}
+
+#[test]
+fn salespeople_on_several_sheets_stop_the_run_naming_the_sheets_and_the_choice() {
+    refused(
+        "two-sheets.xlsx",
+        &[],
+        "S008",
+        "cannot be read as a workbook: 2 sheets have a salesperson header (\"Belgium\", \"Netherlands\"), and one run reads one sheet of a workbook",
+    );
+    for (sheet, people) in [("Belgium", 2), ("Netherlands", 3)] {
+        let ran = hostile("two-sheets.xlsx").args(["--sheet", sheet]).run();
+        ran.assert_exit(0);
+        assert_eq!(ran.import("m365-users.csv").len(), people, "{sheet}");
+    }
+}
+
+#[test]
+fn a_csv_of_two_encodings_is_refused_at_the_first_line_where_they_disagree() {
+    refused(
+        "mixed-encodings.csv",
+        &[],
+        "S008",
+        "cannot be read as CSV: line 2 holds \"ë\" in UTF-8, but the file reads as windows-1252: two encodings in one file",
+    );
+    // Read as UTF-8, the Windows-1252 row is the one refused.
+    hostile("mixed-encodings.csv")
+        .args(["--encoding", "utf-8"])
+        .run()
+        .assert_exit_saying(1, "error[S007]")
+        .assert_exit_saying(1, "fixtures/bad/mixed-encodings.csv:3:2");
+    // Past the first bytes, where the encoding was decided: the read stops there, and nothing is written.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("late.csv");
+    let mut bytes = b"Code;Name\r\nJW;J\xfcrgen Wouters\r\n".to_vec();
+    for i in 0..5_000 {
+        bytes.extend(format!("S{i};Verkoper {i}\r\n").as_bytes());
+    }
+    bytes.extend(b"ZP;Zo\xc3\xab Peeters\r\n");
+    std::fs::write(&path, bytes).unwrap();
+    let ran = Run::convert(&path)
+        .domain("contoso.com")
+        .memory_cap(HOSTILE_MEMORY_MIB)
+        .run();
+    ran.assert_exit_saying(2, "line 5003 holds \"ë\" in UTF-8");
+    assert!(ran.written().is_empty(), "{:?}", ran.written());
+}
+
+#[test]
+fn json_is_read_object_by_object_within_the_limits() {
+    refused(
+        "json-duplicate-keys.json",
+        &[],
+        "S008",
+        "cannot be read as JSON: element 2: \"displayName\" is given twice (which value holds?)",
+    );
+    refused(
+        "json-a-key-per-object.json",
+        &[],
+        "S014",
+        "element 1000 brings the property names to 1001, more than the 1000 column limit",
+    );
+    refused(
+        "json-many-empty-objects.json",
+        &["--max-rows", "1000"],
+        "S014",
+        "the array has more than 1000 salespeople",
+    );
+}
+
+#[test]
+fn look_alike_names_and_domains_are_found_by_their_skeleton() {
+    let ran = Run::convert("fixtures/bad/look-alikes.csv")
+        .domain("cronus.be")
+        .report_json()
+        .memory_cap(HOSTILE_MEMORY_MIB)
+        .run();
+    ran.assert_exit(1);
+    let report = ran.json();
+    let found: Vec<(String, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| matches!(d["code"].as_str(), Some("D005" | "F019")))
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["row"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // The Cyrillic "А" of row 3 and the Cyrillic "о" of row 4; Ben Srnith (Latin letters only) is no spoof.
+    assert_eq!(found, [("D005".to_string(), 3), ("F019".to_string(), 4)]);
+    let messages = report.to_string();
+    assert!(
+        messages.contains("written with other letters: \\\"А\\\" (U+0410)"),
+        "{messages}"
+    );
+    assert!(
+        messages.contains("which only looks like the verified cronus.be"),
+        "{messages}"
+    );
+    assert_eq!(
+        ran.written(),
+        ["review.xlsx"],
+        "only the review after errors"
+    );
+}
+
+#[test]
+fn an_excel_97_workbook_is_refused_before_its_sheets_are_built_whole() {
+    for name in ["xls-far-cell.xls", "xls-far-cell-small.xls"] {
+        refused(
+            name,
+            &[],
+            "S008",
+            "cannot be read as a workbook: up to sheet \"Salespeople\", its cells span grids of more than 2000000 cells",
+        );
+    }
+    refused(
+        "xls-far-cell.xls",
+        &["--max-rows", "10"],
+        "S014",
+        "sheet \"Salespeople\" spans 65536 rows, more than the 10 row limit",
+    );
+}
+
+#[test]
+fn more_sheets_than_are_looked_at_need_the_sheet_named() {
+    refused(
+        "many-sheets.xlsx",
+        &[],
+        "S008",
+        "cannot be read as a workbook: it has 1001 sheets, more than the 1000 looked at for salespeople",
+    );
+    let ran = hostile("many-sheets.xlsx")
+        .args(["--sheet", "Salespeople"])
+        .run();
+    ran.assert_exit(0);
+    assert_eq!(ran.import("m365-users.csv").len(), 1);
+}

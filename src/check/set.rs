@@ -172,6 +172,7 @@ pub struct Duplicates {
     codes: FirstSeen,
     emails: FirstSeen,
     names: FirstSeen,
+    look_alikes: LookAlikes,
 }
 
 impl Default for Duplicates {
@@ -180,6 +181,7 @@ impl Default for Duplicates {
             codes: FirstSeen::new(Some(Field::Code)),
             emails: FirstSeen::new(Some(Field::Email)),
             names: FirstSeen::new(Some(Field::Name)),
+            look_alikes: LookAlikes::default(),
         }
     }
 }
@@ -242,6 +244,56 @@ impl Duplicates {
             || format!("Name \"{name}\" is also another salesperson's"),
             name,
             sources,
+        )
+    }
+}
+
+/// Names by their look-alike skeleton: for the first name of each skeleton, its hash (the low bit says
+/// whether it has a disguised character) and where it was, 24 bytes a skeleton.
+#[derive(Debug, Default)]
+struct LookAlikes {
+    first: HashMap<u64, (u64, u64)>,
+}
+
+impl Duplicates {
+    /// A name that looks like an earlier salesperson's but differs in its characters, one of the two
+    /// written with a letter that stands for another (D005). Across companies too: a look-alike is never
+    /// the same person.
+    pub fn look_alike_name(
+        &mut self,
+        name: &str,
+        at: At<'_>,
+        sources: &Sources,
+    ) -> Option<Diagnostic> {
+        if name.trim().is_empty() {
+            return None;
+        }
+        let disguised = super::lookalike::has_disguised(name);
+        let own = (hash_key(name).0 & !1) | u64::from(disguised);
+        let skeleton = hash_key(&super::lookalike::skeleton(name)).0;
+        let packed = FirstSeen::pack(at.pos, at.column.is_some());
+        let (first_own, first_at) = *self
+            .look_alikes
+            .first
+            .entry(skeleton)
+            .or_insert((own, packed));
+        let same_place = first_at & !COLUMN_BIT == packed & !COLUMN_BIT;
+        if same_place || first_own == own || !(disguised || first_own & 1 == 1) {
+            return None;
+        }
+        let message = match super::lookalike::disguised_characters(name) {
+            found if found.is_empty() => format!(
+                "Name \"{name}\" looks like another salesperson's, which is written with letters of another alphabet"
+            ),
+            found => format!(
+                "Name \"{name}\" looks like another salesperson's, but is written with other letters: {found}"
+            ),
+        };
+        let first = FirstSeen::unpack(Some(Field::Name), first_at, sources);
+        Some(
+            Diagnostic::new(&rules::NAME_LOOKS_ALIKE, at.location(), message)
+                .with_value(name)
+                .with_note(format!("the other is at {}", describe(&first))),
         )
     }
 }

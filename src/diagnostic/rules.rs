@@ -236,7 +236,8 @@ Example: `UK` (the code is GB) or `NLD` (three letters).";
         "shorten the value, or raise the limit with --max-cell-chars if it is what you expect",
         "No salesperson field needs more than a few hundred characters, and Excel holds at most 32,767 in a cell. \
 A longer cell is usually a broken file (an unclosed quote, binary data), so its row is rejected rather than \
-cut. The limit is 32,767 characters (--max-cell-chars).";
+cut. The limit is 32,767 characters (--max-cell-chars). In a workbook, such a cell stops the reading \
+instead (S014, naming its sheet and cell), before its text is copied: a workbook holds no longer cell.";
 
     PRIVACY_UNREADABLE = "F015", Warning, "a Privacy Blocked value cannot be read, so the salesperson is treated as privacy blocked",
         "write Yes or No in Privacy Blocked; until then the salesperson is treated as privacy blocked and nothing of theirs is exported",
@@ -270,6 +271,13 @@ with a blank, is refused too: it would not reach Microsoft Entra unchanged. The 
 the password; the row is rejected, and rejected.csv holds the row with the password left out. An empty cell \
 gets a generated password. The tenant's banned-password list may refuse more than this check can know.\n\n\
 Example: `welcome1` has two kinds (lower case, digits) and is refused; `Welcome-2026` has three.";
+
+    EMAIL_LOOKALIKE_DOMAIN = "F019", Error, "the Email is on a look-alike of a verified domain",
+        "correct the address in Business Central: its domain is written with characters that only look like the verified one's",
+        "The Email's domain is not a verified domain, but reads as one: it has the same Unicode confusables \
+skeleton (UTS #39), as when a Cyrillic letter stands for a Latin one. Such an address would become the user's \
+recovery address and pass for the company's own, so the row is rejected.\n\n\
+Example: `anna.peeters@cr\u{043e}nus.be` (with a Cyrillic \u{043e}) when cronus.be is verified.";
 
     INVALID_USER_NAME = "U001", Error, "the user name breaks Microsoft's rules",
         "user names may hold A-Z a-z 0-9 ' . - _ ! # ^ ~ before \"@\", with no leading, trailing or doubled dot",
@@ -317,6 +325,14 @@ valid, and the note points at it.";
         "nothing to do if these are two people; if it is one person twice, delete one row",
         "Two salespeople have the same Name. That happens (two Jan Peeters), and it also happens when one person \
 was entered twice under two codes.";
+
+    NAME_LOOKS_ALIKE = "D005", Warning, "two salespeople's names look alike but differ",
+        "check both rows: write each name in one alphabet, so that no two people show as the same name",
+        "Two Names read as the same (they have the same Unicode confusables skeleton, UTS #39) but are written \
+with different characters, one of them with a letter of another alphabet that looks like a Latin one. Two \
+users would show with the same display name, one of them a possible impersonation. Names that differ only in \
+the Latin letters that look alike (rn and m) are not reported.\n\n\
+Example: `Anna Peeters` and `\u{0410}nna Peeters`, whose first letter is the Cyrillic \u{0410}.";
 
     SKIPPED_BLOCKED = "R001", Info, "a blocked salesperson is skipped",
         "nothing to do; unblock the salesperson in Business Central to give them an account",

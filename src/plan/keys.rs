@@ -1,6 +1,7 @@
 //! The first step of planning a row: its duplicates, the user name its Email gives, and its outcome.
 
 use crate::bc::Field;
+use crate::check::lookalike::lookalike_domain;
 use crate::check::set::{At, Duplicates, FirstSeen, RowPos, Sources};
 use crate::diagnostic::{rules, Diagnostic, Location, Rule};
 use crate::m365::existing::{ExistingUser, Held};
@@ -194,6 +195,8 @@ impl KeySets {
             let found =
                 (self.duplicates).name(&sp.company, &sp.name, step.at(Field::Name), sources);
             step.diagnostics.extend(found);
+            let found = (self.duplicates).look_alike_name(&sp.name, step.at(Field::Name), sources);
+            step.diagnostics.extend(found);
         }
     }
 
@@ -251,8 +254,19 @@ impl KeySets {
                     }
                 }
                 Err(UpnProblem::DomainNotVerified(domain)) => {
-                    self.email_on_other_domain(sp, &domain, options, step);
-                    addresses.alternate_email = sp.email.clone();
+                    match lookalike_domain(&domain, &options.domains) {
+                        Some(verified) => {
+                            let message = format!("Email \"{}\" is on {domain}, which only looks like the verified {verified}", sp.email);
+                            let at = step.at(Field::Email);
+                            let found =
+                                email_problem(&rules::EMAIL_LOOKALIKE_DOMAIN, at, message, sp);
+                            step.diagnostics.push(found);
+                        }
+                        None => {
+                            self.email_on_other_domain(sp, &domain, options, step);
+                            addresses.alternate_email = sp.email.clone();
+                        }
+                    }
                 }
                 Err(problem) => {
                     let message = format!("user name \"{}\" {problem}", sp.email);

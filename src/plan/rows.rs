@@ -261,6 +261,11 @@ impl RowReader {
                 diagnostics.push(over_limit(&self.base.file, None, what, "--max-input-size"));
                 None
             }
+            // A workbook's reader counts its limits cell by cell, and names the cell.
+            Err(Error::LimitExceeded { what, flag, .. }) => {
+                diagnostics.push(over_limit(&self.base.file, None, what, flag));
+                None
+            }
             Err(error) => {
                 diagnostics.push(Diagnostic::new(
                     &rules::UNREADABLE_FILE,

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use encoding_rs::{Decoder, DecoderResult, Encoding, UTF_8};
 
+use super::mixed::{mixed_encoding, Utf8Watch};
 use super::{EncodingSource, HeaderTest, InputFormat, InputTable, RawRow, ReadOptions};
 use crate::error::{Error, Result};
 
@@ -215,8 +216,14 @@ fn record_reader(
 ) -> NextRecord {
     let lines = Arc::new(Mutex::new(LineTracker::default()));
     let malformed = Arc::new(Mutex::new(VecDeque::new()));
+    let bytes = Cursor::new(head).chain(BufReader::new(file));
+    // Read as a single-byte encoding, a file must hold no UTF-8 as well.
+    let bytes: Box<dyn Read + Send> = match sniffed.encoding.is_single_byte() {
+        true => Box::new(Utf8Watch::new(bytes, sniffed.encoding.name())),
+        false => Box::new(bytes),
+    };
     let decoded = DecodingRead::new(
-        Cursor::new(head).chain(BufReader::new(file)),
+        bytes,
         sniffed.encoding.new_decoder_with_bom_removal(),
         Arc::clone(&malformed),
     );
@@ -484,7 +491,16 @@ fn decode_record(record: &csv::ByteRecord, line: u64, has_malformed: bool) -> Ra
 
 fn csv_error(path: &Path, error: csv::Error) -> Error {
     match error.into_kind() {
-        csv::ErrorKind::Io(source) => Error::io(path, source),
+        csv::ErrorKind::Io(source) => match mixed_encoding(&source) {
+            Some(mixed) => Error::Unreadable {
+                path: path.into(),
+                format: "CSV",
+                reason: mixed.to_string(),
+                help: "save the file again in one encoding (in Excel: CSV UTF-8), or convert the rows that \
+                       differ; --encoding utf-8 reads it as UTF-8 and reports each row that is not",
+            },
+            None => Error::io(path, source),
+        },
         other => Error::Unreadable {
             path: path.into(),
             format: "CSV",

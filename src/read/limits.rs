@@ -94,9 +94,38 @@ pub fn check_file_size(path: &Path, limits: &Limits) -> Result<()> {
     Ok(())
 }
 
-/// Refuses a workbook whose worksheets or shared strings would unpack to more than the sheet limit, or
-/// whose worksheets declare more rows than the row limit, from the ZIP directory and the first bytes of
-/// each sheet: a "zip bomb" is refused before it is unpacked.
+/// The parts of a workbook that the workbook library unpacks into memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// An XLSX worksheet, whose `<dimension>` is looked at too.
+    Worksheet,
+    /// An OpenDocument spreadsheet's tables, whose repeat counts are added up.
+    OdsContent,
+    /// Shared strings, and binary (XLSB) worksheets.
+    Other,
+}
+
+impl Part {
+    fn of(name: &str) -> Option<Part> {
+        let in_worksheets = name.starts_with("xl/worksheets/");
+        if in_worksheets && name.ends_with(".xml") {
+            Some(Part::Worksheet)
+        } else if name == "content.xml" {
+            Some(Part::OdsContent)
+        } else if (in_worksheets && name.ends_with(".bin")) || name.starts_with("xl/sharedStrings.")
+        {
+            Some(Part::Other)
+        } else {
+            None
+        }
+    }
+}
+
+/// Refuses a workbook whose worksheets, shared strings or OpenDocument content unpack to more than the
+/// sheet limit, counted as the bytes inflate (what a ZIP's directory says of a part's size is not
+/// trusted): a "zip bomb" is refused after at most the limit's worth of unpacking, without holding it.
+/// Worksheets declaring more rows than the row limit, and OpenDocument tables whose repeat counts go past
+/// the limits, are refused too.
 pub fn check_workbook(path: &Path, limits: &Limits) -> Result<()> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     // Not a readable ZIP: the workbook reader reports it properly.
@@ -104,45 +133,96 @@ pub fn check_workbook(path: &Path, limits: &Limits) -> Result<()> {
         return Ok(());
     };
     for i in 0..archive.len() {
-        let Ok(mut entry) = archive.by_index(i) else {
+        let Ok(entry) = archive.by_index(i) else {
             continue;
         };
         let Ok(name) = entry.name().map(|name| name.to_string()) else {
             continue;
         };
-        let is_sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
-        if !is_sheet && name != "xl/sharedStrings.xml" {
+        let Some(part) = Part::of(&name) else {
             continue;
-        }
+        };
+        let over = |size: u64| {
+            let what = format!(
+                "{name} unpacks to {}, more than the {} limit",
+                describe_size(size),
+                describe_size(limits.sheet_bytes)
+            );
+            exceeded(path, what, "--max-sheet-size")
+        };
         if entry.size() > limits.sheet_bytes {
-            return Err(exceeded(
-                path,
-                format!(
-                    "{name} unpacks to {}, more than the {} limit",
-                    describe_size(entry.size()),
-                    describe_size(limits.sheet_bytes)
-                ),
-                "--max-sheet-size",
-            ));
+            return Err(over(entry.size()));
         }
-        if is_sheet {
+        let mut counted = CountedRead {
+            inner: entry,
+            bytes: 0,
+            limit: limits.sheet_bytes,
+        };
+        let checked = check_part(path, &name, part, &mut counted, limits);
+        if counted.bytes > limits.sheet_bytes {
+            return Err(over(counted.bytes));
+        }
+        checked?;
+    }
+    Ok(())
+}
+
+/// Reads one part to its end (or its limit), checking what its kind of part declares.
+fn check_part(
+    path: &Path,
+    name: &str,
+    part: Part,
+    counted: &mut impl Read,
+    limits: &Limits,
+) -> Result<()> {
+    match part {
+        Part::OdsContent => {
+            super::repeats::check_content(path, std::io::BufReader::new(&mut *counted), limits)?;
+        }
+        Part::Worksheet => {
             let mut head = Vec::with_capacity(4096);
-            let _ = (&mut entry).take(4096).read_to_end(&mut head);
+            let _ = (&mut *counted).take(4096).read_to_end(&mut head);
             if let Some(rows) = declared_rows(&String::from_utf8_lossy(&head)) {
                 if rows > limits.rows {
-                    return Err(exceeded(
-                        path,
-                        format!(
-                            "{name} declares {rows} rows, more than the {} limit",
-                            limits.rows
-                        ),
-                        "--max-rows",
-                    ));
+                    let what = format!(
+                        "{name} declares {rows} rows, more than the {} limit",
+                        limits.rows
+                    );
+                    return Err(exceeded(path, what, "--max-rows"));
                 }
             }
         }
+        Part::Other => {}
     }
-    Ok(())
+    // What is left is only counted. A part that does not inflate to what its directory says is refused
+    // here, by name; past the limit, the caller refuses it as over the limit.
+    match std::io::copy(counted, &mut std::io::sink()) {
+        Ok(_) => Ok(()),
+        Err(error) => Err(Error::Unreadable {
+            path: path.into(),
+            format: "a workbook",
+            reason: format!("{name} does not unpack: {error}"),
+            help: "open the file in Excel and save it again as .xlsx, or export it as CSV",
+        }),
+    }
+}
+
+/// Counts the bytes read through it, and fails once they pass the limit.
+struct CountedRead<R> {
+    inner: R,
+    bytes: u64,
+    limit: u64,
+}
+
+impl<R: Read> Read for CountedRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.bytes > self.limit {
+            return Err(std::io::Error::other("past the sheet size limit"));
+        }
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
 }
 
 /// The last row of a worksheet's `<dimension ref="A1:Q5000"/>`, if it has one.

@@ -1,8 +1,11 @@
 //! Reading an input file into a header and rows of text cells, whatever its format.
 
+pub mod biff;
 pub mod csv;
 pub mod json;
 pub mod limits;
+pub mod mixed;
+pub mod repeats;
 pub mod stream;
 pub mod xlsx;
 
@@ -227,10 +230,13 @@ pub fn open(path: &Path, options: &ReadOptions, is_header: HeaderTest<'_>) -> Re
     if is_zip {
         limits::check_workbook(path, &options.limits)?;
     }
+    if is_ole {
+        biff::check_workbook(path, &options.limits)?;
+    }
     if is_zip || is_ole || workbook_extension {
         xlsx::open(path, options, is_header)
     } else if extension == "json" || matches!(first_text_byte, Some(b'[' | b'{')) {
-        json::open(path)
+        json::open(path, &options.limits)
     } else {
         csv::open(path, options, is_header)
     }

@@ -48,6 +48,9 @@ pub struct Run {
     cwd: PathBuf,
     env: Vec<(OsString, Option<OsString>)>,
     stdin: Option<Vec<u8>>,
+    /// The address space the run may take, in KiB (`ulimit -v`), so a regression fails instead of
+    /// taking the machine.
+    memory_cap: Option<u64>,
 }
 
 impl Run {
@@ -64,6 +67,7 @@ impl Run {
             cwd: root(),
             env: Vec::new(),
             stdin: None,
+            memory_cap: None,
         }
     }
 
@@ -150,8 +154,26 @@ impl Run {
         self
     }
 
+    /// Runs the binary with at most `mib` MiB of address space (`ulimit -v` in `sh`): past it, an
+    /// allocation fails and the run ends with an error instead of taking the machine.
+    pub fn memory_cap(mut self, mib: u64) -> Run {
+        self.memory_cap = Some(mib * 1024);
+        self
+    }
+
     fn build(&self, out: Option<&Path>) -> Command {
-        let mut command = bc2m365();
+        let mut command = match self.memory_cap {
+            Some(kib) => {
+                let mut shell = Command::new("sh");
+                shell
+                    .env("NO_COLOR", "1")
+                    .arg("-c")
+                    .arg(format!("ulimit -v {kib} && exec \"$0\" \"$@\""))
+                    .arg(env!("CARGO_BIN_EXE_bc2m365"));
+                shell
+            }
+            None => bc2m365(),
+        };
         command
             .current_dir(&self.cwd)
             .args(&self.global)
