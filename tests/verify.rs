@@ -537,3 +537,61 @@ fn a_salesperson_missing_from_the_companys_export_is_missing() {
     );
     assert_eq!(people["koen.dierckx@cronus.com"].0, "done");
 }
+
+#[test]
+fn a_coupling_whose_email_is_the_users_primary_email_is_done() {
+    let run = cronus_run();
+    let dir = tempfile::tempdir().unwrap();
+    let be = std::fs::read_to_string("fixtures/verify/cronus-be-done.csv").unwrap();
+    let coupled = "AL,Alicia Lindqvist,alicia@cronus.com,";
+    assert!(be.contains(coupled));
+    let coupling = |ran: &Ran, code: &str| {
+        let people = people(&ran.json());
+        let alicia = &people["alicia@cronus.com"];
+        alicia.1[&format!("coupling CRONUS BE {code}")].clone()
+    };
+    // After the synchronisation BC's E-Mail holds the user's primary email, which the users export lists.
+    let primary = dir.path().join("cronus-be-done.csv");
+    let synchronised = "AL,Alicia Lindqvist,alicia.lindqvist@cronus.com,";
+    std::fs::write(&primary, be.replace(coupled, synchronised)).unwrap();
+    let ran = verify(&run.path("manifest.json"))
+        .args(["--users", "fixtures/verify/users-done-graph.csv"])
+        .arg("--bc")
+        .arg(&primary)
+        .args(["--bc", "fixtures/verify/cronus-nl-done.csv"])
+        .args(["--company", "cronus-be-done.csv=CRONUS BE"])
+        .report_json()
+        .run();
+    let check = coupling(&ran, "AL");
+    assert_eq!(text(&check, "state"), "done", "{check}");
+    assert_eq!(text(&check, "found"), "alicia.lindqvist@cronus.com");
+    // The address the manifest says BC's E-Mail holds after the synchronisation, whatever the export lists.
+    let after = dir.path().join("after").join("cronus-be-done.csv");
+    std::fs::create_dir_all(after.parent().unwrap()).unwrap();
+    let other = "AL,Alicia Lindqvist,sales.alicia@cronus.com,";
+    std::fs::write(&after, be.replace(coupled, other)).unwrap();
+    let with_after = |address: &str| {
+        changed_manifest(&run.path("manifest.json"), dir.path(), |json| {
+            for record in json["salespeople"].as_array_mut().unwrap() {
+                if record["code"] == "AL" {
+                    record["coupling"]["bc_email_after_sync"] = address.into();
+                }
+            }
+        })
+    };
+    let states: Vec<String> = ["alicia@cronus.com", "sales.alicia@cronus.com"]
+        .into_iter()
+        .map(|address| {
+            let ran = verify(&with_after(address))
+                .args(["--users", "fixtures/verify/users-done-graph.csv"])
+                .arg("--bc")
+                .arg(&after)
+                .args(["--bc", "fixtures/verify/cronus-nl-done.csv"])
+                .args(["--company", "cronus-be-done.csv=CRONUS BE"])
+                .report_json()
+                .run();
+            text(&coupling(&ran, "AL"), "state")
+        })
+        .collect();
+    assert_eq!(states, ["missing", "done"]);
+}

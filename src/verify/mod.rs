@@ -569,7 +569,9 @@ fn coupling_check(coupling: &manifest::Coupling, evidence: &Evidence) -> Check {
         return at(new(State::Missing, detail).next(next));
     };
     let email = found.email.clone();
-    let email_is_user = email.as_ref().map(|e| e.trim().eq_ignore_ascii_case(user));
+    let email_is_user = email
+        .as_ref()
+        .map(|e| names_the_user(e, coupling, evidence));
     let shown = email
         .as_deref()
         .map_or("not in the export".to_string(), |e| match e.is_empty() {
@@ -609,6 +611,21 @@ fn coupling_check(coupling: &manifest::Coupling, evidence: &Evidence) -> Check {
         State::Done => check,
         _ => check.next(next),
     })
+}
+
+/// Whether BC's E-Mail names the coupled Sales user: its user name, the address the manifest expects after
+/// the synchronisation (the user's primary email), or any address the users export lists for the user.
+fn names_the_user(email: &str, coupling: &manifest::Coupling, evidence: &Evidence) -> bool {
+    let email = email.trim();
+    if email.is_empty() {
+        return false;
+    }
+    let user = evidence.users.by_upn(&coupling.sales_user);
+    let addresses = user.into_iter().flat_map(|u| u.addresses.iter());
+    std::iter::once(&coupling.sales_user)
+        .chain(&coupling.bc_email_after_sync)
+        .chain(addresses)
+        .any(|address| address.trim().eq_ignore_ascii_case(email))
 }
 
 /// ", as when the run was planned" when BC's E-Mail has not changed since: the coupling workbook, which
