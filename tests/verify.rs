@@ -595,3 +595,40 @@ fn a_coupling_whose_email_is_the_users_primary_email_is_done() {
         .collect();
     assert_eq!(states, ["missing", "done"]);
 }
+
+#[test]
+fn the_coupling_workbook_to_apply_is_the_one_the_manifest_names() {
+    let run = cronus_run();
+    let dir = tempfile::tempdir().unwrap();
+    let next_for_koen = |manifest: &Path| {
+        let ran = partial(manifest).report_json().run();
+        let people = people(&ran.json());
+        text(
+            &people["koen.dierckx@cronus.com"].1["coupling CRONUS BE KD"],
+            "next",
+        )
+    };
+    // A manifest without the key: the workbook is found among the outputs by the company's name.
+    let without = changed_manifest(&run.path("manifest.json"), dir.path(), |json| {
+        for record in json["salespeople"].as_array_mut().unwrap() {
+            if let Some(coupling) = record["coupling"].as_object_mut() {
+                coupling.remove("package");
+            }
+        }
+    });
+    let found = next_for_koen(&without);
+    assert!(found.contains("import and apply coupling-"), "{found}");
+    // Named: that one, though another company's name would be made file-safe alike.
+    let named = changed_manifest(&run.path("manifest.json"), dir.path(), |json| {
+        for record in json["salespeople"].as_array_mut().unwrap() {
+            if record["code"] == "KD" {
+                record["coupling"]["package"] = "coupling-CRONUS_BE-2.xlsx".into();
+            }
+        }
+    });
+    let next = next_for_koen(&named);
+    assert!(
+        next.contains("import and apply coupling-CRONUS_BE-2.xlsx in Configuration Packages"),
+        "{next}"
+    );
+}

@@ -73,6 +73,10 @@ pub struct Coupling {
     /// email.
     #[serde(default)]
     pub bc_email_after_sync: Option<String>,
+    /// The coupling workbook (`coupling-<company>.xlsx`) that holds the record; null when none does, and
+    /// absent in manifests written before it was recorded.
+    #[serde(default)]
+    pub package: Option<String>,
 }
 
 /// What a file must say about itself before the rest is read.

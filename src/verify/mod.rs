@@ -603,7 +603,7 @@ fn coupling_check(coupling: &manifest::Coupling, evidence: &Evidence) -> Check {
         (Some(false), _) => (
             State::Missing,
             format!("not coupled; E-Mail is {shown}{} ({})", unchanged(email.as_deref(), coupling), found.at),
-            format!("in {company}, import and apply {} in Configuration Packages, then run Match-Based Coupling on E-Mail; or Set Up Coupling by hand", coupling_workbook(company, evidence)),
+            format!("in {company}, import and apply {} in Configuration Packages, then run Match-Based Coupling on E-Mail; or Set Up Coupling by hand", coupling_workbook(coupling, evidence)),
         ),
     };
     let check = new(state, detail).found(email);
@@ -637,10 +637,14 @@ fn unchanged(email: Option<&str>, coupling: &manifest::Coupling) -> &'static str
     }
 }
 
-/// The coupling workbook the run wrote for `company`, found among its outputs by name (however the name
-/// was made file-safe); a general description when there is none.
-fn coupling_workbook(company: &str, evidence: &Evidence) -> String {
-    let wanted = crate::bc::header_key(company);
+/// The coupling workbook that holds the record: the one the manifest names; for a manifest that names
+/// none, the one the run wrote for its company, found among its outputs by name (however the name was made
+/// file-safe); a general description when there is none.
+fn coupling_workbook(coupling: &manifest::Coupling, evidence: &Evidence) -> String {
+    if let Some(package) = &coupling.package {
+        return package.clone();
+    }
+    let wanted = crate::bc::header_key(&coupling.bc_company);
     (evidence.outputs.iter())
         .find(|file| {
             (file
@@ -675,17 +679,35 @@ mod tests {
                 "coupling-CRONUS-BE.xlsx",
             ],
         };
+        let of = |company: &str, package: Option<&str>| manifest::Coupling {
+            bc_company: company.to_string(),
+            bc_code: "S1".to_string(),
+            sales_user: "s1@contoso.com".to_string(),
+            bc_email_now: String::new(),
+            bc_email_after_sync: None,
+            package: package.map(str::to_string),
+        };
         assert_eq!(
-            coupling_workbook("CRONUS BE", &evidence),
+            coupling_workbook(&of("CRONUS BE", None), &evidence),
             "coupling-CRONUS-BE.xlsx"
         );
         assert_eq!(
-            coupling_workbook("Société A", &evidence),
+            coupling_workbook(&of("Société A", None), &evidence),
             "coupling-Societe_A.xlsx"
         );
         assert_eq!(
-            coupling_workbook("CRONUS NL", &evidence),
+            coupling_workbook(&of("CRONUS NL", None), &evidence),
             "the company's coupling workbook (coupling-*.xlsx)"
+        );
+        // Named by the manifest: "A/B" and "A:B" are both made "A_B" file-safe, so the name alone is not
+        // enough to tell their workbooks apart.
+        let evidence = Evidence {
+            outputs: vec!["coupling-A_B.xlsx", "coupling-A_B-2.xlsx"],
+            ..evidence
+        };
+        assert_eq!(
+            coupling_workbook(&of("A:B", Some("coupling-A_B-2.xlsx")), &evidence),
+            "coupling-A_B-2.xlsx"
         );
     }
 
