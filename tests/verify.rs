@@ -632,3 +632,45 @@ fn the_coupling_workbook_to_apply_is_the_one_the_manifest_names() {
         "{next}"
     );
 }
+
+#[test]
+fn with_no_location_planned_the_tenants_location_logged_as_applying_is_done() {
+    let run = cronus_run();
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = changed_manifest(&run.path("manifest.json"), dir.path(), |json| {
+        for person in json["people"].as_array_mut().unwrap() {
+            if person["upn"] == "anna.peeters@cronus.com" {
+                person["usage_location"] = Value::Null;
+            }
+        }
+    });
+    // Group-based licensing: the script sets no location on the user and says the tenant's applies.
+    let users = std::fs::read_to_string("fixtures/verify/users-done-graph.csv").unwrap();
+    let located = "\"SMTP:anna.peeters@cronus.com\",\"\",\"BE\"";
+    assert!(users.contains(located));
+    let users_path = dir.path().join("users.csv");
+    let unset = "\"SMTP:anna.peeters@cronus.com\",\"\",\"\"";
+    std::fs::write(&users_path, users.replace(located, unset)).unwrap();
+    let log = dir.path().join("set-licences-log.csv");
+    std::fs::write(
+        &log,
+        "\"Time\",\"User\",\"Step\",\"Result\",\"Detail\"\r\n\"2026-12-02T08:40:01+01:00\",\"anna.peeters@cronus.com\",\"usage-location\",\"already\",\"the tenant's usage location applies\"\r\n",
+    )
+    .unwrap();
+    let location = |logs: &[&Path]| {
+        let mut run = done(&manifest, users_path.to_str().unwrap());
+        for log in logs {
+            run = run.arg("--log").arg(log);
+        }
+        let people = people(&run.report_json().run().json());
+        people["anna.peeters@cronus.com"].1["usage-location"].clone()
+    };
+    let without_log = location(&[]);
+    assert_eq!(text(&without_log, "state"), "missing", "{without_log}");
+    let with_log = location(&[&log]);
+    assert_eq!(text(&with_log, "state"), "done", "{with_log}");
+    assert!(
+        text(&with_log, "detail").contains("the tenant's usage location applies"),
+        "{with_log}"
+    );
+}

@@ -377,6 +377,11 @@ fn usage_location_check(
             });
     }
     let found = user.held.usage_location.clone();
+    if found.is_none() && expected.is_none() {
+        if let Some(check) = tenant_location_applies(&person.upn, evidence) {
+            return check;
+        }
+    }
     let (state, detail) = match (&found, &person.usage_location) {
         (None, _) => (State::Missing, "not set".to_string()),
         (Some(now), Some(planned)) if !now.eq_ignore_ascii_case(planned) => {
@@ -393,6 +398,25 @@ fn usage_location_check(
         State::Done => check,
         _ => check.next(next),
     }
+}
+
+/// With no usage location planned, set-licences.ps1 leaves the user's unset when the tenant's applies
+/// (group-based licensing) and logs it as done or already: the step holds though the export shows none.
+fn tenant_location_applies(upn: &str, evidence: &Evidence) -> Option<Check> {
+    let line = (evidence.logs.find(upn, &[Step::UsageLocation], None))
+        .filter(|line| line.outcome.holds())?;
+    let says = match line.detail.is_empty() {
+        true => line.outcome.describe().to_string(),
+        false => format!("{}: {}", line.outcome.describe(), line.detail),
+    };
+    let detail = format!(
+        "not set on the user, none planned; the log says {says} ({})",
+        line.at
+    );
+    Some(
+        Check::new(CheckKind::UsageLocation, State::Done, None, detail)
+            .found(Some(line.outcome.as_str().to_string())),
+    )
 }
 
 /// A step the export does not show, from what the log says: `None` when no log line is about it.
