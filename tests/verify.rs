@@ -674,3 +674,46 @@ fn with_no_location_planned_the_tenants_location_logged_as_applying_is_done() {
         "{with_log}"
     );
 }
+
+#[test]
+fn an_empty_log_is_a_log_with_no_lines() {
+    let run = cronus_run();
+    let manifest = run.path("manifest.json");
+    let dir = tempfile::tempdir().unwrap();
+    let users = "fixtures/verify/users-done-graph.csv";
+    let mut without = done(&manifest, users).report_json().run().json();
+    without["logs"] = Value::Null;
+    // Written by a script that reached no user: nothing at all, a byte-order mark, or the header alone.
+    let logs = [
+        ("set-licences-log.csv", &b""[..]),
+        ("assign-roles-log.csv", &b"\xef\xbb\xbf"[..]),
+        (
+            "header-log.csv",
+            &b"\"Time\",\"User\",\"Step\",\"Result\",\"Detail\"\r\n"[..],
+        ),
+    ];
+    for (name, bytes) in logs {
+        let log = dir.path().join(name);
+        std::fs::write(&log, bytes).unwrap();
+        let ran = done(&manifest, users)
+            .arg("--log")
+            .arg(&log)
+            .report_json()
+            .run();
+        ran.assert_exit(1);
+        let mut json = ran.json();
+        assert_eq!(json["logs"][0], log.to_str().unwrap(), "{name}");
+        json["logs"] = Value::Null;
+        assert_eq!(json, without, "{name}");
+    }
+    // A log that cannot be read says what a log is, not what a salespeople export is.
+    let binary = dir.path().join("binary-log.csv");
+    std::fs::write(&binary, b"\x00\x01\x02").unwrap();
+    let ran = done(&manifest, users).arg("--log").arg(&binary).run();
+    ran.assert_exit_saying(2, "cannot be read as a bc2m365 script log");
+    ran.assert_exit_saying(
+        2,
+        "help: give the set-licences-log.csv or assign-roles-log.csv",
+    );
+    assert!(!ran.stderr.contains("salespeople"), "{}", ran.stderr);
+}
