@@ -675,3 +675,33 @@ fn company_names_compare_as_people_do_without_case_or_accents() {
     .run();
     ran.assert_exit_saying(1, "error[D001]");
 }
+
+#[test]
+fn an_active_users_export_gives_the_primary_address_by_its_smtp_proxy() {
+    // The admin center's export has no Mail column: "SMTP:" (upper case) marks the primary address.
+    let dir = tempfile::tempdir().unwrap();
+    let export = std::fs::read_to_string("fixtures/companies/tenant-active-users.csv").unwrap();
+    let proxies = "SMTP:alicia@cronus.com+smtp:alicia.lindqvist@cronus.com";
+    assert!(export.contains(proxies));
+    let export = export.replace(
+        proxies,
+        "SMTP:alicia.lindqvist@cronus.com+smtp:alicia@cronus.com",
+    );
+    let existing = dir.path().join("active-users.csv");
+    std::fs::write(&existing, export).unwrap();
+    let ran = two_companies(existing.to_str().unwrap());
+    ran.assert_exit(0);
+    let m = ran.manifest();
+    let alicia = (m["salespeople"].as_array().unwrap().iter())
+        .find(|s| s["code"] == "AL" && s["company"] == "CRONUS BE")
+        .unwrap();
+    assert_eq!(alicia["coupling"]["sales_user"], "alicia@cronus.com");
+    let reason = alicia["coupling"]["by_hand"].as_str().unwrap_or_default();
+    assert!(reason.contains("alicia.lindqvist@cronus.com"), "{alicia}");
+    // The unchanged export: her primary address is her user name, and the package couples her.
+    let m = two_companies(EXPORTS[0]).manifest();
+    let alicia = (m["salespeople"].as_array().unwrap().iter())
+        .find(|s| s["code"] == "AL" && s["company"] == "CRONUS BE")
+        .unwrap();
+    assert!(alicia["coupling"]["by_hand"].is_null(), "{alicia}");
+}

@@ -441,3 +441,44 @@ fn a_password_out_of_its_column_is_hidden_too() {
     .map(String::from);
     assert_nowhere_else(&ran, &[], &passwords);
 }
+
+#[test]
+fn a_password_column_that_is_not_mapped_reaches_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("export.csv");
+    let csv = std::fs::read_to_string(PASSWORDS).unwrap();
+    assert!(csv.starts_with(
+        "Code,Name,Email,Phone No.,Job Title,Country/Region Code,Privacy Blocked,Start password"
+    ));
+    std::fs::write(&input, csv.replacen("Start password", "Password", 1)).unwrap();
+    let passwords: Vec<String> = GIVEN.iter().map(|p| p.to_string()).collect();
+    // For Microsoft Entra's file: an error that names the flag to give, and a review without them.
+    let ran = Run::convert(&input)
+        .domain("contoso.com")
+        .args(["--target", "entra"])
+        .run();
+    ran.assert_exit_saying(1, "error[S019]");
+    assert!(
+        ran.stderr.contains("add --map password=\"Password\""),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.path("review.xlsx").exists());
+    assert_nowhere_else(&ran, &[], &passwords);
+    // For the admin center's import files: a warning, and the passwords in no output.
+    let review = dir.path().join("review.xlsx");
+    let runs = [
+        Run::convert(&input).domain("contoso.com").run(),
+        Run::validate(&input)
+            .domain("contoso.com")
+            .arg("--review")
+            .arg(&review)
+            .run(),
+    ];
+    for ran in &runs {
+        ran.assert_exit(0);
+        assert!(ran.stderr.contains("warning[S018]"), "{}", ran.stderr);
+    }
+    assert_nowhere_else(&runs[0], &[], &passwords);
+    assert_nowhere_else(&runs[1], &[&review], &passwords);
+}

@@ -537,3 +537,183 @@ fn a_salesperson_missing_from_the_companys_export_is_missing() {
     );
     assert_eq!(people["koen.dierckx@cronus.com"].0, "done");
 }
+
+#[test]
+fn a_coupling_whose_email_is_the_users_primary_email_is_done() {
+    let run = cronus_run();
+    let dir = tempfile::tempdir().unwrap();
+    let be = std::fs::read_to_string("fixtures/verify/cronus-be-done.csv").unwrap();
+    let coupled = "AL,Alicia Lindqvist,alicia@cronus.com,";
+    assert!(be.contains(coupled));
+    let coupling = |ran: &Ran, code: &str| {
+        let people = people(&ran.json());
+        let alicia = &people["alicia@cronus.com"];
+        alicia.1[&format!("coupling CRONUS BE {code}")].clone()
+    };
+    // After the synchronisation BC's E-Mail holds the user's primary email, which the users export lists.
+    let primary = dir.path().join("cronus-be-done.csv");
+    let synchronised = "AL,Alicia Lindqvist,alicia.lindqvist@cronus.com,";
+    std::fs::write(&primary, be.replace(coupled, synchronised)).unwrap();
+    let ran = verify(&run.path("manifest.json"))
+        .args(["--users", "fixtures/verify/users-done-graph.csv"])
+        .arg("--bc")
+        .arg(&primary)
+        .args(["--bc", "fixtures/verify/cronus-nl-done.csv"])
+        .args(["--company", "cronus-be-done.csv=CRONUS BE"])
+        .report_json()
+        .run();
+    let check = coupling(&ran, "AL");
+    assert_eq!(text(&check, "state"), "done", "{check}");
+    assert_eq!(text(&check, "found"), "alicia.lindqvist@cronus.com");
+    // The address the manifest says BC's E-Mail holds after the synchronisation, whatever the export lists.
+    let after = dir.path().join("after").join("cronus-be-done.csv");
+    std::fs::create_dir_all(after.parent().unwrap()).unwrap();
+    let other = "AL,Alicia Lindqvist,sales.alicia@cronus.com,";
+    std::fs::write(&after, be.replace(coupled, other)).unwrap();
+    let with_after = |address: &str| {
+        changed_manifest(&run.path("manifest.json"), dir.path(), |json| {
+            for record in json["salespeople"].as_array_mut().unwrap() {
+                if record["code"] == "AL" {
+                    record["coupling"]["bc_email_after_sync"] = address.into();
+                }
+            }
+        })
+    };
+    let states: Vec<String> = ["alicia@cronus.com", "sales.alicia@cronus.com"]
+        .into_iter()
+        .map(|address| {
+            let ran = verify(&with_after(address))
+                .args(["--users", "fixtures/verify/users-done-graph.csv"])
+                .arg("--bc")
+                .arg(&after)
+                .args(["--bc", "fixtures/verify/cronus-nl-done.csv"])
+                .args(["--company", "cronus-be-done.csv=CRONUS BE"])
+                .report_json()
+                .run();
+            text(&coupling(&ran, "AL"), "state")
+        })
+        .collect();
+    assert_eq!(states, ["missing", "done"]);
+}
+
+#[test]
+fn the_coupling_workbook_to_apply_is_the_one_the_manifest_names() {
+    let run = cronus_run();
+    let dir = tempfile::tempdir().unwrap();
+    let next_for_koen = |manifest: &Path| {
+        let ran = partial(manifest).report_json().run();
+        let people = people(&ran.json());
+        text(
+            &people["koen.dierckx@cronus.com"].1["coupling CRONUS BE KD"],
+            "next",
+        )
+    };
+    // A manifest without the key: the workbook is found among the outputs by the company's name.
+    let without = changed_manifest(&run.path("manifest.json"), dir.path(), |json| {
+        for record in json["salespeople"].as_array_mut().unwrap() {
+            if let Some(coupling) = record["coupling"].as_object_mut() {
+                coupling.remove("package");
+            }
+        }
+    });
+    let found = next_for_koen(&without);
+    assert!(found.contains("import and apply coupling-"), "{found}");
+    // Named: that one, though another company's name would be made file-safe alike.
+    let named = changed_manifest(&run.path("manifest.json"), dir.path(), |json| {
+        for record in json["salespeople"].as_array_mut().unwrap() {
+            if record["code"] == "KD" {
+                record["coupling"]["package"] = "coupling-CRONUS_BE-2.xlsx".into();
+            }
+        }
+    });
+    let next = next_for_koen(&named);
+    assert!(
+        next.contains("import and apply coupling-CRONUS_BE-2.xlsx in Configuration Packages"),
+        "{next}"
+    );
+}
+
+#[test]
+fn with_no_location_planned_the_tenants_location_logged_as_applying_is_done() {
+    let run = cronus_run();
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = changed_manifest(&run.path("manifest.json"), dir.path(), |json| {
+        for person in json["people"].as_array_mut().unwrap() {
+            if person["upn"] == "anna.peeters@cronus.com" {
+                person["usage_location"] = Value::Null;
+            }
+        }
+    });
+    // Group-based licensing: the script sets no location on the user and says the tenant's applies.
+    let users = std::fs::read_to_string("fixtures/verify/users-done-graph.csv").unwrap();
+    let located = "\"SMTP:anna.peeters@cronus.com\",\"\",\"BE\"";
+    assert!(users.contains(located));
+    let users_path = dir.path().join("users.csv");
+    let unset = "\"SMTP:anna.peeters@cronus.com\",\"\",\"\"";
+    std::fs::write(&users_path, users.replace(located, unset)).unwrap();
+    let log = dir.path().join("set-licences-log.csv");
+    std::fs::write(
+        &log,
+        "\"Time\",\"User\",\"Step\",\"Result\",\"Detail\"\r\n\"2026-12-02T08:40:01+01:00\",\"anna.peeters@cronus.com\",\"usage-location\",\"already\",\"the tenant's usage location applies\"\r\n",
+    )
+    .unwrap();
+    let location = |logs: &[&Path]| {
+        let mut run = done(&manifest, users_path.to_str().unwrap());
+        for log in logs {
+            run = run.arg("--log").arg(log);
+        }
+        let people = people(&run.report_json().run().json());
+        people["anna.peeters@cronus.com"].1["usage-location"].clone()
+    };
+    let without_log = location(&[]);
+    assert_eq!(text(&without_log, "state"), "missing", "{without_log}");
+    let with_log = location(&[&log]);
+    assert_eq!(text(&with_log, "state"), "done", "{with_log}");
+    assert!(
+        text(&with_log, "detail").contains("the tenant's usage location applies"),
+        "{with_log}"
+    );
+}
+
+#[test]
+fn an_empty_log_is_a_log_with_no_lines() {
+    let run = cronus_run();
+    let manifest = run.path("manifest.json");
+    let dir = tempfile::tempdir().unwrap();
+    let users = "fixtures/verify/users-done-graph.csv";
+    let mut without = done(&manifest, users).report_json().run().json();
+    without["logs"] = Value::Null;
+    // Written by a script that reached no user: nothing at all, a byte-order mark, or the header alone.
+    let logs = [
+        ("set-licences-log.csv", &b""[..]),
+        ("assign-roles-log.csv", &b"\xef\xbb\xbf"[..]),
+        (
+            "header-log.csv",
+            &b"\"Time\",\"User\",\"Step\",\"Result\",\"Detail\"\r\n"[..],
+        ),
+    ];
+    for (name, bytes) in logs {
+        let log = dir.path().join(name);
+        std::fs::write(&log, bytes).unwrap();
+        let ran = done(&manifest, users)
+            .arg("--log")
+            .arg(&log)
+            .report_json()
+            .run();
+        ran.assert_exit(1);
+        let mut json = ran.json();
+        assert_eq!(json["logs"][0], log.to_str().unwrap(), "{name}");
+        json["logs"] = Value::Null;
+        assert_eq!(json, without, "{name}");
+    }
+    // A log that cannot be read says what a log is, not what a salespeople export is.
+    let binary = dir.path().join("binary-log.csv");
+    std::fs::write(&binary, b"\x00\x01\x02").unwrap();
+    let ran = done(&manifest, users).arg("--log").arg(&binary).run();
+    ran.assert_exit_saying(2, "cannot be read as a bc2m365 script log");
+    ran.assert_exit_saying(
+        2,
+        "help: give the set-licences-log.csv or assign-roles-log.csv",
+    );
+    assert!(!ran.stderr.contains("salespeople"), "{}", ran.stderr);
+}

@@ -587,12 +587,22 @@ impl HeaderMap {
 #[derive(Debug, Clone, Default)]
 pub struct ColumnMap {
     columns: Vec<(Field, ColumnRef)>,
+    /// Columns headed as passwords that `--map` does not name: read by nothing, emptied in every row.
+    left_out_passwords: Vec<ColumnRef>,
 }
 
 impl ColumnMap {
     /// A map made by the caller, for inputs whose columns are not Business Central captions.
     pub fn from_columns(columns: Vec<(Field, ColumnRef)>) -> ColumnMap {
-        ColumnMap { columns }
+        ColumnMap {
+            columns,
+            left_out_passwords: Vec::new(),
+        }
+    }
+
+    /// The password columns no field is read from, whose cells are emptied as each row is read.
+    pub fn left_out_passwords(&self) -> &[ColumnRef] {
+        &self.left_out_passwords
     }
 
     pub fn column(&self, field: Field) -> Option<&ColumnRef> {
@@ -641,6 +651,15 @@ pub fn recognise_header(
             column: Some(column.clone()),
             ..location.clone()
         };
+        if mapped.field_for(text).is_none() && is_password_caption(text) {
+            let message = format!(
+                "column \"{text}\" holds passwords and is left out of every output; only --map password=\"{text}\" reads it, for --target entra"
+            );
+            let found = Diagnostic::new(&rules::PASSWORD_COLUMN_LEFT_OUT, at, message);
+            diagnostics.push(found.with_value(text.clone()));
+            map.left_out_passwords.push(column);
+            continue;
+        }
         let found = match column_fields(header, text, mapped) {
             Candidates::MappedElsewhere(field) => {
                 let message = format!(
@@ -670,6 +689,45 @@ pub fn recognise_header(
     }
     diagnostics.extend(missing_columns(&map, header, location));
     (map, diagnostics)
+}
+
+/// Words that name a password, as [`header_key`] writes them: English, the languages Business Central
+/// ships in, and a few more. Generous on purpose: a column missed here would carry passwords into the
+/// review and the reports.
+const PASSWORD_WORDS: [&str; 19] = [
+    "password",
+    "passwd",
+    "passwort",
+    "kennwort",
+    "wachtwoord",
+    "motdepasse",
+    "contrasena",
+    "adgangskode",
+    "losenord",
+    "passord",
+    "salasana",
+    "lykilord",
+    "heslo",
+    "haslo",
+    "parol",
+    "senha",
+    "jelszo",
+    "sifre",
+    "passcode",
+];
+
+/// Words of headers that are about passwords without holding one ("Password never expires").
+const PASSWORD_SETTING_WORDS: [&str; 8] = [
+    "never", "expire", "change", "required", "strong", "policy", "last", "length",
+];
+
+/// Whether a header names a column of passwords ("Password", "Initial password", "Kennwort", "Mot de
+/// passe", "PWD"...). Such a column is read only when `--map password=HEADER` names it.
+pub fn is_password_caption(header: &str) -> bool {
+    let key = header_key(header);
+    let named =
+        PASSWORD_WORDS.iter().any(|w| key.contains(w)) || matches!(key.as_str(), "pwd" | "pw");
+    named && !PASSWORD_SETTING_WORDS.iter().any(|w| key.contains(w))
 }
 
 /// The fields a header cell may hold.
@@ -814,6 +872,48 @@ mod tests {
                 assert_eq!(fields_for_header(caption), wanted, "{caption}");
             }
         }
+    }
+
+    #[test]
+    fn password_columns_are_known_in_many_languages_but_not_their_settings() {
+        for header in [
+            "Password",
+            "Initial password",
+            "Start password",
+            "Kennwort",
+            "Anfangspasswort",
+            "Wachtwoord",
+            "Mot de passe",
+            "Contraseña",
+            "Lösenord",
+            "Пароль",
+            "PWD",
+        ] {
+            assert!(is_password_caption(header), "{header}");
+        }
+        for header in [
+            "Password never expires",
+            "Strong password required",
+            "Passport",
+            "Code",
+        ] {
+            assert!(!is_password_caption(header), "{header}");
+        }
+    }
+
+    #[test]
+    fn an_unmapped_password_column_is_left_out_and_reported() {
+        let header: Vec<String> = ["Code", "Name", "Password"].map(String::from).into();
+        let (columns, found) =
+            recognise_header(&header, &Location::file("x.csv"), &HeaderMap::default());
+        assert_eq!(columns.left_out_passwords().len(), 1);
+        assert_eq!(columns.left_out_passwords()[0].index, 3);
+        let codes: Vec<&str> = found.iter().map(|d| d.code()).collect();
+        assert_eq!(codes, ["S018"]);
+        let mapped = HeaderMap::parse(&["password=Password".to_string()]).unwrap();
+        let (columns, found) = recognise_header(&header, &Location::file("x.csv"), &mapped);
+        assert!(columns.left_out_passwords().is_empty() && found.is_empty());
+        assert!(columns.column(Field::Password).is_some());
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! A mapped Password column: its cell taken out of the row before anything else sees it, and checked
-//! against Microsoft Entra's password rules. No finding ever carries the password itself.
+//! against Microsoft Entra's password rules; a password column that is not mapped, emptied. No finding
+//! ever carries the password itself.
 
 use crate::bc::{ColumnMap, Field};
 use crate::diagnostic::{rules, Diagnostic, Location};
-use crate::m365::entra::{password_problem, InitialPassword};
+use crate::m365::entra::{password_problem, InitialPassword, Target};
 use crate::normalize::text::needs_formula_guard;
 use crate::read::RawRow;
 
@@ -18,6 +19,12 @@ pub const HIDDEN: &str = "(hidden: the file has a Password column)";
 /// quote (it swallowed the lines after it). Those cells are hidden too; the row is rejected for its
 /// shape all the same (S004, S015).
 pub fn take_password(raw: &mut RawRow, columns: &ColumnMap, header_len: usize) -> String {
+    // A password column no one asked to read is emptied all the same.
+    for column in columns.left_out_passwords() {
+        if let Some(cell) = raw.cells.get_mut(column.index - 1) {
+            cell.clear();
+        }
+    }
     let Some(column) = columns.column(Field::Password) else {
         return String::new();
     };
@@ -34,6 +41,25 @@ pub fn take_password(raw: &mut RawRow, columns: &ColumnMap, header_len: usize) -
         }
     }
     password
+}
+
+/// A password column left out (S018), for its target: under `--target entra`, with no column read for
+/// the passwords, an error (S019) that names the column to map, since the passwords were likely meant for
+/// Microsoft Entra's file. Any other finding is returned as it is.
+pub fn left_out_for_target(found: Diagnostic, columns: &ColumnMap, target: Target) -> Diagnostic {
+    let read_elsewhere = columns.column(Field::Password).is_some();
+    if found.rule != &rules::PASSWORD_COLUMN_LEFT_OUT || target != Target::Entra || read_elsewhere {
+        return found;
+    }
+    let header = (found.location.column.as_ref()).map_or(String::new(), |c| c.header.clone());
+    let message = format!(
+        "column \"{header}\" holds passwords but is not read: add --map password=\"{header}\" for Microsoft Entra's file, or delete the column to have every password generated"
+    );
+    Diagnostic {
+        rule: &rules::PASSWORD_COLUMN_NOT_MAPPED,
+        message,
+        ..found
+    }
 }
 
 /// A password taken from a row, checked: the password, or the finding that names its cell (never its

@@ -233,6 +233,7 @@ fn input_settings(args: &InputArgs, settings: &Settings) -> Result<InputSettings
     let from_config = Companies::parse(&from_config)
         .map_err(|e| Error::Usage(format!("[companies] in the config file: {e}")))?;
     input.companies = from_config.then(input.companies);
+    input.target = settings.target;
     Ok(input)
 }
 
@@ -293,6 +294,7 @@ pub fn input_settings_from_args(args: &InputArgs) -> Result<InputSettings> {
         country,
         legacy_is_error: false,
         progress: false,
+        target: Default::default(),
     })
 }
 

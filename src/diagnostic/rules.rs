@@ -136,6 +136,23 @@ file; `convert` writes Microsoft's exact header, and `validate` reports it as an
 `bc2m365 convert FILE --domain DOMAIN` re-writes the file with the exact header.\n\n\
 Example: `Alternate Email Address` must be `Alternate email address`.";
 
+    PASSWORD_COLUMN_LEFT_OUT = "S018", Warning, "a password column was left out of every output",
+        "nothing to do if the passwords are not wanted; for Microsoft Entra's file name the column: --map password=\"HEADER\" --target entra",
+        "A column headed as passwords (Password, Initial password, Start password, Kennwort, Wachtwoord, Mot de \
+passe, Contraseña and the like, in any case) is read only when `--map password=HEADER` names it. Any other such \
+column is emptied in every row as it is read, so no password reaches the review, rejected.csv, the reports or \
+an import file; the finding says so.\n\n\
+Example: an export with a `Password` column converted for the admin center's import files. Under \
+`--target entra` with no password column named, the same column is an error instead (S019).";
+
+    PASSWORD_COLUMN_NOT_MAPPED = "S019", Error, "a password column is not read for Microsoft Entra's file",
+        "name it: --map password=\"HEADER\", or delete the column to have every password generated",
+        "Microsoft Entra's bulk-create file (`--target entra`) takes each user's initial password from the column \
+named with `--map password=HEADER`. A column headed as passwords that `--map` does not name is read by \
+nothing: its cells are emptied as each row is read and every user would get a generated password instead, \
+which is rarely what the file meant. The run stops so the column is named or deleted.\n\n\
+Example: `Code,Name,Password` converted with `--target entra`: add `--map password=\"Password\"`.";
+
     LIMIT_EXCEEDED = "S014", Error, "an input is over a safety limit",
         "if the file is what you expect, raise the limit with the flag the note names",
         "bc2m365 refuses inputs beyond its safety limits before doing the work they would cost, so a wrong or \

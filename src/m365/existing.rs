@@ -202,6 +202,14 @@ fn smtp_addresses(cell: &str) -> impl Iterator<Item = String> + '_ {
     })
 }
 
+/// The primary address among a user's proxy addresses: the one whose type is `SMTP` in upper case.
+fn primary_proxy(cell: &str) -> Option<String> {
+    list_items(cell).into_iter().find_map(|item| {
+        let (kind, address) = item.split_once(':')?;
+        (kind == "SMTP").then(|| address.trim().to_lowercase())
+    })
+}
+
 /// The admin center's licence list: product names joined by "+", where a name may hold " + ".
 fn admin_licences(cell: &str) -> Vec<String> {
     cell.replace(" + ", "\u{0}")
@@ -407,8 +415,12 @@ impl ExistingUsers {
 fn user_of(upn: &str, columns: &Columns, cell: &dyn Fn(Option<usize>) -> String) -> ExistingUser {
     let mut addresses = Vec::new();
     let mail = cell(columns.mail).to_lowercase();
-    let primary_email =
-        Some(mail.clone()).filter(|m| m.contains('@') && !m.eq_ignore_ascii_case(upn));
+    // The Active users export has no Mail column: its primary address is the `SMTP:` proxy.
+    let primary = match columns.mail {
+        Some(_) => Some(mail.clone()),
+        None => primary_proxy(&cell(columns.proxies)),
+    };
+    let primary_email = primary.filter(|m| m.contains('@') && !m.eq_ignore_ascii_case(upn));
     if !mail.is_empty() {
         addresses.push(mail);
     }
@@ -456,6 +468,16 @@ mod tests {
         users.codes.insert(key, "Jan Peeters".into());
         assert_eq!(users.name_of_code("SOCIETE  A", "s1"), Some("Jan Peeters"));
         assert_eq!(users.name_of_code("Other", "S1"), None);
+    }
+
+    #[test]
+    fn the_primary_proxy_is_the_upper_case_smtp_one() {
+        let proxies = "smtp:anna@contoso.com+SMTP:Anna.Peeters@contoso.com+SIP:anna@contoso.com";
+        assert_eq!(
+            primary_proxy(proxies).as_deref(),
+            Some("anna.peeters@contoso.com")
+        );
+        assert_eq!(primary_proxy("smtp:anna@contoso.com"), None);
     }
 
     #[test]

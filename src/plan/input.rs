@@ -131,6 +131,8 @@ pub struct InputSettings {
     pub legacy_is_error: bool,
     /// Show the progress of a long run on stderr (a terminal, not `--quiet`).
     pub progress: bool,
+    /// Which file the new users are written into: a password column left out is an error for Entra's.
+    pub target: crate::m365::entra::Target,
 }
 
 /// Where a header row is: JSON has none (its "header" is the objects' property names).

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use crate::bc::{recognise_header, ColumnMap};
-use crate::check::password::{check_password, take_password};
+use crate::check::password::{check_password, left_out_for_target, take_password};
 use crate::check::row::{
     check_import_row, check_row, import_file_columns, private_cells, says_privacy_blocked,
 };
@@ -392,7 +392,8 @@ fn recognise_columns(
     match kind {
         InputKind::Salespeople => {
             let (columns, found) = recognise_header(header, header_location, &settings.map);
-            diagnostics.extend(found);
+            let for_target = |d| left_out_for_target(d, &columns, settings.target);
+            diagnostics.extend(found.into_iter().map(for_target));
             columns
         }
         InputKind::M365Import(import) => {

@@ -126,20 +126,22 @@ impl ScriptLogs {
 
     fn read_one(&mut self, path: &Path) -> Result<()> {
         let is_header = |cells: &[String]| is_log_header(cells);
-        let table = read::open(path, &ReadOptions::default(), &is_header)?;
+        let table = match read::open(path, &ReadOptions::default(), &is_header) {
+            Ok(table) => table,
+            // A script that reached no user may leave an empty file: a log with no lines.
+            Err(Error::EmptyInput { .. }) => return Ok(()),
+            Err(error) => return Err(as_log_error(error)),
+        };
         if !is_log_header(&table.header) {
             return Err(Error::Unreadable {
                 path: path.into(),
-                format: "a bc2m365 script log",
-                reason: format!(
-                    "its header is not {}",
-                    HEADER.join(",")
-                ),
-                help: "give the set-licences-log.csv or assign-roles-log.csv the scripts wrote beside themselves",
+                format: LOG,
+                reason: format!("its header is not {}", HEADER.join(",")),
+                help: HELP_LOG,
             });
         }
         for row in table.rows {
-            let row = row?;
+            let row = row.map_err(as_log_error)?;
             if row.is_empty() {
                 continue;
             }
@@ -147,7 +149,7 @@ impl ScriptLogs {
             let unknown = |column: usize, known: &str| {
                 Error::Unreadable {
                 path: path.into(),
-                format: "a bc2m365 script log",
+                format: LOG,
                 reason: format!(
                     "row {}, column {} \"{}\": \"{}\" is not one of {known}",
                     row.row,
@@ -204,6 +206,23 @@ impl ScriptLogs {
     /// Whether any log has a line of `step`: a role with no line is then one the script did not reach.
     pub fn has(&self, step: Step) -> bool {
         self.steps.contains(&step)
+    }
+}
+
+const LOG: &str = "a bc2m365 script log";
+const HELP_LOG: &str =
+    "give the set-licences-log.csv or assign-roles-log.csv the scripts wrote beside themselves";
+
+/// A file that cannot be read, said of a log: the reader's own help speaks of salespeople exports.
+fn as_log_error(error: Error) -> Error {
+    match error {
+        Error::Unreadable { path, reason, .. } => Error::Unreadable {
+            path,
+            format: LOG,
+            reason,
+            help: HELP_LOG,
+        },
+        other => other,
     }
 }
 

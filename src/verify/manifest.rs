@@ -69,6 +69,14 @@ pub struct Coupling {
     pub sales_user: String,
     #[serde(default)]
     pub bc_email_now: String,
+    /// What BC's E-Mail holds once the salesperson is coupled and synchronised: the Sales user's primary
+    /// email.
+    #[serde(default)]
+    pub bc_email_after_sync: Option<String>,
+    /// The coupling workbook (`coupling-<company>.xlsx`) that holds the record; null when none does, and
+    /// absent in manifests written before it was recorded.
+    #[serde(default)]
+    pub package: Option<String>,
 }
 
 /// What a file must say about itself before the rest is read.

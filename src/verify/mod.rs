@@ -377,6 +377,11 @@ fn usage_location_check(
             });
     }
     let found = user.held.usage_location.clone();
+    if found.is_none() && expected.is_none() {
+        if let Some(check) = tenant_location_applies(&person.upn, evidence) {
+            return check;
+        }
+    }
     let (state, detail) = match (&found, &person.usage_location) {
         (None, _) => (State::Missing, "not set".to_string()),
         (Some(now), Some(planned)) if !now.eq_ignore_ascii_case(planned) => {
@@ -393,6 +398,25 @@ fn usage_location_check(
         State::Done => check,
         _ => check.next(next),
     }
+}
+
+/// With no usage location planned, set-licences.ps1 leaves the user's unset when the tenant's applies
+/// (group-based licensing) and logs it as done or already: the step holds though the export shows none.
+fn tenant_location_applies(upn: &str, evidence: &Evidence) -> Option<Check> {
+    let line = (evidence.logs.find(upn, &[Step::UsageLocation], None))
+        .filter(|line| line.outcome.holds())?;
+    let says = match line.detail.is_empty() {
+        true => line.outcome.describe().to_string(),
+        false => format!("{}: {}", line.outcome.describe(), line.detail),
+    };
+    let detail = format!(
+        "not set on the user, none planned; the log says {says} ({})",
+        line.at
+    );
+    Some(
+        Check::new(CheckKind::UsageLocation, State::Done, None, detail)
+            .found(Some(line.outcome.as_str().to_string())),
+    )
 }
 
 /// A step the export does not show, from what the log says: `None` when no log line is about it.
@@ -569,7 +593,9 @@ fn coupling_check(coupling: &manifest::Coupling, evidence: &Evidence) -> Check {
         return at(new(State::Missing, detail).next(next));
     };
     let email = found.email.clone();
-    let email_is_user = email.as_ref().map(|e| e.trim().eq_ignore_ascii_case(user));
+    let email_is_user = email
+        .as_ref()
+        .map(|e| names_the_user(e, coupling, evidence));
     let shown = email
         .as_deref()
         .map_or("not in the export".to_string(), |e| match e.is_empty() {
@@ -601,7 +627,7 @@ fn coupling_check(coupling: &manifest::Coupling, evidence: &Evidence) -> Check {
         (Some(false), _) => (
             State::Missing,
             format!("not coupled; E-Mail is {shown}{} ({})", unchanged(email.as_deref(), coupling), found.at),
-            format!("in {company}, import and apply {} in Configuration Packages, then run Match-Based Coupling on E-Mail; or Set Up Coupling by hand", coupling_workbook(company, evidence)),
+            format!("in {company}, import and apply {} in Configuration Packages, then run Match-Based Coupling on E-Mail; or Set Up Coupling by hand", coupling_workbook(coupling, evidence)),
         ),
     };
     let check = new(state, detail).found(email);
@@ -609,6 +635,21 @@ fn coupling_check(coupling: &manifest::Coupling, evidence: &Evidence) -> Check {
         State::Done => check,
         _ => check.next(next),
     })
+}
+
+/// Whether BC's E-Mail names the coupled Sales user: its user name, the address the manifest expects after
+/// the synchronisation (the user's primary email), or any address the users export lists for the user.
+fn names_the_user(email: &str, coupling: &manifest::Coupling, evidence: &Evidence) -> bool {
+    let email = email.trim();
+    if email.is_empty() {
+        return false;
+    }
+    let user = evidence.users.by_upn(&coupling.sales_user);
+    let addresses = user.into_iter().flat_map(|u| u.addresses.iter());
+    std::iter::once(&coupling.sales_user)
+        .chain(&coupling.bc_email_after_sync)
+        .chain(addresses)
+        .any(|address| address.trim().eq_ignore_ascii_case(email))
 }
 
 /// ", as when the run was planned" when BC's E-Mail has not changed since: the coupling workbook, which
@@ -620,10 +661,14 @@ fn unchanged(email: Option<&str>, coupling: &manifest::Coupling) -> &'static str
     }
 }
 
-/// The coupling workbook the run wrote for `company`, found among its outputs by name (however the name
-/// was made file-safe); a general description when there is none.
-fn coupling_workbook(company: &str, evidence: &Evidence) -> String {
-    let wanted = crate::bc::header_key(company);
+/// The coupling workbook that holds the record: the one the manifest names; for a manifest that names
+/// none, the one the run wrote for its company, found among its outputs by name (however the name was made
+/// file-safe); a general description when there is none.
+fn coupling_workbook(coupling: &manifest::Coupling, evidence: &Evidence) -> String {
+    if let Some(package) = &coupling.package {
+        return package.clone();
+    }
+    let wanted = crate::bc::header_key(&coupling.bc_company);
     (evidence.outputs.iter())
         .find(|file| {
             (file
@@ -658,17 +703,35 @@ mod tests {
                 "coupling-CRONUS-BE.xlsx",
             ],
         };
+        let of = |company: &str, package: Option<&str>| manifest::Coupling {
+            bc_company: company.to_string(),
+            bc_code: "S1".to_string(),
+            sales_user: "s1@contoso.com".to_string(),
+            bc_email_now: String::new(),
+            bc_email_after_sync: None,
+            package: package.map(str::to_string),
+        };
         assert_eq!(
-            coupling_workbook("CRONUS BE", &evidence),
+            coupling_workbook(&of("CRONUS BE", None), &evidence),
             "coupling-CRONUS-BE.xlsx"
         );
         assert_eq!(
-            coupling_workbook("Société A", &evidence),
+            coupling_workbook(&of("Société A", None), &evidence),
             "coupling-Societe_A.xlsx"
         );
         assert_eq!(
-            coupling_workbook("CRONUS NL", &evidence),
+            coupling_workbook(&of("CRONUS NL", None), &evidence),
             "the company's coupling workbook (coupling-*.xlsx)"
+        );
+        // Named by the manifest: "A/B" and "A:B" are both made "A_B" file-safe, so the name alone is not
+        // enough to tell their workbooks apart.
+        let evidence = Evidence {
+            outputs: vec!["coupling-A_B.xlsx", "coupling-A_B-2.xlsx"],
+            ..evidence
+        };
+        assert_eq!(
+            coupling_workbook(&of("A:B", Some("coupling-A_B-2.xlsx")), &evidence),
+            "coupling-A_B-2.xlsx"
         );
     }
 
