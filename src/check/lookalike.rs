@@ -39,17 +39,30 @@ pub fn has_disguised(text: &str) -> bool {
     text.chars().any(is_disguised)
 }
 
-/// The verified domain that `domain` looks like without being it, if any.
-pub fn lookalike_domain<'a>(domain: &str, verified: &'a [String]) -> Option<&'a str> {
-    let domain = domain.to_lowercase();
-    let wanted = skeleton(&domain);
-    verified
-        .iter()
-        .find(|v| {
+/// The verified domains by their skeletons, made once per run: an e-mail on another domain is then looked
+/// up in one hash lookup, however many domains the tenant has.
+#[derive(Debug, Default)]
+pub struct LookalikeDomains {
+    by_skeleton: std::collections::HashMap<String, String>,
+}
+
+impl LookalikeDomains {
+    pub fn new(verified: &[String]) -> Self {
+        let mut by_skeleton = std::collections::HashMap::with_capacity(verified.len());
+        for v in verified {
             let v = v.to_lowercase();
-            v != domain && skeleton(&v) == wanted
-        })
-        .map(String::as_str)
+            by_skeleton.entry(skeleton(&v)).or_insert(v);
+        }
+        LookalikeDomains { by_skeleton }
+    }
+
+    /// The verified domain that `domain` looks like without being it, if any.
+    pub fn of(&self, domain: &str) -> Option<&str> {
+        let domain = domain.to_lowercase();
+        (self.by_skeleton.get(&skeleton(&domain)))
+            .filter(|v| **v != domain)
+            .map(String::as_str)
+    }
 }
 
 #[cfg(test)]
@@ -72,10 +85,10 @@ mod tests {
     fn a_domain_spelt_with_look_alike_letters_is_found() {
         let verified = vec!["cronus.be".to_string(), "contoso.com".to_string()];
         assert_eq!(
-            lookalike_domain("cr\u{43e}nus.be", &verified),
+            LookalikeDomains::new(&verified).of("cr\u{43e}nus.be"),
             Some("cronus.be")
         );
-        assert_eq!(lookalike_domain("CRONUS.BE", &verified), None);
-        assert_eq!(lookalike_domain("gmail.com", &verified), None);
+        assert_eq!(LookalikeDomains::new(&verified).of("CRONUS.BE"), None);
+        assert_eq!(LookalikeDomains::new(&verified).of("gmail.com"), None);
     }
 }

@@ -122,9 +122,15 @@ pub fn write_stdout(bytes: &[u8]) -> Result<Ending> {
     Ok(Ending::Done)
 }
 
-/// The tenant's domains as given, checked and lower-cased.
+/// The most domains a tenant can hold: "You can add no more than 5,000 managed domain names"
+/// (Microsoft Entra service limits and restrictions, MicrosoftDocs/entra-docs). More is no tenant's list,
+/// and would only make every row's domain checks slower.
+pub const MAX_DOMAINS: usize = 5000;
+
+/// The tenant's domains as given, checked and lower-cased, each once, in the order first given.
 pub fn parse_domains(domains: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for raw in domains {
         let domain = raw.trim().trim_start_matches('@').to_ascii_lowercase();
         let labels_ok = domain.split('.').count() >= 2
@@ -145,8 +151,13 @@ pub fn parse_domains(domains: &[String]) -> Result<Vec<String>> {
                 crate::m365::upn::MAX_DOMAIN_CHARS
             )));
         }
-        if !out.contains(&domain) {
+        if seen.insert(domain.clone()) {
             out.push(domain);
+        }
+        if out.len() > MAX_DOMAINS {
+            return Err(Error::Usage(format!(
+                "more than {MAX_DOMAINS} domains were given: a Microsoft 365 tenant holds at most {MAX_DOMAINS}; give the tenant's verified domains only"
+            )));
         }
     }
     if out.is_empty() {

@@ -1,7 +1,7 @@
 //! The first step of planning a row: its duplicates, the user name its Email gives, and its outcome.
 
 use crate::bc::Field;
-use crate::check::lookalike::lookalike_domain;
+use crate::check::lookalike::LookalikeDomains;
 use crate::check::set::{At, Duplicates, FirstSeen, RowPos, Sources};
 use crate::diagnostic::{rules, Diagnostic, Location, Rule};
 use crate::m365::existing::{ExistingUser, Held};
@@ -18,6 +18,8 @@ pub struct KeySets {
     duplicates: Duplicates,
     /// User names taken from Emails (and those of coupled salespeople).
     pub(crate) explicit: FirstSeen,
+    /// The verified domains by their look-alike skeletons, made at the first e-mail on another domain.
+    lookalikes: Option<LookalikeDomains>,
 }
 
 impl Default for KeySets {
@@ -25,6 +27,7 @@ impl Default for KeySets {
         KeySets {
             duplicates: Duplicates::default(),
             explicit: FirstSeen::new(Some(Field::Email)),
+            lookalikes: None,
         }
     }
 }
@@ -254,7 +257,9 @@ impl KeySets {
                     }
                 }
                 Err(UpnProblem::DomainNotVerified(domain)) => {
-                    match lookalike_domain(&domain, &options.domains) {
+                    let lookalikes = (self.lookalikes)
+                        .get_or_insert_with(|| LookalikeDomains::new(&options.domains));
+                    match lookalikes.of(&domain) {
                         Some(verified) => {
                             let message = format!("Email \"{}\" is on {domain}, which only looks like the verified {verified}", sp.email);
                             let at = step.at(Field::Email);
