@@ -379,6 +379,18 @@ fn a_user_whose_primary_email_is_not_its_user_name_is_coupled_by_hand() {
     assert_eq!(fd["coupling"]["sales_user"], "fdubois@contoso.com");
     let reason = fd["coupling"]["by_hand"].as_str().unwrap();
     assert!(reason.contains("francois.dubois@contoso.com"), "{reason}");
+    // The synchronisation writes the Sales user's primary email into BC's E-Mail, not the user name.
+    assert_eq!(
+        fd["coupling"]["bc_email_after_sync"],
+        "francois.dubois@contoso.com"
+    );
+    let av = (m["salespeople"].as_array().unwrap().iter())
+        .find(|s| s["code"] == "AV")
+        .unwrap();
+    assert_eq!(
+        av["coupling"]["bc_email_after_sync"],
+        av["coupling"]["sales_user"]
+    );
     // Not in the package, which would set an E-Mail the match cannot find.
     let package = common::first_sheet(&ran.path("coupling-bc-salespeople-en.xlsx"));
     assert!(package.iter().all(|row| row[0] != "FD"));
