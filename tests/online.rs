@@ -313,17 +313,42 @@ fn every_planned_person_is_once_in_licences_csv_and_once_per_role_in_roles_csv()
     }
 }
 
-/// The (Code, E-Mail) rows each company's package should hold: the couplings the manifest plans, but
-/// not those that need Set Up Coupling by hand.
-fn planned_packages(manifest: &Value) -> BTreeMap<String, Vec<(String, String)>> {
-    let mut packages: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+/// The (Code, E-Mail) rows each package the manifest names should hold, by (package, company): the
+/// couplings the manifest plans, but not those that need Set Up Coupling by hand, which name no package.
+fn planned_packages(manifest: &Value) -> BTreeMap<(String, String), Vec<(String, String)>> {
+    let mut packages: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
     for s in manifest["salespeople"].as_array().unwrap() {
         let c = &s["coupling"];
-        if c.is_object() && c["by_hand"].is_null() {
-            let text = |key: &str| c[key].as_str().unwrap().to_string();
-            (packages.entry(text("bc_company")).or_default())
-                .push((text("bc_code"), text("sales_user")));
+        if !c.is_object() {
+            continue;
         }
+        match c["package"].as_str() {
+            Some(package) => {
+                assert!(c["by_hand"].is_null(), "{c}");
+                let text = |key: &str| c[key].as_str().unwrap().to_string();
+                (packages
+                    .entry((package.to_string(), text("bc_company")))
+                    .or_default())
+                .push((text("bc_code"), text("sales_user")));
+            }
+            None => assert!(c["by_hand"].is_string(), "{c}"),
+        }
+    }
+    packages
+}
+
+/// Each package the manifest names, read back: the rows the manifest plans for it, of one company.
+fn assert_packages_are_the_plan(ran: &Ran) -> Vec<(String, String)> {
+    let planned = planned_packages(&ran.manifest());
+    let packages: Vec<(String, String)> = planned.keys().cloned().collect();
+    for ((name, company), rows) in planned {
+        assert_eq!(
+            packages.iter().filter(|(n, _)| *n == name).count(),
+            1,
+            "{name} is the package of one company"
+        );
+        let got = package_rows(ran, &name);
+        assert_eq!(got, rows, "{name} ({company})");
     }
     packages
 }
@@ -331,38 +356,60 @@ fn planned_packages(manifest: &Value) -> BTreeMap<String, Vec<(String, String)>>
 #[test]
 fn each_coupling_package_read_back_is_the_plan() {
     let ran = two_companies();
-    let planned = planned_packages(&ran.manifest());
+    let packages = assert_packages_are_the_plan(&ran);
+    let names = |company: &str| (company.replace(' ', "_"), company.to_string());
     assert_eq!(
-        planned.keys().collect::<Vec<_>>(),
-        ["CRONUS BE", "CRONUS NL"]
+        packages,
+        [names("CRONUS BE"), names("CRONUS NL")]
+            .map(|(safe, company)| (format!("coupling-{safe}.xlsx"), company))
     );
-    for (company, rows) in planned {
-        let name = format!("coupling-{}.xlsx", company.replace(' ', "_"));
-        let mut workbook = calamine::open_workbook_auto(ran.path(&name)).unwrap();
-        assert_eq!(workbook.sheet_names(), ["SalespersonPurchaser"], "{name}");
-        let range = workbook.worksheet_range("SalespersonPurchaser").unwrap();
-        assert_eq!(range.start(), Some((0, 0)));
-        let cells: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
-        let s = |v: &str| Data::String(v.to_string());
-        assert_eq!(
-            cells[0],
-            [
-                s("BC2M365-COUPLING"),
-                s("Salesperson/Purchaser"),
-                Data::Float(13.0)
-            ]
-        );
-        assert!(cells[1].iter().all(|c| *c == Data::Empty));
-        assert_eq!(cells[2][..2], [s("Code"), s("E-Mail")]);
-        let got: Vec<(String, String)> = cells[3..]
-            .iter()
-            .map(|r| match &r[..2] {
-                [Data::String(code), Data::String(email)] => (code.clone(), email.clone()),
-                other => panic!("{name}: a row of text cells, not {other:?}"),
-            })
-            .collect();
-        assert_eq!(got, rows, "{name}");
-    }
+}
+
+/// Two companies whose names are one file name: each record names its own company's package.
+#[test]
+fn each_coupling_names_its_own_companys_package() {
+    let ran = Run::convert("fixtures/companies/cronus-be.csv")
+        .input("fixtures/companies/cronus-nl.csv")
+        .domain("cronus.com")
+        .args(["--company", "cronus-be.csv=A/B"])
+        .args(["--company", "cronus-nl.csv=A:B"])
+        .run();
+    ran.assert_exit(0);
+    let packages = assert_packages_are_the_plan(&ran);
+    assert_eq!(
+        packages,
+        [
+            ("coupling-A_B-2.xlsx".to_string(), "A:B".to_string()),
+            ("coupling-A_B.xlsx".to_string(), "A/B".to_string()),
+        ]
+    );
+}
+
+/// A coupling package's rows (Code, E-Mail), checked to be in a RapidStart export's layout.
+fn package_rows(ran: &Ran, name: &str) -> Vec<(String, String)> {
+    let mut workbook = calamine::open_workbook_auto(ran.path(name)).unwrap();
+    assert_eq!(workbook.sheet_names(), ["SalespersonPurchaser"], "{name}");
+    let range = workbook.worksheet_range("SalespersonPurchaser").unwrap();
+    assert_eq!(range.start(), Some((0, 0)));
+    let cells: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+    let s = |v: &str| Data::String(v.to_string());
+    assert_eq!(
+        cells[0],
+        [
+            s("BC2M365-COUPLING"),
+            s("Salesperson/Purchaser"),
+            Data::Float(13.0)
+        ]
+    );
+    assert!(cells[1].iter().all(|c| *c == Data::Empty));
+    assert_eq!(cells[2][..2], [s("Code"), s("E-Mail")]);
+    cells[3..]
+        .iter()
+        .map(|r| match &r[..2] {
+            [Data::String(code), Data::String(email)] => (code.clone(), email.clone()),
+            other => panic!("{name}: a row of text cells, not {other:?}"),
+        })
+        .collect()
 }
 
 #[test]
@@ -379,6 +426,9 @@ fn a_user_whose_primary_email_is_not_its_user_name_is_coupled_by_hand() {
     assert_eq!(fd["coupling"]["sales_user"], "fdubois@contoso.com");
     let reason = fd["coupling"]["by_hand"].as_str().unwrap();
     assert!(reason.contains("francois.dubois@contoso.com"), "{reason}");
+    // In no package: the record says so, and each package read back holds only what its records name.
+    assert_eq!(fd["coupling"]["package"], Value::Null);
+    assert_packages_are_the_plan(&ran);
     // The synchronisation writes the Sales user's primary email into BC's E-Mail, not the user name.
     assert_eq!(
         fd["coupling"]["bc_email_after_sync"],

@@ -212,6 +212,9 @@ pub struct Coupling {
     /// Why the coupling package and Match-Based Coupling cannot couple this salesperson, who then needs
     /// Set Up Coupling by hand; null when they can.
     pub by_hand: Option<String>,
+    /// The coupling package (`coupling-<company>.xlsx`) that holds the coupling; null when none does
+    /// (by hand). Named by [`online::OnlineSteps::add`], which writes the packages.
+    pub package: Option<String>,
 }
 
 /// A salesperson record of a person, as the person's record lists it.
@@ -393,6 +396,7 @@ fn coupling_of(
         bc_email_after_sync: primary_email.unwrap_or(upn).to_string(),
         note: None,
         by_hand,
+        package: None,
     };
     coupling.note = match &coupling.by_hand {
         Some(reason) => Some(format!("Set Up Coupling by hand: {reason}")),
