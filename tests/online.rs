@@ -479,6 +479,41 @@ fn next_steps_names_the_wizard_choices_and_the_scripts_and_couples_after_licensi
     assert!(!steps.contains("or match-based coupling"));
 }
 
+/// "Create user without product license" leaves the location to step 4, which needs one it knows.
+#[test]
+fn the_wizard_is_told_to_leave_out_the_licence_only_when_step_4_knows_the_location() {
+    let without =
+        "(or \"Create user without product license\", and step 4 sets the location and licence)";
+    let steps = text(&two_companies(), "next-steps.txt");
+    assert!(steps.contains(without), "{steps}");
+    assert!(!steps.contains("No location is known"), "{steps}");
+
+    let ran = Run::convert("fixtures/bc-salespeople-en.csv")
+        .domain("contoso.com")
+        .run();
+    ran.assert_exit(0);
+    let steps = text(&ran, "next-steps.txt");
+    assert!(steps.contains("(no country known)"), "{steps}");
+    assert!(
+        !steps.contains("Create user without product license"),
+        "{steps}"
+    );
+    assert!(
+        steps.contains("pick their location in the\n   wizard, or fill in UsageLocation in licences.csv before step 4 (or give --usage-location or --country"),
+        "{steps}"
+    );
+
+    // With a country for everyone, the location is known: the wizard's line names it.
+    let ran = Run::convert("fixtures/bc-salespeople-en.csv")
+        .domain("contoso.com")
+        .args(["--usage-location", "BE"])
+        .run();
+    ran.assert_exit(0);
+    let steps = text(&ran, "next-steps.txt");
+    assert!(steps.contains(without), "{steps}");
+    assert!(!steps.contains("No location is known"), "{steps}");
+}
+
 #[test]
 fn the_environment_licence_group_and_role_names_come_from_flags_and_the_config_file() {
     let group = "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9";
