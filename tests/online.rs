@@ -145,6 +145,33 @@ fn no_variable_is_followed_by_a_colon_outside_braces() {
     assert!(qualified.is_match("\"No users in $DataPath: nothing\""));
 }
 
+/// A run again, or a -WhatIf run after a real one, adds its lines to the log: `verify --log` then still
+/// finds what an earlier run did. A role the user holds already is logged `already`, as a licence is.
+#[test]
+fn each_script_appends_to_its_log_and_logs_what_was_done_already() {
+    let ran = two_companies();
+    for name in SCRIPTS {
+        let script = text(&ran, name);
+        let exports: Vec<&str> = (script.lines())
+            .filter(|line| line.contains("Export-Csv") && !line.trim_start().starts_with('#'))
+            .collect();
+        assert!(!exports.is_empty(), "{name}");
+        for line in exports {
+            assert!(
+                line.contains("Export-Csv -LiteralPath $LogPath -Append "),
+                "{name}: {line}"
+            );
+        }
+        assert!(!script.contains("Out-File"), "{name}");
+    }
+    let assign = text(&ran, "assign-roles.ps1");
+    assert!(assign
+        .contains("if (Test-RoleHeld $output) {\n        Write-Step $upn 'role' 'already' $role"));
+    assert!(assign.contains("'duplicate key|matching key values already exist'"));
+    let licences = text(&ran, "set-licences.ps1");
+    assert!(licences.contains("Write-Step $Wanted.Upn 'licence' 'already' $Wanted.Sku"));
+}
+
 #[test]
 fn the_scripts_as_written() {
     let ran = two_companies();

@@ -8,8 +8,8 @@
     Written by bc2m365. The script is the same for every run: the users are read from licences.csv and the
     settings from online-settings.json, so no name or address is ever part of the code that runs.
     Run it with -WhatIf first: it then changes nothing and logs what it would do.
-    Every user gets a line in set-licences-log.csv (Time,User,Step,Result,Detail), which
-    `bc2m365 verify --log` reads back.
+    Every user gets a line in set-licences-log.csv (Time,User,Step,Result,Detail), appended to the lines
+    of earlier runs, which `bc2m365 verify --log` reads back.
 
 .PARAMETER DataPath
     The users to license (default: licences.csv beside this script).
@@ -18,7 +18,7 @@
     The settings (default: online-settings.json beside this script).
 
 .PARAMETER LogPath
-    The log to write (default: set-licences-log.csv beside this script).
+    The log to append to (default: set-licences-log.csv beside this script).
 #>
 [CmdletBinding(SupportsShouldProcess)]
 param(
@@ -69,10 +69,12 @@ function Write-Step([string] $UserName, [string] $StepName, [string] $Outcome, [
     Write-Host "$UserName  $StepName  $Outcome  $Detail"
 }
 
-# The log is written under -WhatIf too: it is what -WhatIf is run for.
+# The log is appended to, so that a run again (or a -WhatIf run after a real one) keeps what the earlier
+# runs did; Export-Csv writes the header only into a new file. It is written under -WhatIf too: it is what
+# -WhatIf is run for.
 function Save-Log {
-    $Log | Export-Csv -LiteralPath $LogPath -NoTypeInformation -Encoding utf8 -UseQuotes Always -WhatIf:$false
-    Write-Host "Log written to $LogPath"
+    $Log | Export-Csv -LiteralPath $LogPath -Append -NoTypeInformation -Encoding utf8 -UseQuotes Always -WhatIf:$false
+    Write-Host "Log appended to $LogPath"
 }
 
 # The settings: the licence group, if the licence is given through a group.
