@@ -172,6 +172,42 @@ fn each_script_appends_to_its_log_and_logs_what_was_done_already() {
     assert!(licences.contains("Write-Step $Wanted.Upn 'licence' 'already' $Wanted.Sku"));
 }
 
+/// A run with nothing to log still leaves a log `verify --log` reads: its header, written when the log is
+/// new or empty (Export-Csv writes a 0-byte file when given no line).
+#[test]
+fn each_script_writes_the_header_into_a_new_or_empty_log() {
+    let ran = two_companies();
+    for name in SCRIPTS {
+        let script = text(&ran, name);
+        let header = (script.lines())
+            .find_map(|line| line.strip_prefix("$LogHeader = '"))
+            .and_then(|rest| rest.strip_suffix('\''))
+            .unwrap_or_else(|| panic!("{name}: no $LogHeader"));
+        let cells: Vec<String> = (csv::Reader::from_reader(header.as_bytes()).headers())
+            .unwrap()
+            .iter()
+            .map(str::to_string)
+            .collect();
+        // The columns `verify --log` reads.
+        assert_eq!(
+            cells,
+            ["Time", "User", "Step", "Result", "Detail"],
+            "{name}"
+        );
+        assert!(
+            script.contains("if (-not $exists -or (Get-Item -LiteralPath $LogPath).Length -eq 0) {\n        Set-Content -LiteralPath $LogPath -Value $LogHeader -Encoding utf8 -WhatIf:$false"),
+            "{name}"
+        );
+        // The lines go after it, never a second header.
+        assert!(
+            script.contains(
+                "if ($Log.Count -gt 0) {\n        $Log | Export-Csv -LiteralPath $LogPath -Append"
+            ),
+            "{name}"
+        );
+    }
+}
+
 #[test]
 fn the_scripts_as_written() {
     let ran = two_companies();

@@ -75,11 +75,20 @@ function Write-Step([string] $UserName, [string] $StepName, [string] $Outcome, [
     Write-Host "$UserName  $StepName  $Outcome  $Detail"
 }
 
+# The log's header. A log that is new or empty gets it first: Export-Csv writes not even a header when there is
+# nothing to log, and a log is read back by its header.
+$LogHeader = '"Time","User","Step","Result","Detail"'
+
 # The log is appended to, so that a run again (or a -WhatIf run after a real one) keeps what the earlier
-# runs did; Export-Csv writes the header only into a new file. It is written under -WhatIf too: it is what
-# -WhatIf is run for.
+# runs did. It is written under -WhatIf too: it is what -WhatIf is run for.
 function Save-Log {
-    $Log | Export-Csv -LiteralPath $LogPath -Append -NoTypeInformation -Encoding utf8 -UseQuotes Always -WhatIf:$false
+    $exists = Test-Path -LiteralPath $LogPath -PathType Leaf
+    if (-not $exists -or (Get-Item -LiteralPath $LogPath).Length -eq 0) {
+        Set-Content -LiteralPath $LogPath -Value $LogHeader -Encoding utf8 -WhatIf:$false
+    }
+    if ($Log.Count -gt 0) {
+        $Log | Export-Csv -LiteralPath $LogPath -Append -NoTypeInformation -Encoding utf8 -UseQuotes Always -WhatIf:$false
+    }
     Write-Host "Log appended to $LogPath"
 }
 
