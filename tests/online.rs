@@ -208,6 +208,27 @@ fn each_script_writes_the_header_into_a_new_or_empty_log() {
     }
 }
 
+/// A run where a step failed, found no user or lacked licences ends with exit code 1, once the log that
+/// says which is saved.
+#[test]
+fn each_script_exits_with_1_after_saving_its_log_when_a_step_did_not_succeed() {
+    let ran = two_companies();
+    for name in SCRIPTS {
+        let script = text(&ran, name);
+        assert!(script.ends_with("\nComplete-Run\n"), "{name}");
+        let complete = &script[script.find("function Complete-Run {").expect(name)..];
+        let complete = &complete[..complete.find("\n}\n").expect(name)];
+        let (saved, exit) = (complete.find("Save-Log"), complete.find("exit 1"));
+        assert!(
+            saved.is_some() && exit.is_some() && saved < exit,
+            "{name}: {complete}"
+        );
+        for result in ["'failed'", "'no-such-user'", "'not-enough-licences'"] {
+            assert!(complete.contains(result), "{name}: {result}");
+        }
+    }
+}
+
 #[test]
 fn the_scripts_as_written() {
     let ran = two_companies();

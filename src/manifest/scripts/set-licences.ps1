@@ -86,6 +86,17 @@ function Save-Log {
     Write-Host "Log appended to $LogPath"
 }
 
+# Saves the log, then ends the run with exit code 1 when a step failed, found no user or lacked licences
+# (the log says which), so that whoever runs it, a person or a pipeline, sees it; else the code is 0.
+function Complete-Run {
+    Save-Log
+    $unsuccessful = @($Log | Where-Object { $_.Result -in @('failed', 'no-such-user', 'not-enough-licences') })
+    if ($unsuccessful.Count -gt 0) {
+        Write-Warning "$($unsuccessful.Count) of $($Log.Count) steps did not succeed: see $LogPath, fix what it says, then run again."
+        exit 1
+    }
+}
+
 # The settings: the licence group, if the licence is given through a group.
 $Settings = Get-Content -LiteralPath $SettingsPath -Raw | ConvertFrom-Json
 $LicenceGroup = $Settings.licence_group
@@ -265,4 +276,4 @@ foreach ($user in $Users) {
     }
 }
 
-Save-Log
+Complete-Run
