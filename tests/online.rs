@@ -229,6 +229,25 @@ fn each_script_exits_with_1_after_saving_its_log_when_a_step_did_not_succeed() {
     }
 }
 
+/// A user with no usage location is not licensed (without a licence group): they take no free unit in the
+/// count, so they cannot make the script refuse the users it can license.
+#[test]
+fn the_free_units_are_counted_for_users_with_a_usage_location_only() {
+    let script = text(&two_companies(), "set-licences.ps1");
+    let needing = &script[script.find("$needing = @($Users | Where-Object {").unwrap()..];
+    let needing = &needing[..needing.find("})").unwrap()];
+    assert!(
+        needing.contains("(Test-HasUsageLocation $_ $tenantUser)"),
+        "{needing}"
+    );
+    assert!(script
+        .contains("return [bool] ($Wanted.Location -or $Account.UsageLocation -or $LicenceGroup)"));
+    // The users it leaves out are those the licensing loop logs failed for want of a location.
+    assert!(script.contains(
+        "'failed' 'no usage location known: fill in UsageLocation in licences.csv, then run again'"
+    ));
+}
+
 #[test]
 fn the_scripts_as_written() {
     let ran = two_companies();

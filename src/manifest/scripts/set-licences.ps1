@@ -156,7 +156,14 @@ if ($LicenceGroup) {
     foreach ($member in @(Get-MgGroupMember -GroupId $LicenceGroup -All)) { $GroupMembers[$member.Id] = $true }
 }
 
-# Enough free units of each licence for every user that still needs it, checked before any is assigned.
+# Whether a user can get the licence a usage location: one planned, the user's own, or (for a group's
+# member) the tenant's. A user without one is logged failed below, and needs no unit.
+function Test-HasUsageLocation($Wanted, $Account) {
+    return [bool] ($Wanted.Location -or $Account.UsageLocation -or $LicenceGroup)
+}
+
+# Enough free units of each licence for every user that still needs it and can get it, checked before any
+# is assigned.
 $SkuIds = @{}
 foreach ($sku in @($Users.Sku | Sort-Object -Unique)) {
     $subscribed = $SubscribedSkus | Where-Object SkuPartNumber -EQ $sku
@@ -167,7 +174,8 @@ foreach ($sku in @($Users.Sku | Sort-Object -Unique)) {
     $free = $subscribed.PrepaidUnits.Enabled - $subscribed.ConsumedUnits
     $needing = @($Users | Where-Object {
             $tenantUser = $InTenant[$_.Upn]
-            $_.Sku -eq $sku -and $tenantUser -and -not (Test-HoldsSku $tenantUser $subscribed.SkuId) -and
+            $_.Sku -eq $sku -and $tenantUser -and (Test-HasUsageLocation $_ $tenantUser) -and
+            -not (Test-HoldsSku $tenantUser $subscribed.SkuId) -and
             -not ($LicenceGroup -and $GroupMembers.ContainsKey($tenantUser.Id))
         })
     # With group-based licensing the group assigns the licence, so its units must be free as well.
