@@ -156,7 +156,7 @@ if ($LicenceGroup) {
     foreach ($member in @(Get-MgGroupMember -GroupId $LicenceGroup -All)) { $GroupMembers[$member.Id] = $true }
 }
 
-# Whether a user can get the licence a usage location: one planned, the user's own, or (for a group's
+# Whether a user has the usage location a licence needs: one planned, the user's own, or (for a group's
 # member) the tenant's. A user without one is logged failed below, and needs no unit.
 function Test-HasUsageLocation($Wanted, $Account) {
     return [bool] ($Wanted.Location -or $Account.UsageLocation -or $LicenceGroup)
