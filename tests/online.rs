@@ -145,6 +145,109 @@ fn no_variable_is_followed_by_a_colon_outside_braces() {
     assert!(qualified.is_match("\"No users in $DataPath: nothing\""));
 }
 
+/// A run again, or a -WhatIf run after a real one, adds its lines to the log: `verify --log` then still
+/// finds what an earlier run did. A role the user holds already is logged `already`, as a licence is.
+#[test]
+fn each_script_appends_to_its_log_and_logs_what_was_done_already() {
+    let ran = two_companies();
+    for name in SCRIPTS {
+        let script = text(&ran, name);
+        let exports: Vec<&str> = (script.lines())
+            .filter(|line| line.contains("Export-Csv") && !line.trim_start().starts_with('#'))
+            .collect();
+        assert!(!exports.is_empty(), "{name}");
+        for line in exports {
+            assert!(
+                line.contains("Export-Csv -LiteralPath $LogPath -Append "),
+                "{name}: {line}"
+            );
+        }
+        assert!(!script.contains("Out-File"), "{name}");
+    }
+    let assign = text(&ran, "assign-roles.ps1");
+    assert!(assign
+        .contains("if (Test-RoleHeld $output) {\n        Write-Step $upn 'role' 'already' $role"));
+    assert!(assign.contains("'duplicate key|matching key values already exist'"));
+    let licences = text(&ran, "set-licences.ps1");
+    assert!(licences.contains("Write-Step $Wanted.Upn 'licence' 'already' $Wanted.Sku"));
+}
+
+/// A run with nothing to log still leaves a log `verify --log` reads: its header, written when the log is
+/// new or empty (Export-Csv writes a 0-byte file when given no line).
+#[test]
+fn each_script_writes_the_header_into_a_new_or_empty_log() {
+    let ran = two_companies();
+    for name in SCRIPTS {
+        let script = text(&ran, name);
+        let header = (script.lines())
+            .find_map(|line| line.strip_prefix("$LogHeader = '"))
+            .and_then(|rest| rest.strip_suffix('\''))
+            .unwrap_or_else(|| panic!("{name}: no $LogHeader"));
+        let cells: Vec<String> = (csv::Reader::from_reader(header.as_bytes()).headers())
+            .unwrap()
+            .iter()
+            .map(str::to_string)
+            .collect();
+        // The columns `verify --log` reads.
+        assert_eq!(
+            cells,
+            ["Time", "User", "Step", "Result", "Detail"],
+            "{name}"
+        );
+        assert!(
+            script.contains("if (-not $exists -or (Get-Item -LiteralPath $LogPath).Length -eq 0) {\n        Set-Content -LiteralPath $LogPath -Value $LogHeader -Encoding utf8 -WhatIf:$false"),
+            "{name}"
+        );
+        // The lines go after it, never a second header.
+        assert!(
+            script.contains(
+                "if ($Log.Count -gt 0) {\n        $Log | Export-Csv -LiteralPath $LogPath -Append"
+            ),
+            "{name}"
+        );
+    }
+}
+
+/// A run where a step failed, found no user or lacked licences ends with exit code 1, once the log that
+/// says which is saved.
+#[test]
+fn each_script_exits_with_1_after_saving_its_log_when_a_step_did_not_succeed() {
+    let ran = two_companies();
+    for name in SCRIPTS {
+        let script = text(&ran, name);
+        assert!(script.ends_with("\nComplete-Run\n"), "{name}");
+        let complete = &script[script.find("function Complete-Run {").expect(name)..];
+        let complete = &complete[..complete.find("\n}\n").expect(name)];
+        let (saved, exit) = (complete.find("Save-Log"), complete.find("exit 1"));
+        assert!(
+            saved.is_some() && exit.is_some() && saved < exit,
+            "{name}: {complete}"
+        );
+        for result in ["'failed'", "'no-such-user'", "'not-enough-licences'"] {
+            assert!(complete.contains(result), "{name}: {result}");
+        }
+    }
+}
+
+/// A user with no usage location is not licensed (without a licence group): they take no free unit in the
+/// count, so they cannot make the script refuse the users it can license.
+#[test]
+fn the_free_units_are_counted_for_users_with_a_usage_location_only() {
+    let script = text(&two_companies(), "set-licences.ps1");
+    let needing = &script[script.find("$needing = @($Users | Where-Object {").unwrap()..];
+    let needing = &needing[..needing.find("})").unwrap()];
+    assert!(
+        needing.contains("(Test-HasUsageLocation $_ $tenantUser)"),
+        "{needing}"
+    );
+    assert!(script
+        .contains("return [bool] ($Wanted.Location -or $Account.UsageLocation -or $LicenceGroup)"));
+    // The users it leaves out are those the licensing loop logs failed for want of a location.
+    assert!(script.contains(
+        "'failed' 'no usage location known: fill in UsageLocation in licences.csv, then run again'"
+    ));
+}
+
 #[test]
 fn the_scripts_as_written() {
     let ran = two_companies();
@@ -314,17 +417,42 @@ fn every_planned_person_is_once_in_licences_csv_and_once_per_role_in_roles_csv()
     }
 }
 
-/// The (Code, E-Mail) rows each company's package should hold: the couplings the manifest plans, but
-/// not those that need Set Up Coupling by hand.
-fn planned_packages(manifest: &Value) -> BTreeMap<String, Vec<(String, String)>> {
-    let mut packages: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+/// The (Code, E-Mail) rows each package the manifest names should hold, by (package, company): the
+/// couplings the manifest plans, but not those that need Set Up Coupling by hand, which name no package.
+fn planned_packages(manifest: &Value) -> BTreeMap<(String, String), Vec<(String, String)>> {
+    let mut packages: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
     for s in manifest["salespeople"].as_array().unwrap() {
         let c = &s["coupling"];
-        if c.is_object() && c["by_hand"].is_null() {
-            let text = |key: &str| c[key].as_str().unwrap().to_string();
-            (packages.entry(text("bc_company")).or_default())
-                .push((text("bc_code"), text("sales_user")));
+        if !c.is_object() {
+            continue;
         }
+        match c["package"].as_str() {
+            Some(package) => {
+                assert!(c["by_hand"].is_null(), "{c}");
+                let text = |key: &str| c[key].as_str().unwrap().to_string();
+                (packages
+                    .entry((package.to_string(), text("bc_company")))
+                    .or_default())
+                .push((text("bc_code"), text("sales_user")));
+            }
+            None => assert!(c["by_hand"].is_string(), "{c}"),
+        }
+    }
+    packages
+}
+
+/// Each package the manifest names, read back: the rows the manifest plans for it, of one company.
+fn assert_packages_are_the_plan(ran: &Ran) -> Vec<(String, String)> {
+    let planned = planned_packages(&ran.manifest());
+    let packages: Vec<(String, String)> = planned.keys().cloned().collect();
+    for ((name, company), rows) in planned {
+        assert_eq!(
+            packages.iter().filter(|(n, _)| *n == name).count(),
+            1,
+            "{name} is the package of one company"
+        );
+        let got = package_rows(ran, &name);
+        assert_eq!(got, rows, "{name} ({company})");
     }
     packages
 }
@@ -332,38 +460,60 @@ fn planned_packages(manifest: &Value) -> BTreeMap<String, Vec<(String, String)>>
 #[test]
 fn each_coupling_package_read_back_is_the_plan() {
     let ran = two_companies();
-    let planned = planned_packages(&ran.manifest());
+    let packages = assert_packages_are_the_plan(&ran);
+    let names = |company: &str| (company.replace(' ', "_"), company.to_string());
     assert_eq!(
-        planned.keys().collect::<Vec<_>>(),
-        ["CRONUS BE", "CRONUS NL"]
+        packages,
+        [names("CRONUS BE"), names("CRONUS NL")]
+            .map(|(safe, company)| (format!("coupling-{safe}.xlsx"), company))
     );
-    for (company, rows) in planned {
-        let name = format!("coupling-{}.xlsx", company.replace(' ', "_"));
-        let mut workbook = calamine::open_workbook_auto(ran.path(&name)).unwrap();
-        assert_eq!(workbook.sheet_names(), ["SalespersonPurchaser"], "{name}");
-        let range = workbook.worksheet_range("SalespersonPurchaser").unwrap();
-        assert_eq!(range.start(), Some((0, 0)));
-        let cells: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
-        let s = |v: &str| Data::String(v.to_string());
-        assert_eq!(
-            cells[0],
-            [
-                s("BC2M365-COUPLING"),
-                s("Salesperson/Purchaser"),
-                Data::Float(13.0)
-            ]
-        );
-        assert!(cells[1].iter().all(|c| *c == Data::Empty));
-        assert_eq!(cells[2][..2], [s("Code"), s("E-Mail")]);
-        let got: Vec<(String, String)> = cells[3..]
-            .iter()
-            .map(|r| match &r[..2] {
-                [Data::String(code), Data::String(email)] => (code.clone(), email.clone()),
-                other => panic!("{name}: a row of text cells, not {other:?}"),
-            })
-            .collect();
-        assert_eq!(got, rows, "{name}");
-    }
+}
+
+/// Two companies whose names are one file name: each record names its own company's package.
+#[test]
+fn each_coupling_names_its_own_companys_package() {
+    let ran = Run::convert("fixtures/companies/cronus-be.csv")
+        .input("fixtures/companies/cronus-nl.csv")
+        .domain("cronus.com")
+        .args(["--company", "cronus-be.csv=A/B"])
+        .args(["--company", "cronus-nl.csv=A:B"])
+        .run();
+    ran.assert_exit(0);
+    let packages = assert_packages_are_the_plan(&ran);
+    assert_eq!(
+        packages,
+        [
+            ("coupling-A_B-2.xlsx".to_string(), "A:B".to_string()),
+            ("coupling-A_B.xlsx".to_string(), "A/B".to_string()),
+        ]
+    );
+}
+
+/// A coupling package's rows (Code, E-Mail), checked to be in a RapidStart export's layout.
+fn package_rows(ran: &Ran, name: &str) -> Vec<(String, String)> {
+    let mut workbook = calamine::open_workbook_auto(ran.path(name)).unwrap();
+    assert_eq!(workbook.sheet_names(), ["SalespersonPurchaser"], "{name}");
+    let range = workbook.worksheet_range("SalespersonPurchaser").unwrap();
+    assert_eq!(range.start(), Some((0, 0)));
+    let cells: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+    let s = |v: &str| Data::String(v.to_string());
+    assert_eq!(
+        cells[0],
+        [
+            s("BC2M365-COUPLING"),
+            s("Salesperson/Purchaser"),
+            Data::Float(13.0)
+        ]
+    );
+    assert!(cells[1].iter().all(|c| *c == Data::Empty));
+    assert_eq!(cells[2][..2], [s("Code"), s("E-Mail")]);
+    cells[3..]
+        .iter()
+        .map(|r| match &r[..2] {
+            [Data::String(code), Data::String(email)] => (code.clone(), email.clone()),
+            other => panic!("{name}: a row of text cells, not {other:?}"),
+        })
+        .collect()
 }
 
 #[test]
@@ -380,6 +530,21 @@ fn a_user_whose_primary_email_is_not_its_user_name_is_coupled_by_hand() {
     assert_eq!(fd["coupling"]["sales_user"], "fdubois@contoso.com");
     let reason = fd["coupling"]["by_hand"].as_str().unwrap();
     assert!(reason.contains("francois.dubois@contoso.com"), "{reason}");
+    // In no package: the record says so, and each package read back holds only what its records name.
+    assert_eq!(fd["coupling"]["package"], Value::Null);
+    assert_packages_are_the_plan(&ran);
+    // The synchronisation writes the Sales user's primary email into BC's E-Mail, not the user name.
+    assert_eq!(
+        fd["coupling"]["bc_email_after_sync"],
+        "francois.dubois@contoso.com"
+    );
+    let av = (m["salespeople"].as_array().unwrap().iter())
+        .find(|s| s["code"] == "AV")
+        .unwrap();
+    assert_eq!(
+        av["coupling"]["bc_email_after_sync"],
+        av["coupling"]["sales_user"]
+    );
     // Not in the package, which would set an E-Mail the match cannot find.
     let package = common::first_sheet(&ran.path("coupling-bc-salespeople-en.xlsx"));
     assert!(package.iter().all(|row| row[0] != "FD"));
@@ -416,6 +581,41 @@ fn next_steps_names_the_wizard_choices_and_the_scripts_and_couples_after_licensi
     assert!(steps.contains("Match-Based Coupling, once: E-Mail = Primary Email"));
     assert!(!steps.contains("the first synchronisation fills it"));
     assert!(!steps.contains("or match-based coupling"));
+}
+
+/// "Create user without product license" leaves the location to step 4, which needs one it knows.
+#[test]
+fn the_wizard_is_told_to_leave_out_the_licence_only_when_step_4_knows_the_location() {
+    let without =
+        "(or \"Create user without product license\", and step 4 sets the location and licence)";
+    let steps = text(&two_companies(), "next-steps.txt");
+    assert!(steps.contains(without), "{steps}");
+    assert!(!steps.contains("No location is known"), "{steps}");
+
+    let ran = Run::convert("fixtures/bc-salespeople-en.csv")
+        .domain("contoso.com")
+        .run();
+    ran.assert_exit(0);
+    let steps = text(&ran, "next-steps.txt");
+    assert!(steps.contains("(no country known)"), "{steps}");
+    assert!(
+        !steps.contains("Create user without product license"),
+        "{steps}"
+    );
+    assert!(
+        steps.contains("pick their location in the\n   wizard, or fill in UsageLocation in licences.csv before step 4 (or give --usage-location or --country"),
+        "{steps}"
+    );
+
+    // With a country for everyone, the location is known: the wizard's line names it.
+    let ran = Run::convert("fixtures/bc-salespeople-en.csv")
+        .domain("contoso.com")
+        .args(["--usage-location", "BE"])
+        .run();
+    ran.assert_exit(0);
+    let steps = text(&ran, "next-steps.txt");
+    assert!(steps.contains(without), "{steps}");
+    assert!(!steps.contains("No location is known"), "{steps}");
 }
 
 #[test]

@@ -327,13 +327,14 @@ impl<'s> Writers<'s> {
         if let Some(records) = self.records.as_mut() {
             if has_record(entry) {
                 let failed = |e| Error::io(out, e);
-                let record = manifest::record(entry, facts.batches, policy, facts.people);
+                let mut record = manifest::record(entry, facts.batches, policy, facts.people);
+                // First: it names the coupling's package in the record.
+                records.online.add(&mut record).map_err(failed)?;
                 let person = manifest::person_record(entry, &record, facts.people);
                 if let Some(person) = &person {
                     records.people.add(person).map_err(failed)?;
                 }
                 records.salespeople.add(&record).map_err(failed)?;
-                records.online.add(&record).map_err(failed)?;
                 records
                     .views
                     .add(&record, person.as_ref())

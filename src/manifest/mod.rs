@@ -204,13 +204,17 @@ pub struct Coupling {
     pub sales_entity: &'static str,
     pub match_field: &'static str,
     pub sales_user: String,
-    /// BC's Email now, and after the first synchronisation (Sales' primary email is written into it).
+    /// BC's Email now, and after the first synchronisation (Sales' primary email is written into it: the
+    /// user name, or an existing user's primary email when that is not its user name).
     pub bc_email_now: String,
     pub bc_email_after_sync: String,
     pub note: Option<String>,
     /// Why the coupling package and Match-Based Coupling cannot couple this salesperson, who then needs
     /// Set Up Coupling by hand; null when they can.
     pub by_hand: Option<String>,
+    /// The coupling package (`coupling-<company>.xlsx`) that holds the coupling; null when none does
+    /// (by hand). Named by [`online::OnlineSteps::add`], which writes the packages.
+    pub package: Option<String>,
 }
 
 /// A salesperson record of a person, as the person's record lists it.
@@ -372,9 +376,9 @@ pub fn record(
     }
 }
 
-/// The coupling of a salesperson with the Sales user `upn`, in the salesperson's company.
 /// The coupling of a salesperson with the Sales user `upn`, in the salesperson's company; `primary_email`
-/// is the existing user's e-mail address when it is not its user name.
+/// is the existing user's e-mail address when it is not its user name: the first synchronisation writes
+/// that address, not the user name, into BC's Email.
 fn coupling_of(
     sp: &crate::normalize::salesperson::Salesperson,
     upn: &str,
@@ -389,9 +393,10 @@ fn coupling_of(
         match_field: "internalemailaddress",
         sales_user: upn.to_string(),
         bc_email_now: sp.email_in_bc.clone(),
-        bc_email_after_sync: upn.to_string(),
+        bc_email_after_sync: primary_email.unwrap_or(upn).to_string(),
         note: None,
         by_hand,
+        package: None,
     };
     coupling.note = match &coupling.by_hand {
         Some(reason) => Some(format!("Set Up Coupling by hand: {reason}")),

@@ -107,24 +107,35 @@ fn file_safe(company: &str) -> String {
     }
 }
 
-/// Each company's coupling workbook name: `coupling-<company>.xlsx`, numbered when two companies'
-/// file-safe names are one (compared without case, as Windows does).
-pub fn coupling_file_names<'c>(
-    companies: impl IntoIterator<Item = &'c String>,
-) -> BTreeMap<String, String> {
-    let mut taken = std::collections::BTreeSet::new();
-    let mut names = BTreeMap::new();
-    for company in companies {
-        let base = format!("coupling-{}", file_safe(company));
-        let mut name = format!("{base}.xlsx");
-        let mut n = 2;
-        while !taken.insert(name.to_lowercase()) {
-            name = format!("{base}-{n}.xlsx");
-            n += 1;
+/// Each company's coupling workbook name, given as the companies first need one: `coupling-<company>.xlsx`,
+/// numbered when two companies' file-safe names are one (compared without case, as Windows does). A name
+/// is final once given, so each salesperson's record can name its package as the rows go by.
+#[derive(Debug, Default)]
+pub struct PackageNames {
+    taken: std::collections::BTreeSet<String>,
+    names: BTreeMap<String, String>,
+}
+
+impl PackageNames {
+    /// The package of `company`, named now if it has none yet.
+    pub fn of(&mut self, company: &str) -> &str {
+        if !self.names.contains_key(company) {
+            let base = format!("coupling-{}", file_safe(company));
+            let mut name = format!("{base}.xlsx");
+            let mut n = 2;
+            while !self.taken.insert(name.to_lowercase()) {
+                name = format!("{base}-{n}.xlsx");
+                n += 1;
+            }
+            self.names.insert(company.to_string(), name);
         }
-        names.insert(company.clone(), name);
+        &self.names[company]
     }
-    names
+
+    /// Each company's package name, by company.
+    pub fn into_map(self) -> BTreeMap<String, String> {
+        self.names
+    }
 }
 
 /// The scripts' data files and the coupling packages, written as the manifest's records go by.
@@ -133,6 +144,7 @@ pub struct OnlineSteps<W: Write> {
     roles: ExcelCsv<W>,
     /// Per company, its package's rows (Code, E-Mail) as JSON lines, spooled.
     couplings: BTreeMap<String, crate::write::Spool>,
+    packages: PackageNames,
     dir: std::path::PathBuf,
 }
 
@@ -143,13 +155,14 @@ impl<W: Write> OnlineSteps<W> {
             licences: ExcelCsv::new(licences, &LICENCES_HEADER)?,
             roles: ExcelCsv::new(roles, &ROLES_HEADER)?,
             couplings: BTreeMap::new(),
+            packages: PackageNames::default(),
             dir: dir.to_path_buf(),
         })
     }
 
     /// Adds a salesperson's record: its user's licence and roles when the record holds them (the person's
-    /// first record), and its coupling in its company.
-    pub fn add(&mut self, s: &SalespersonRecord) -> io::Result<()> {
+    /// first record), and its coupling in its company's package, which the record's coupling then names.
+    pub fn add(&mut self, s: &mut SalespersonRecord) -> io::Result<()> {
         let upn = s.upn.as_deref().unwrap_or_default();
         let name = s.name.as_deref().unwrap_or_default();
         if s.status == "written" || s.status == "existing" {
@@ -162,7 +175,8 @@ impl<W: Write> OnlineSteps<W> {
                 self.roles.row(&[upn, name, role, unit])?;
             }
         }
-        if let Some(c) = s.coupling.as_ref().filter(|c| c.by_hand.is_none()) {
+        if let Some(c) = s.coupling.as_mut().filter(|c| c.by_hand.is_none()) {
+            c.package = Some(self.packages.of(&c.bc_company).to_string());
             let spool = match self.couplings.entry(c.bc_company.clone()) {
                 std::collections::btree_map::Entry::Occupied(spool) => spool.into_mut(),
                 std::collections::btree_map::Entry::Vacant(slot) => {
@@ -187,7 +201,7 @@ impl<W: Write> OnlineSteps<W> {
         };
         let licences = self.licences.finish().map_err(failed(LICENCES))?;
         let roles = self.roles.finish().map_err(failed(ROLES))?;
-        let names = coupling_file_names(self.couplings.keys());
+        let names = self.packages.into_map();
         for (company, mut spool) in self.couplings {
             let name = &names[&company];
             let bytes = coupling_workbook(&mut spool, &self.dir).map_err(|e| match e {
@@ -312,7 +326,13 @@ mod tests {
             .iter()
             .map(|c| c.to_string())
             .collect();
-        let names = coupling_file_names(&companies);
+        let mut packages = PackageNames::default();
+        for company in &companies {
+            packages.of(company);
+        }
+        // A company's name is kept, whoever asks again.
+        assert_eq!(packages.of("A/B"), "coupling-A_B.xlsx");
+        let names = packages.into_map();
         assert_eq!(names["CRONUS BE"], "coupling-CRONUS_BE.xlsx");
         assert_eq!(names["A/B"], "coupling-A_B.xlsx");
         assert_eq!(names["A:B"], "coupling-A_B-2.xlsx");

@@ -597,11 +597,18 @@ fn licence_words(sku: &str) -> String {
     }
 }
 
-/// The location to pick in the import wizard for a file's users: one usage location for everyone, else
-/// the file's country.
+/// The usage location of a file's users, as `licences.csv` gives it: one usage location for everyone,
+/// else the file's country, else the country of salespeople with none; `None` when unknown.
+fn file_location<'a>(accounts: &'a Accounts, batch: &'a Batch) -> Option<&'a str> {
+    let policy = &accounts.salespeople;
+    (policy.usage_location.as_deref())
+        .or(batch.country.as_deref())
+        .or(policy.default_country.as_deref())
+}
+
+/// The location to pick in the import wizard for a file's users.
 fn wizard_location(accounts: &Accounts, batch: &Batch) -> String {
-    let code = (accounts.salespeople.usage_location.as_deref()).or(batch.country.as_deref());
-    match code {
+    match file_location(accounts, batch) {
         Some(code) => match crate::m365::countries::country_name(code) {
             Some(name) => format!("location {name} ({code})"),
             None => format!("location {code}"),
@@ -645,10 +652,7 @@ fn import_step(
                 wizard_location(accounts, first)
             )?;
         }
-        writeln!(
-            out,
-            "   (or \"Create user without product license\", and step 4 sets the location and licence)"
-        )?;
+        without_licence_line(out, accounts, batches)?;
         new_users.list_or_point(out, "new users", "each import file")?;
     }
     if existing.count > 0 {
@@ -657,6 +661,36 @@ fn import_step(
         existing.list_or_point(out, "existing users", whole_list)?;
     }
     writeln!(out)
+}
+
+/// The wizard's other choice, "Create user without product license", offered only for files whose
+/// location step 4 knows: set-licences.ps1 cannot license a user with no location, so for the others the
+/// wizard's location, or one filled in, is the only one.
+fn without_licence_line(
+    out: &mut dyn Write,
+    accounts: &Accounts,
+    batches: &[Batch],
+) -> io::Result<()> {
+    let unknown = (batches.iter())
+        .filter(|b| file_location(accounts, b).is_none())
+        .count();
+    if unknown == 0 {
+        return writeln!(
+            out,
+            "   (or \"Create user without product license\", and step 4 sets the location and licence)"
+        );
+    }
+    if unknown < batches.len() {
+        writeln!(
+            out,
+            "   (or, for a file with a location, \"Create user without product license\", and step 4 sets the location and licence)"
+        )?;
+    }
+    writeln!(
+        out,
+        "   No location is known for the users of a file marked \"no country known\": pick their location in the\n   wizard, or fill in UsageLocation in {} before step 4 (or give --usage-location or --country and\n   run bc2m365 again). Step 4 cannot license a user without one.",
+        online::LICENCES
+    )
 }
 
 /// The import step for Microsoft Entra's bulk-create file: where to upload it, and what to do with the

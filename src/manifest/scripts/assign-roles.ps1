@@ -9,8 +9,8 @@
     and the settings from online-settings.json, so no name or address is ever part of the code that runs.
     A user appears in Dataverse only once it is enabled and licensed: run set-licences.ps1 first.
     Run it with -WhatIf first: it then changes nothing and logs what it would do.
-    Every (user, role) gets a line in assign-roles-log.csv (Time,User,Step,Result,Detail), which
-    `bc2m365 verify --log` reads back.
+    Every (user, role) gets a line in assign-roles-log.csv (Time,User,Step,Result,Detail), appended to
+    the lines of earlier runs, which `bc2m365 verify --log` reads back.
 
 .PARAMETER Environment
     The Dataverse environment (its URL or id); default: the environment in online-settings.json.
@@ -23,7 +23,7 @@
     The settings (default: online-settings.json beside this script).
 
 .PARAMETER LogPath
-    The log to write (default: assign-roles-log.csv beside this script).
+    The log to append to (default: assign-roles-log.csv beside this script).
 #>
 [CmdletBinding(SupportsShouldProcess)]
 param(
@@ -75,10 +75,32 @@ function Write-Step([string] $UserName, [string] $StepName, [string] $Outcome, [
     Write-Host "$UserName  $StepName  $Outcome  $Detail"
 }
 
-# The log is written under -WhatIf too: it is what -WhatIf is run for.
+# The log's header. A log that is new or empty gets it first: Export-Csv writes not even a header when there is
+# nothing to log, and a log is read back by its header.
+$LogHeader = '"Time","User","Step","Result","Detail"'
+
+# The log is appended to, so that a run again (or a -WhatIf run after a real one) keeps what the earlier
+# runs did. It is written under -WhatIf too: it is what -WhatIf is run for.
 function Save-Log {
-    $Log | Export-Csv -LiteralPath $LogPath -NoTypeInformation -Encoding utf8 -UseQuotes Always -WhatIf:$false
-    Write-Host "Log written to $LogPath"
+    $exists = Test-Path -LiteralPath $LogPath -PathType Leaf
+    if (-not $exists -or (Get-Item -LiteralPath $LogPath).Length -eq 0) {
+        Set-Content -LiteralPath $LogPath -Value $LogHeader -Encoding utf8 -WhatIf:$false
+    }
+    if ($Log.Count -gt 0) {
+        $Log | Export-Csv -LiteralPath $LogPath -Append -NoTypeInformation -Encoding utf8 -UseQuotes Always -WhatIf:$false
+    }
+    Write-Host "Log appended to $LogPath"
+}
+
+# Saves the log, then ends the run with exit code 1 when a step failed, found no user or lacked licences
+# (the log says which), so that whoever runs it, a person or a pipeline, sees it; else the code is 0.
+function Complete-Run {
+    Save-Log
+    $unsuccessful = @($Log | Where-Object { $_.Result -in @('failed', 'no-such-user', 'not-enough-licences') })
+    if ($unsuccessful.Count -gt 0) {
+        Write-Warning "$($unsuccessful.Count) of $($Log.Count) steps did not succeed: see $LogPath, fix what it says, then run again."
+        exit 1
+    }
 }
 
 # The settings: the environment, and the roles' display names in the environment's language.
@@ -102,6 +124,13 @@ function Invoke-Pac([string[]] $PacArguments) {
     $ErrorActionPreference = 'Continue'
     $output = (& pac @PacArguments 2>&1 | Out-String).Trim()
     return [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
+}
+
+# Whether pac's answer says the user holds the role already: its words differ from version to version
+# ("... already ... role", or Dataverse's own "duplicate key" for an association that exists).
+function Test-RoleHeld([string] $PacOutput) {
+    return ($PacOutput -match 'duplicate key|matching key values already exist') -or
+        (($PacOutput -match 'already') -and ($PacOutput -match 'role'))
 }
 
 $Rows = @(Import-Csv -LiteralPath $DataPath -Encoding utf8)
@@ -132,7 +161,10 @@ foreach ($row in $Rows) {
     }
     $ran = Invoke-Pac $argumentList
     $output = $ran.Output
-    if ($ran.ExitCode -eq 0) {
+    if (Test-RoleHeld $output) {
+        Write-Step $upn 'role' 'already' $role
+    }
+    elseif ($ran.ExitCode -eq 0) {
         Write-Step $upn 'role' 'done' $role
     }
     elseif ($output -match 'user' -and $output -match 'not found|does not exist|could not be found|could not find') {
@@ -145,4 +177,4 @@ foreach ($row in $Rows) {
     }
 }
 
-Save-Log
+Complete-Run

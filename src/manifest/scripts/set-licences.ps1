@@ -8,8 +8,8 @@
     Written by bc2m365. The script is the same for every run: the users are read from licences.csv and the
     settings from online-settings.json, so no name or address is ever part of the code that runs.
     Run it with -WhatIf first: it then changes nothing and logs what it would do.
-    Every user gets a line in set-licences-log.csv (Time,User,Step,Result,Detail), which
-    `bc2m365 verify --log` reads back.
+    Every user gets a line in set-licences-log.csv (Time,User,Step,Result,Detail), appended to the lines
+    of earlier runs, which `bc2m365 verify --log` reads back.
 
 .PARAMETER DataPath
     The users to license (default: licences.csv beside this script).
@@ -18,7 +18,7 @@
     The settings (default: online-settings.json beside this script).
 
 .PARAMETER LogPath
-    The log to write (default: set-licences-log.csv beside this script).
+    The log to append to (default: set-licences-log.csv beside this script).
 #>
 [CmdletBinding(SupportsShouldProcess)]
 param(
@@ -69,10 +69,32 @@ function Write-Step([string] $UserName, [string] $StepName, [string] $Outcome, [
     Write-Host "$UserName  $StepName  $Outcome  $Detail"
 }
 
-# The log is written under -WhatIf too: it is what -WhatIf is run for.
+# The log's header. A log that is new or empty gets it first: Export-Csv writes not even a header when there is
+# nothing to log, and a log is read back by its header.
+$LogHeader = '"Time","User","Step","Result","Detail"'
+
+# The log is appended to, so that a run again (or a -WhatIf run after a real one) keeps what the earlier
+# runs did. It is written under -WhatIf too: it is what -WhatIf is run for.
 function Save-Log {
-    $Log | Export-Csv -LiteralPath $LogPath -NoTypeInformation -Encoding utf8 -UseQuotes Always -WhatIf:$false
-    Write-Host "Log written to $LogPath"
+    $exists = Test-Path -LiteralPath $LogPath -PathType Leaf
+    if (-not $exists -or (Get-Item -LiteralPath $LogPath).Length -eq 0) {
+        Set-Content -LiteralPath $LogPath -Value $LogHeader -Encoding utf8 -WhatIf:$false
+    }
+    if ($Log.Count -gt 0) {
+        $Log | Export-Csv -LiteralPath $LogPath -Append -NoTypeInformation -Encoding utf8 -UseQuotes Always -WhatIf:$false
+    }
+    Write-Host "Log appended to $LogPath"
+}
+
+# Saves the log, then ends the run with exit code 1 when a step failed, found no user or lacked licences
+# (the log says which), so that whoever runs it, a person or a pipeline, sees it; else the code is 0.
+function Complete-Run {
+    Save-Log
+    $unsuccessful = @($Log | Where-Object { $_.Result -in @('failed', 'no-such-user', 'not-enough-licences') })
+    if ($unsuccessful.Count -gt 0) {
+        Write-Warning "$($unsuccessful.Count) of $($Log.Count) steps did not succeed: see $LogPath, fix what it says, then run again."
+        exit 1
+    }
 }
 
 # The settings: the licence group, if the licence is given through a group.
@@ -134,7 +156,14 @@ if ($LicenceGroup) {
     foreach ($member in @(Get-MgGroupMember -GroupId $LicenceGroup -All)) { $GroupMembers[$member.Id] = $true }
 }
 
-# Enough free units of each licence for every user that still needs it, checked before any is assigned.
+# Whether a user has the usage location a licence needs: one planned, the user's own, or (for a group's
+# member) the tenant's. A user without one is logged failed below, and needs no unit.
+function Test-HasUsageLocation($Wanted, $Account) {
+    return [bool] ($Wanted.Location -or $Account.UsageLocation -or $LicenceGroup)
+}
+
+# Enough free units of each licence for every user that still needs it and can get it, checked before any
+# is assigned.
 $SkuIds = @{}
 foreach ($sku in @($Users.Sku | Sort-Object -Unique)) {
     $subscribed = $SubscribedSkus | Where-Object SkuPartNumber -EQ $sku
@@ -145,7 +174,8 @@ foreach ($sku in @($Users.Sku | Sort-Object -Unique)) {
     $free = $subscribed.PrepaidUnits.Enabled - $subscribed.ConsumedUnits
     $needing = @($Users | Where-Object {
             $tenantUser = $InTenant[$_.Upn]
-            $_.Sku -eq $sku -and $tenantUser -and -not (Test-HoldsSku $tenantUser $subscribed.SkuId) -and
+            $_.Sku -eq $sku -and $tenantUser -and (Test-HasUsageLocation $_ $tenantUser) -and
+            -not (Test-HoldsSku $tenantUser $subscribed.SkuId) -and
             -not ($LicenceGroup -and $GroupMembers.ContainsKey($tenantUser.Id))
         })
     # With group-based licensing the group assigns the licence, so its units must be free as well.
@@ -254,4 +284,4 @@ foreach ($user in $Users) {
     }
 }
 
-Save-Log
+Complete-Run
