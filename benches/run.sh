@@ -194,6 +194,7 @@ for case in \
   "json-duplicate-keys.json|$DOMAIN|" \
   "json-a-key-per-object.json|$DOMAIN|" \
   "json-many-empty-objects.json|$DOMAIN|--max-rows 1000" \
+  "header-nul.csv|$DOMAIN|" \
   "look-alikes.csv|cronus.be|"; do
   IFS='|' read -r file domain extra <<<"$case"
   # shellcheck disable=SC2086 # the extra arguments are words

@@ -101,6 +101,12 @@ fn every_rule_is_triggered_by_a_fixture_and_explained() {
         .report_json()
         .run();
     seen.extend(codes(&ran.json()));
+    // S020: a control character inside a header cell.
+    let ran = Run::validate("fixtures/bad/header-nul.csv")
+        .domain("contoso.com")
+        .report_json()
+        .run();
+    seen.extend(codes(&ran.json()));
     // S018 and S019: the same column not mapped, for the admin center's files and for Entra's.
     for target in ["m365", "entra"] {
         let ran = Run::validate(&passwords)

@@ -635,3 +635,38 @@ fn more_sheets_than_are_looked_at_need_the_sheet_named() {
     ran.assert_exit(0);
     assert_eq!(ran.import("m365-users.csv").len(), 1);
 }
+
+#[test]
+fn a_control_character_in_a_header_cell_is_refused_not_read_around() {
+    let ran = hostile("header-nul.csv").run();
+    ran.assert_exit_saying(
+        1,
+        "error[S020]: column 2 header \"Na\u{2400}me\" holds a control character",
+    );
+    // Read around the NUL, the header would have been a Name column and the row a new user.
+    assert_eq!(ran.written(), ["review.xlsx"]);
+}
+
+#[test]
+fn more_domains_than_a_tenant_holds_are_a_usage_error_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bc2m365.toml");
+    let domains: Vec<String> = (0..1_000_000)
+        .map(|i| format!("\"d{i}.example.com\""))
+        .collect();
+    std::fs::write(&config, format!("domains = [{}]\n", domains.join(","))).unwrap();
+    let ran = Run::validate("fixtures/bc-salespeople-en.csv")
+        .args(["--config", config.to_str().unwrap()])
+        .memory_cap(1024)
+        .run();
+    ran.assert_exit_saying(2, "more than 5000 domains were given");
+    // The most a tenant holds is taken.
+    let domains: Vec<String> = std::iter::once("\"contoso.com\"".to_string())
+        .chain((1..5000).map(|i| format!("\"d{i}.example.com\"")))
+        .collect();
+    std::fs::write(&config, format!("domains = [{}]\n", domains.join(","))).unwrap();
+    Run::validate("fixtures/bc-salespeople-en.csv")
+        .args(["--config", config.to_str().unwrap()])
+        .run()
+        .assert_exit(0);
+}

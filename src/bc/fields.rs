@@ -630,6 +630,19 @@ impl ColumnMap {
     }
 }
 
+/// The text with each control character shown as its Unicode control picture (NUL as ␀), or as the
+/// replacement character where it has none, so a report can show it.
+fn control_pictures(text: &str) -> String {
+    text.chars()
+        .map(|c| match c as u32 {
+            n @ 0..=0x1f => char::from_u32(0x2400 + n).unwrap_or('\u{fffd}'),
+            0x7f => '\u{2421}',
+            _ if c.is_control() => '\u{fffd}',
+            _ => c,
+        })
+        .collect()
+}
+
 /// Recognises the columns of a header row. Unknown columns are reported (and ignored), a field named
 /// twice is an error naming both columns, and a missing Code or Name is an error.
 pub fn recognise_header(
@@ -651,6 +664,16 @@ pub fn recognise_header(
             column: Some(column.clone()),
             ..location.clone()
         };
+        if text.chars().any(char::is_control) {
+            let shown = control_pictures(text);
+            let message = format!(
+                "column {} header \"{shown}\" holds a control character, so it is not read",
+                i + 1
+            );
+            let found = Diagnostic::new(&rules::HEADER_CONTROL_CHARACTER, at, message);
+            diagnostics.push(found.with_value(shown));
+            continue;
+        }
         if mapped.field_for(text).is_none() && is_password_caption(text) {
             let message = format!(
                 "column \"{text}\" holds passwords and is left out of every output; only --map password=\"{text}\" reads it, for --target entra"

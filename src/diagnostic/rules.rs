@@ -153,6 +153,14 @@ nothing: its cells are emptied as each row is read and every user would get a ge
 which is rarely what the file meant. The run stops so the column is named or deleted.\n\n\
 Example: `Code,Name,Password` converted with `--target entra`: add `--map password=\"Password\"`.";
 
+    HEADER_CONTROL_CHARACTER = "S020", Error, "a header cell holds a control character",
+        "retype the header cell named in Excel (or export the file again): it holds a character no caption has",
+        "A header cell with a NUL, a line break's control code or another control character is no caption a \
+person typed: it comes from a damaged file, a binary file read as text, or an export tool that wrote raw \
+bytes. Read as if the character were not there, such a header could name a field it never meant, so the \
+column is not read and the finding shows the character as a visible symbol.\n\n\
+Example: a header `Na\\0me` (a NUL between a and m) is refused instead of being read as Name.";
+
     LIMIT_EXCEEDED = "S014", Error, "an input is over a safety limit",
         "if the file is what you expect, raise the limit with the flag the note names",
         "bc2m365 refuses inputs beyond its safety limits before doing the work they would cost, so a wrong or \
