@@ -170,6 +170,14 @@ TARGET="-"
 measure "convert, $XLSX_ROWS XLSX rows" "$BIN" convert "$WORK/salespeople-$XLSX_ROWS.xlsx" \
   --domain "$DOMAIN" --quiet --keep-going --force --out "$WORK/out-xlsx"
 rm -rf "$WORK/out-xlsx"
+# The review's worst case: every row an error (a Name without a letter, an address without "@"), so the
+# review lists the most rows and problem cells it ever does.
+awk -v n="${sizes[-1]}" 'BEGIN { print "Code,Name,E-Mail"; for (i = 0; i < n; i++) printf "C%d,%d,bad-%d\n", i, i, i }' \
+  >"$WORK/all-errors.csv"
+TARGET="< 256 MiB"
+measure "convert, ${sizes[-1]} CSV rows, every row an error (the review's worst case)" "$BIN" convert \
+  "$WORK/all-errors.csv" --domain "$DOMAIN" --quiet --force --out "$WORK/out-errors"
+rm -rf "$WORK/out-errors" "$WORK/all-errors.csv"
 
 # The hostile inputs of fixtures/bad/ (made by fixtures/make/hostile_fixtures.py), one line per family:
 # each is refused (exit 2) or read within the bound README.md states. FILE|DOMAIN|EXTRA ARGUMENTS.

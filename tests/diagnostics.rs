@@ -609,3 +609,36 @@ fn a_big_runs_review_lists_the_first_rows_in_full_then_only_rows_with_an_error()
         "{not_listed:?}"
     );
 }
+
+#[test]
+fn a_big_runs_review_puts_notes_on_the_first_problem_cells_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("all-errors.csv");
+    // Every Name has no letter (F016): one problem cell a row, 10,050 of them.
+    let mut csv = String::from("Code,Name\n");
+    for i in 0..10_050 {
+        csv.push_str(&format!("S{i},{i}\n"));
+    }
+    std::fs::write(&input, csv).unwrap();
+    let review = dir.path().join("check.xlsx");
+    Run::validate(&input)
+        .domain("contoso.com")
+        .args(["--review", review.to_str().unwrap()])
+        .run()
+        .assert_exit(1);
+    // Every row is listed, its Name cell filled; only the first 10,000 get a note.
+    let rows = sheet_text(&review, "all-errors");
+    assert_eq!(rows.len(), 1 + 10_050);
+    let notes = xlsx_parts(&review, "xl/comments")
+        .matches("<comment ")
+        .count();
+    assert_eq!(notes, 10_000);
+    let problems = sheet_text(&review, "Problems");
+    assert_eq!(problems.iter().filter(|p| p[1] == "F016").count(), 10_050);
+    let summary = sheet_text(&review, "Summary");
+    let line = summary.iter().find(|r| r[0] == "Notes").unwrap();
+    assert!(
+        line[1].starts_with("the first 10000 problem cells"),
+        "{line:?}"
+    );
+}

@@ -24,6 +24,10 @@ const MAX_CELL_CHARS: usize = 32_767;
 pub const FULL_ROWS: usize = 10_000;
 /// At most this many rows on a sheet: rows with an error past [`FULL_ROWS`], and problems.
 pub const MAX_ROWS: usize = 100_000;
+/// Notes a sheet's cells get at most; past them a problem cell keeps its fill and its messages stand in
+/// the Problems sheet. The workbook library keeps every note in memory until the file is saved (a million
+/// all-error rows took 1.5 GiB in notes), so the notes are bounded like the rows.
+pub const MAX_NOTES: usize = 10_000;
 const ERROR_FILL: u32 = 0xFFC7CE;
 const WARNING_FILL: u32 = 0xFFEB9C;
 
@@ -58,6 +62,8 @@ struct SheetState {
     entries: usize,
     /// The review row of each listed source row.
     row_of: BTreeMap<u64, u32>,
+    /// Notes put on cells so far (see [`MAX_NOTES`]).
+    notes: usize,
 }
 
 const PROBLEM_TITLES: [&str; 11] = [
@@ -164,6 +170,7 @@ impl ReviewWriter {
         let problems = self.workbook.worksheet_from_name("Problems")?;
         problems.set_freeze_panes(1, 0)?;
         problems.autofilter(0, 0, self.problems_row, PROBLEM_TITLES.len() as u16 - 1)?;
+        self.left_out.notes_full = self.sheets.iter().any(|s| s.notes >= MAX_NOTES);
         let summary = self.workbook.worksheet_from_name("Summary")?;
         let written = self.imports_written;
         write_summary_sheet(summary, facts, &self.left_out, &self.styles, written)?;
@@ -206,6 +213,8 @@ struct LeftOut {
     rows: u64,
     /// Problems on rows not listed, or past [`MAX_ROWS`].
     problems: u64,
+    /// Whether a sheet reached [`MAX_NOTES`], so some problem cells have no note.
+    notes_full: bool,
 }
 
 /// One sheet name per input, from its file name: at most 31 characters, none of []:*?/\, unique.
@@ -304,12 +313,16 @@ fn start_review_sheet(
             header_problems.entry(column.index).or_default().add(d);
         }
     }
+    let mut notes = 0;
     for (i, header) in input.header.iter().enumerate() {
         let col = LEAD_COLUMNS + i as u16;
         let text = cell_text(header);
         widths.push(text.chars().count().clamp(8, 40));
         match header_problems.get(&(i + 1)) {
-            Some(problems) => write_problem_cell(sheet, 0, col, &text, problems, styles)?,
+            Some(problems) => {
+                write_problem_cell(sheet, (0, col), &text, problems, styles)?;
+                add_note(sheet, (0, col), problems, &mut notes)?;
+            }
             None => {
                 sheet.write_string_with_format(0, col, &text, &styles.header)?;
             }
@@ -321,6 +334,7 @@ fn start_review_sheet(
         max_cells: header_count,
         entries: 0,
         row_of: BTreeMap::new(),
+        notes,
     })
 }
 
@@ -381,8 +395,7 @@ fn add_review_row(
         }
     }
     if row_problems.worst.is_some() {
-        let note = Note::new(row_problems.messages.join("\n")).set_width(400);
-        sheet.insert_note(row, 1, &note)?;
+        add_note(sheet, (row, 1), &row_problems, &mut state.notes)?;
     }
     state.max_cells = state.max_cells.max(entry.cells.len() as u16);
     let cell_count = entry
@@ -393,7 +406,10 @@ fn add_review_row(
         let col = LEAD_COLUMNS + i as u16;
         let text = entry.cells.get(i).map(|c| cell_text(c)).unwrap_or_default();
         match by_column.get(&(i + 1)) {
-            Some(problems) => write_problem_cell(sheet, row, col, &text, problems, styles)?,
+            Some(problems) => {
+                write_problem_cell(sheet, (row, col), &text, problems, styles)?;
+                add_note(sheet, (row, col), problems, &mut state.notes)?;
+            }
             None if !text.is_empty() => {
                 sheet.write_string(row, col, &text)?;
             }
@@ -406,10 +422,10 @@ fn add_review_row(
     Ok(0)
 }
 
+/// A problem cell: its value, filled red for an error and amber for a warning.
 fn write_problem_cell(
     sheet: &mut Worksheet,
-    row: u32,
-    col: u16,
+    (row, col): (u32, u16),
     text: &str,
     problems: &CellProblems,
     styles: &Styles,
@@ -420,6 +436,20 @@ fn write_problem_cell(
         _ => &styles.plain,
     };
     sheet.write_string_with_format(row, col, text, format)?;
+    Ok(())
+}
+
+/// The note holding a cell's messages, while the sheet has had fewer than [`MAX_NOTES`].
+fn add_note(
+    sheet: &mut Worksheet,
+    (row, col): (u32, u16),
+    problems: &CellProblems,
+    notes: &mut usize,
+) -> Result<(), XlsxError> {
+    if *notes >= MAX_NOTES {
+        return Ok(());
+    }
+    *notes += 1;
     let note = Note::new(problems.messages.join("\n")).set_width(400);
     sheet.insert_note(row, col, &note)?;
     Ok(())
@@ -583,6 +613,13 @@ fn write_summary_sheet(
                 "{} rows and {} problems: past the first {FULL_ROWS} rows of an input, only rows with an error are listed (at most {MAX_ROWS}); --report json gives every problem",
                 left_out.rows, left_out.problems
             ),
+        )?;
+    }
+    if left_out.notes_full {
+        line(
+            sheet,
+            "Notes",
+            format!("the first {MAX_NOTES} problem cells of a sheet hold their messages in a note; the others are filled, and their messages are in the Problems sheet"),
         )?;
     }
     Ok(())
