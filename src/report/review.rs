@@ -398,13 +398,24 @@ fn add_review_row(
         add_note(sheet, (row, 1), &row_problems, &mut state.notes)?;
     }
     state.max_cells = state.max_cells.max(entry.cells.len() as u16);
-    let cell_count = entry
-        .cells
+    write_row_cells(sheet, (row, &entry.cells), &by_column, state, styles)?;
+    Ok(0)
+}
+
+/// A listed row's cells as read, each problem cell filled and noted.
+fn write_row_cells(
+    sheet: &mut Worksheet,
+    (row, cells): (u32, &[String]),
+    by_column: &BTreeMap<usize, CellProblems>,
+    state: &mut SheetState,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let cell_count = cells
         .len()
         .max(by_column.keys().copied().max().unwrap_or(0));
     for i in 0..cell_count {
         let col = LEAD_COLUMNS + i as u16;
-        let text = entry.cells.get(i).map(|c| cell_text(c)).unwrap_or_default();
+        let text = cells.get(i).map(|c| cell_text(c)).unwrap_or_default();
         match by_column.get(&(i + 1)) {
             Some(problems) => {
                 write_problem_cell(sheet, (row, col), &text, problems, styles)?;
@@ -419,7 +430,7 @@ fn add_review_row(
             *width = (*width).max(text.chars().count().min(40));
         }
     }
-    Ok(0)
+    Ok(())
 }
 
 /// A problem cell: its value, filled red for an error and amber for a warning.
