@@ -101,6 +101,8 @@ enum Part {
     Worksheet,
     /// An OpenDocument spreadsheet's tables, whose repeat counts are added up.
     OdsContent,
+    /// An XLSX workbook's shared strings, each measured: the workbook library holds them all whole.
+    SharedStrings,
     /// Shared strings, and binary (XLSB) worksheets.
     Other,
 }
@@ -112,6 +114,8 @@ impl Part {
             Some(Part::Worksheet)
         } else if name == "content.xml" {
             Some(Part::OdsContent)
+        } else if name == "xl/sharedStrings.xml" {
+            Some(Part::SharedStrings)
         } else if (in_worksheets && name.ends_with(".bin")) || name.starts_with("xl/sharedStrings.")
         {
             Some(Part::Other)
@@ -192,6 +196,14 @@ fn check_part(
                 }
             }
         }
+        Part::SharedStrings => {
+            if let Some((index, chars)) = longest_shared_string(&mut *counted, limits.cell_chars) {
+                let what = format!(
+                    "{name}: shared string {index} has more than {chars} characters, the cell limit"
+                );
+                return Err(exceeded(path, what, "--max-cell-chars"));
+            }
+        }
         Part::Other => {}
     }
     // What is left is only counted. A part that does not inflate to what its directory says is refused
@@ -204,6 +216,53 @@ fn check_part(
             reason: format!("{name} does not unpack: {error}"),
             help: "open the file in Excel and save it again as .xlsx, or export it as CSV",
         }),
+    }
+}
+
+/// The first shared string (`<si>`, counted from 1) longer than `max_chars` characters, and how far it
+/// was counted, read as the bytes arrive: the workbook library would hold each string whole before any
+/// cell's length could be checked, so one string of a gigabyte is refused here, in constant memory.
+/// Characters are counted as UTF-8 sequences outside tags, an entity (`&amp;`) as one.
+fn longest_shared_string(part: &mut impl Read, max_chars: usize) -> Option<(u64, usize)> {
+    let (mut in_tag, mut in_si, mut entity) = (false, false, false);
+    let mut name: Vec<u8> = Vec::with_capacity(4);
+    let (mut index, mut chars) = (0u64, 0usize);
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        let n = match part.read(&mut buffer) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => n,
+        };
+        for &byte in &buffer[..n] {
+            match (in_tag, byte) {
+                (false, b'<') => (in_tag, entity) = (true, false),
+                (true, b'>') => {
+                    in_tag = false;
+                    match name.as_slice() {
+                        b"si" => (in_si, index, chars) = (true, index + 1, 0),
+                        b"/si" => in_si = false,
+                        _ => {}
+                    }
+                    name.clear();
+                }
+                (true, b' ' | b'\t' | b'\r' | b'\n') => name.push(0),
+                (true, _) if name.len() < 4 => name.push(byte),
+                (true, _) => {}
+                (false, _) if !in_si => {}
+                (false, b';') if entity => entity = false,
+                (false, _) if entity => {}
+                (false, _) => {
+                    entity = byte == b'&';
+                    // A character starts at every byte that does not continue a UTF-8 sequence.
+                    if byte & 0xC0 != 0x80 {
+                        chars += 1;
+                        if chars > max_chars {
+                            return Some((index, max_chars));
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -248,6 +307,30 @@ mod tests {
         assert!(parse_size("lots").is_err());
         assert!(parse_size("99999999999999G").is_err());
         assert_eq!(describe_size(512 * MIB), "512.0 MiB");
+    }
+
+    #[test]
+    fn a_shared_string_longer_than_a_cell_may_be_is_found_as_it_streams() {
+        let strings = |texts: &[&str]| {
+            let items: Vec<String> = texts
+                .iter()
+                .map(|t| format!("<si><t xml:space=\"preserve\">{t}</t></si>"))
+                .collect();
+            format!(
+                "<?xml version=\"1.0\"?><sst count=\"2\">{}</sst>",
+                items.join("")
+            )
+        };
+        let longest = |xml: String, max| longest_shared_string(&mut xml.as_bytes(), max);
+        assert_eq!(longest(strings(&["Anna", "Zoë &amp; Jan"]), 10), None);
+        assert_eq!(
+            longest(strings(&["Anna", "Zoë &amp; Jans!"]), 10),
+            Some((2, 10))
+        );
+        // A rich-text string's runs add up; tags and attributes count for nothing.
+        let rich = "<sst><si><r><rPr><b/></rPr><t>Anna </t></r><r><t>Peeters</t></r></si></sst>";
+        assert_eq!(longest(rich.to_string(), 12), None);
+        assert_eq!(longest(rich.to_string(), 11), Some((1, 11)));
     }
 
     #[test]
