@@ -651,6 +651,8 @@ fn a_control_character_in_a_header_cell_is_refused_not_read_around() {
     );
     // Read around the NUL, the header would have been a Name column and the row a new user.
     assert_eq!(ran.written(), ["review.xlsx"]);
+    // No --map line can name it: the note says to retype it.
+    ran.assert_exit_saying(1, "holds the Name, rename it to \"Name\"");
 }
 
 #[test]

@@ -818,7 +818,12 @@ fn missing_columns(map: &ColumnMap, header: &[String], location: &Location) -> V
                 field.caption(),
                 listed()
             );
-            let note = match unread.next().map(|(_, text)| (text, shell_quoted(text))) {
+            // A header with a control character (S020) cannot be typed after --map either.
+            let typed = |text: &String| match text.chars().any(char::is_control) {
+                true => None,
+                false => shell_quoted(text),
+            };
+            let note = match unread.next().map(|(_, text)| (text, typed(text))) {
                 Some((text, Some(typed))) => format!(
                     "if the column headed \"{text}\" holds the {}, add: --map {}={typed}",
                     field.caption(),
@@ -826,7 +831,7 @@ fn missing_columns(map: &ColumnMap, header: &[String], location: &Location) -> V
                 ),
                 Some((text, None)) => format!(
                     "if the column headed \"{text}\" holds the {}, rename it to \"{}\": a header of \
-                     symbols alone cannot be named with --map",
+                     symbols alone, or with a control character, cannot be named with --map",
                     field.caption(),
                     field.caption()
                 ),
