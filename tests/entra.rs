@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -69,38 +68,8 @@ fn entra_rows(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Every byte a run put where a person or program can read it, but the Entra files: stdout, stderr,
-/// every other file in `--out` and `extra`, the workbooks' XML parts included.
-fn everything_but_the_entra_files(ran: &Ran, extra: &[&Path]) -> String {
-    let mut text = String::from_utf8_lossy(&ran.stdout).into_owned() + &ran.stderr;
-    let mut files: Vec<(String, Vec<u8>)> = match ran.out_dir() {
-        Some(dir) if dir.exists() => folder_contents(dir),
-        _ => Vec::new(),
-    };
-    for path in extra {
-        files.push((path.display().to_string(), std::fs::read(path).unwrap()));
-    }
-    for (name, bytes) in files {
-        if name.starts_with("entra-users") {
-            continue;
-        }
-        if name.ends_with(".xlsx") {
-            let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-            for i in 0..archive.len() {
-                let mut part = String::new();
-                let mut file = archive.by_index(i).unwrap();
-                file.read_to_string(&mut part).unwrap();
-                text.push_str(&part);
-            }
-        } else {
-            text.push_str(&String::from_utf8_lossy(&bytes));
-        }
-    }
-    text
-}
-
 fn assert_nowhere_else(ran: &Ran, extra: &[&Path], passwords: &[String]) {
-    let text = everything_but_the_entra_files(ran, extra);
+    let text = everything_written(ran, extra, Some("entra-users"));
     for password in passwords {
         assert!(
             !text.contains(password.as_str()),

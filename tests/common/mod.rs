@@ -629,6 +629,38 @@ pub fn m365check(domains: &[&str], files: &[PathBuf]) -> String {
     stdout
 }
 
+/// Every byte a run put anywhere a person or program can read: stdout, stderr, each file in `--out` and
+/// `extra` (but those whose names start with `left_out`), and each part inside the workbooks (their XML),
+/// as text: what the privacy and password tests search.
+pub fn everything_written(ran: &Ran, extra: &[&Path], left_out: Option<&str>) -> String {
+    use std::io::Read;
+    let mut text = String::from_utf8_lossy(&ran.stdout).into_owned() + &ran.stderr;
+    let mut files: Vec<(String, Vec<u8>)> = match ran.out_dir() {
+        Some(dir) if dir.exists() => folder_contents(dir),
+        _ => Vec::new(),
+    };
+    for path in extra {
+        files.push((path.display().to_string(), std::fs::read(path).unwrap()));
+    }
+    for (name, bytes) in files {
+        if left_out.is_some_and(|prefix| name.starts_with(prefix)) {
+            continue;
+        }
+        if name.ends_with(".xlsx") {
+            let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            for i in 0..archive.len() {
+                let mut part = String::new();
+                let mut file = archive.by_index(i).unwrap();
+                file.read_to_string(&mut part).unwrap();
+                text.push_str(&part);
+            }
+        } else {
+            text.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
+    text
+}
+
 /// Every file in a folder, by name, with its bytes.
 pub fn folder_contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
