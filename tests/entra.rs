@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::*;
 use serde_json::Value;
@@ -27,18 +26,7 @@ const GIVEN: [&str; 7] = [
 
 /// Runs the independent checker of Microsoft Entra's rules over Entra files.
 fn entracheck(files: &[PathBuf]) -> String {
-    let output = Command::new("python3")
-        .arg(root().join("tests/support/entracheck.py"))
-        .args(["--domain", "contoso.com"])
-        .args(files)
-        .output()
-        .expect("python3 runs tests/support/entracheck.py (install python3)");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "entracheck found problems:\n{stdout}"
-    );
-    stdout
+    independent_check("entracheck", &["contoso.com"], files)
 }
 
 /// The Entra files a run wrote, each checked by [`entracheck`].

@@ -612,19 +612,26 @@ pub fn sheet_text(path: &Path, name: &str) -> Vec<Vec<String>> {
 
 /// Runs Microsoft's documented rules, as an independent Python checker states them, over import files.
 pub fn m365check(domains: &[&str], files: &[PathBuf]) -> String {
+    independent_check("m365check", domains, files)
+}
+
+/// Runs `tests/support/<checker>.py`, a checker written from Microsoft's documentation and not from our
+/// code, over `files`; fails the test with its findings, else gives what it printed.
+pub fn independent_check(checker: &str, domains: &[&str], files: &[PathBuf]) -> String {
+    let script = root().join(format!("tests/support/{checker}.py"));
     let mut command = Command::new("python3");
-    command.arg(root().join("tests/support/m365check.py"));
+    command.arg(&script);
     for d in domains {
         command.args(["--domain", d]);
     }
     command.args(files);
     let output = command
         .output()
-        .expect("python3 runs tests/support/m365check.py (install python3)");
+        .unwrap_or_else(|e| panic!("python3 runs {} (install python3): {e}", script.display()));
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
-        "m365check found problems:\n{stdout}"
+        "{checker} found problems:\n{stdout}"
     );
     stdout
 }
