@@ -655,12 +655,7 @@ fn import_step(
         without_licence_line(out, accounts, batches)?;
         new_users.list_or_point(out, "new users", "each import file")?;
     }
-    if existing.count > 0 {
-        writeln!(out, "   Already in the tenant, not imported again:")?;
-        let whole_list = "role-assignments.csv (User status \"existing\")";
-        existing.list_or_point(out, "existing users", whole_list)?;
-    }
-    writeln!(out)
+    existing_users(out, existing, "imported")
 }
 
 /// The wizard's other choice, "Create user without product license", offered only for files whose
@@ -720,8 +715,13 @@ fn entra_import_step(
             "   The file holds each new user's initial password, and nothing else this run wrote does. Give each\n   person theirs safely (in person, or by a channel apart from the user name; never the file itself),\n   and delete the file once the upload has succeeded.\n   This path assigns no licence and sends no invitation: the licences come in step 4."
         )?;
     }
+    existing_users(out, existing, "created")
+}
+
+/// The end of the import step: the users already in the tenant, which this run does not `make` again.
+fn existing_users(out: &mut dyn Write, existing: Spool, make: &str) -> io::Result<()> {
     if existing.count > 0 {
-        writeln!(out, "   Already in the tenant, not created again:")?;
+        writeln!(out, "   Already in the tenant, not {make} again:")?;
         let whole_list = "role-assignments.csv (User status \"existing\")";
         existing.list_or_point(out, "existing users", whole_list)?;
     }
